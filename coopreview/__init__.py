@@ -1,0 +1,1 @@
+"""coopreview: follow-up of review recommendations and sharing of cooperation practice."""

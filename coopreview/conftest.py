@@ -1,0 +1,167 @@
+"""Shared fixtures: personas (one per role, plus an outsider), data that must not leak, a browser."""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+
+from coopreview.accounts.enums import OrganisationKind, Role
+from coopreview.accounts.models import Organisation
+from coopreview.accounts.services import membership_grant
+from coopreview.recommendations.enums import Visibility
+from coopreview.recommendations.models import Recommendation, Source
+
+PASSWORD = "test-password-1"  # noqa: S105
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def orgs(db) -> dict[str, Organisation]:
+    """A small organisation tree: the Court and its organs, the Assembly and its bodies, three States."""
+
+    def org(code: str, kind: str, name: str, parent: Organisation | None = None, **extra) -> Organisation:
+        return Organisation.objects.create(code=code, kind=kind, name=name, parent=parent, **extra)
+
+    icc = org(
+        "ICC", OrganisationKind.COURT, "International Criminal Court", name_fr="Cour pénale internationale"
+    )
+    asp = org(
+        "ASP", OrganisationKind.ASSEMBLY, "Assembly of States Parties", name_fr="Assemblée des États Parties"
+    )
+    return {
+        "ICC": icc,
+        "ASP": asp,
+        "OTP": org(
+            "OTP",
+            OrganisationKind.COURT_ORGAN,
+            "Office of the Prosecutor",
+            icc,
+            name_fr="Bureau du Procureur",
+        ),
+        "REGISTRY": org("REGISTRY", OrganisationKind.COURT_ORGAN, "Registry", icc, name_fr="Greffe"),
+        "RM": org("RM", OrganisationKind.ASSEMBLY_BODY, "Review Mechanism", asp),
+        "FAC-COOP": org("FAC-COOP", OrganisationKind.ASSEMBLY_BODY, "Facilitation on cooperation", asp),
+        "SEN": org(
+            "SEN", OrganisationKind.STATE, "Senegal", iso_alpha2="SN", is_state_party=True, name_fr="Sénégal"
+        ),
+        "FRA": org("FRA", OrganisationKind.STATE, "France", iso_alpha2="FR", is_state_party=True),
+        "ALB": org(
+            "ALB", OrganisationKind.STATE, "Albania", iso_alpha2="AL", is_state_party=True, name_fr="Albanie"
+        ),
+        "NGO": org("NGO", OrganisationKind.OTHER, "Observer NGO"),
+    }
+
+
+def _persona(username: str, role: str | None, organisation: Organisation | None, **extra) -> User:
+    user = User.objects.create_user(username, email=f"{username}@example.org", password=PASSWORD, **extra)
+    if role and organisation:
+        membership_grant(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def admin_user(orgs) -> User:
+    return _persona("admin", Role.ADMINISTRATOR, orgs["RM"], is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def editor(orgs) -> User:
+    return _persona("editor", Role.EDITOR, orgs["RM"])
+
+
+@pytest.fixture
+def facilitator(orgs) -> User:
+    return _persona("facilitator", Role.FACILITATOR, orgs["FAC-COOP"])
+
+
+@pytest.fixture
+def court_focal_point(orgs) -> User:
+    return _persona("court", Role.COURT_FOCAL_POINT, orgs["OTP"])
+
+
+@pytest.fixture
+def registry_focal_point(orgs) -> User:
+    return _persona("registry", Role.COURT_FOCAL_POINT, orgs["REGISTRY"])
+
+
+@pytest.fixture
+def state_focal_point(orgs) -> User:
+    return _persona("state", Role.STATE_FOCAL_POINT, orgs["SEN"])
+
+
+@pytest.fixture
+def observer(orgs) -> User:
+    return _persona("observer", Role.OBSERVER, orgs["NGO"])
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """Signed in, but holds no role anywhere: must see exactly what the anonymous public sees."""
+    return _persona("outsider", None, None)
+
+
+@pytest.fixture
+def source(db) -> Source:
+    return Source.objects.create(symbol="ICC-ASP/19/16", title="Independent Expert Review — Final Report")
+
+
+@pytest.fixture
+def leak_data(orgs, source) -> dict[str, Recommendation]:
+    """One recommendation per access layer. Tests assert the non-public ones never reach outsiders."""
+
+    def rec(ref: str, text: str, visibility: str, restricted_to=()) -> Recommendation:
+        r = Recommendation.objects.create(source=source, reference=ref, text=text, visibility=visibility)
+        r.addressees.set([orgs["ICC"]])
+        r.restricted_to.set(restricted_to)
+        return r
+
+    return {
+        "public": rec("1", "Public recommendation on cooperation agreements.", Visibility.PUBLIC),
+        "members": rec(
+            "2", "Members-only zebracode recommendation on witness relocation.", Visibility.MEMBERS
+        ),
+        "restricted": rec(
+            "3",
+            "Restricted quokkacode recommendation for the Prosecutor.",
+            Visibility.RESTRICTED,
+            [orgs["OTP"]],
+        ),
+    }
+
+
+@pytest.fixture
+def browser_page(live_server) -> Iterator:
+    """A Playwright page in Debian's Chromium. Skips with a reason when Chromium is absent — never in CI."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = (
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`"
+            " (scripts/test does, as root)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
+        "true"  # Playwright's sync API runs an event loop in this thread
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.base_url = live_server.url
+        yield page
+        context.close()
+        browser.close()

@@ -1,0 +1,137 @@
+"""History helpers over django-simple-history: one record per edit, readable timelines, "as of" reads."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import post_save
+
+
+def save_with_history(
+    instance: models.Model,
+    *,
+    by: Any = None,
+    reason: str = "",
+    m2m: dict[str, Iterable[Any]] | None = None,
+) -> models.Model:
+    """Save `instance` and set its many-to-many fields, leaving exactly one historical record.
+
+    simple-history writes a record per save and per m2m change; an edit of a form is one act
+    for its readers, so intermediate records are suppressed and one is written at the end,
+    with the m2m snapshot, the acting user and the reason.
+    """
+    created = instance.pk is None
+    instance.skip_history_when_saving = True
+    try:
+        instance.save()
+        for name, values in (m2m or {}).items():
+            getattr(instance, name).set(values)
+    finally:
+        del instance.skip_history_when_saving
+    if by is not None and getattr(by, "is_authenticated", False):
+        instance._history_user = by
+    instance._change_reason = reason
+    post_save.send(
+        sender=type(instance), instance=instance, created=created, raw=False, using=instance._state.db
+    )
+    return instance
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime
+    who: str
+    kind: str  # "created", "changed", "deleted"
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(model: type[models.Model], name: str, value: Any, lookups: dict[str, dict[Any, str]]) -> str:
+    if value in (None, ""):
+        return "—"
+    f = model._meta.get_field(name)
+    if f.many_to_many:
+        target = f.remote_field.model._meta.model_name
+        ids = sorted(row[target] for row in value) if value and isinstance(value[0], dict) else value
+        return ", ".join(lookups.get(name, {}).get(i, str(i)) for i in ids) or "—"
+    if f.is_relation:
+        return lookups.get(name, {}).get(value, str(value))
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def _related_lookups(model: type[models.Model], records: list[Any], m2m_names: list[str]) -> dict[str, dict]:
+    """Names of every related object mentioned in `records`, one query per relation."""
+    lookups: dict[str, dict] = {}
+    for f in model._meta.get_fields():
+        if not getattr(f, "concrete", False) or not f.is_relation:
+            continue
+        ids: set[Any] = set()
+        if f.many_to_many:
+            if f.name not in m2m_names:
+                continue
+            target = f.remote_field.model._meta.model_name
+            for r in records:
+                ids.update(getattr(row, target + "_id") for row in getattr(r, f.name).all())
+        else:
+            ids.update(getattr(r, f.attname) for r in records if getattr(r, f.attname, None) is not None)
+        if ids:
+            lookups[f.name] = {o.pk: str(o) for o in f.remote_field.model._default_manager.filter(pk__in=ids)}
+    return lookups
+
+
+def history_timeline(
+    instance: models.Model, *, exclude: Iterable[str] = ("updated_at", "created_at")
+) -> list[TimelineEntry]:
+    """Newest first: who changed what (field by field, with readable old and new values), when and why."""
+    model = type(instance)
+    records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
+    m2m_names = [f.name for f in getattr(instance.history.model, "_history_m2m_fields", [])]
+    lookups = _related_lookups(model, records, m2m_names)
+    excluded = set(exclude) | {"reference_sort"}
+    entries: list[TimelineEntry] = []
+    previous = None
+    for record in records:
+        who = record.history_user.get_username() if record.history_user else "—"
+        kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
+        entry = TimelineEntry(
+            when=record.history_date, who=who, kind=kind, reason=record.history_change_reason or ""
+        )
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=excluded)
+            for change in delta.changes:
+                entry.changes.append(
+                    FieldChange(
+                        label=str(model._meta.get_field(change.field).verbose_name),
+                        old=_display(model, change.field, change.old, lookups),
+                        new=_display(model, change.field, change.new, lookups),
+                    )
+                )
+            if kind == "changed" and not entry.changes:
+                previous = record
+                continue  # a save that changed nothing a reader cares about
+        entries.append(entry)
+        previous = record
+    return entries[::-1]
+
+
+def as_of(instance: models.Model, when: datetime) -> Any | None:
+    """The historical state of `instance` at `when`, or None if it did not exist yet."""
+    record = instance.history.filter(history_date__lte=when).order_by("-history_date", "-history_id").first()
+    if record is None or record.history_type == "-":
+        return None
+    return record

@@ -1,0 +1,44 @@
+"""Helpers for tests across apps: valid HTML, accessibility checks in the browser, signing in."""
+
+from pathlib import Path
+
+import html5lib
+from django.test import Client
+
+AXE_JS = Path(__file__).resolve().parent / "tests" / "vendor" / "axe.min.js"
+
+
+def assert_valid_html(content: bytes | str) -> None:
+    """Parse with html5lib in strict mode: any parse error (bad nesting, stray end tag…) fails."""
+    if isinstance(content, bytes):
+        content = content.decode()
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    parser.parse(content)
+    ids = [el.get("id") for el in parser.parse(content).iter() if el.get("id")]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates, f"duplicate ids: {duplicates}"
+
+
+def assert_accessible(page, *, context: str = "") -> None:
+    """Run axe-core (vendored) on the page; fail on serious or critical violations."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"accessibility violations {context}: " + "; ".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:120]})" for v in bad
+    )
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").last.click()
+    page.wait_for_load_state()
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,126 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coopreview.accounts.enums import OrganisationKind
+from coopreview.accounts.models import Organisation
+from coopreview.recommendations.enums import SortOrder, Visibility
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
+from coopreview.recommendations.selectors import RecommendationFilters
+
+
+class RecommendationFilterForm(forms.Form):
+    """The list's filters; all optional, all in the query string so a view can be bookmarked."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
+    section = forms.ModelChoiceField(
+        label=_("Cluster / section"), queryset=Section.objects.none(), required=False
+    )
+    addressee = forms.ChoiceField(
+        label=_("Addressee"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("court", _("Court")),
+            ("assembly", _("Assembly")),
+            ("both", _("Assembly & Court")),
+            ("state", _("State")),
+        ],
+    )
+    organ = forms.ModelChoiceField(
+        label=_("Organ or body"),
+        required=False,
+        queryset=Organisation.objects.filter(
+            kind__in=[OrganisationKind.COURT_ORGAN, OrganisationKind.ASSEMBLY_BODY]
+        ),
+    )
+    flag = forms.ModelChoiceField(
+        label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False
+    )
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), required=False, choices=[("", _("Any")), *Visibility.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[("", _("Default")), *SortOrder.choices]
+    )
+    group = forms.BooleanField(label=_("Group by cluster"), required=False)
+
+    def __init__(self, *args, sources, sections, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+        self.fields["section"].queryset = sections
+
+    def to_filters(self) -> RecommendationFilters:
+        data = self.cleaned_data
+        return RecommendationFilters(
+            q=data.get("q") or "",
+            source=data.get("source"),
+            section=data.get("section"),
+            addressee=data.get("addressee") or "",
+            organ=data.get("organ"),
+            flag=data.get("flag"),
+            theme=data.get("theme"),
+            visibility=data.get("visibility") or "",
+            sort=SortOrder.SECTION if data.get("group") else (data.get("sort") or ""),
+        )
+
+
+class RecommendationForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=200,
+        help_text=_("Kept in the history with your name and the time."),
+    )
+    version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "source",
+            "reference",
+            "text",
+            "text_fr",
+            "section",
+            "addressees",
+            "recommended_by",
+            "response",
+            "priority_flags",
+            "themes",
+            "visibility",
+            "restricted_to",
+            "page",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "text_fr": forms.Textarea(attrs={"rows": 6}),
+            "addressees": forms.SelectMultiple(attrs={"size": 8}),
+            "recommended_by": forms.SelectMultiple(attrs={"size": 6}),
+            "restricted_to": forms.SelectMultiple(attrs={"size": 6}),
+            "priority_flags": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.select_related("source", "parent__parent")
+        self.fields["addressees"].queryset = Organisation.objects.order_by("kind", "name")
+        self.fields["recommended_by"].queryset = Organisation.objects.order_by("kind", "name")
+        self.fields["restricted_to"].queryset = Organisation.objects.order_by("kind", "name")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at
+
+    def clean(self) -> dict:
+        data = super().clean()
+        section, source = data.get("section"), data.get("source")
+        if section and source and section.source_id != source.pk:
+            self.add_error("section", _("This section belongs to another source."))
+        if data.get("visibility") == Visibility.RESTRICTED and not data.get("restricted_to"):
+            self.add_error(
+                "restricted_to", _("Name at least one organisation for a restricted recommendation.")
+            )
+        return data
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

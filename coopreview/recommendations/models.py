@@ -1,0 +1,221 @@
+import re
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from coopreview.accounts.models import Organisation
+from coopreview.core.models import TimestampedModel
+from coopreview.recommendations.enums import Response, Visibility
+
+
+def reference_sort_key(reference: str) -> str:
+    """A key that sorts "R2" before "R10" and "67.2" before "67.10": digit runs zero-padded."""
+    return re.sub(r"\d+", lambda m: m.group(0).zfill(8), reference.strip().lower())[:120]
+
+
+class Source(TimestampedModel):
+    """A recommendation set or the document it comes from (a report, a declaration, a review)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    symbol = models.CharField(
+        _("document symbol"), max_length=100, unique=True, help_text=_("e.g. ICC-ASP/19/16")
+    )
+    issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    link = models.URLField(_("link"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "symbol"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return f"{self.symbol} — {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title_fr if get_language() == "fr" and self.title_fr else self.title
+
+
+class Section(TimestampedModel):
+    """A node of a source's section tree: cluster > section > subsection."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "position", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "parent", "title"],
+                name="recommendations_section_unique_title",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return " > ".join(s.display_title for s in self.path)
+
+    @property
+    def display_title(self) -> str:
+        return self.title_fr if get_language() == "fr" and self.title_fr else self.title
+
+    @property
+    def path(self) -> list["Section"]:
+        """Outermost first. Walks parents: trees are a few levels deep."""
+        node, path = self, []
+        while node is not None:
+            path.append(node)
+            node = node.parent
+        return path[::-1]
+
+
+class PriorityFlag(TimestampedModel):
+    """A named priority mark with its colour, e.g. "Facilitation priority" in orange."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#F4B183", help_text=_("Hexadecimal colour, e.g. #F4B183")
+    )
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("priority flag")
+        verbose_name_plural = _("priority flags")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"),
+                name="recommendations_priorityflag_colour_hex",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_fr if get_language() == "fr" and self.name_fr else self.name
+
+
+class Theme(TimestampedModel):
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    name_fr = models.CharField(_("name (French)"), max_length=150, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_fr if get_language() == "fr" and self.name_fr else self.name
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def public(self) -> "RecommendationQuerySet":
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class Recommendation(TimestampedModel):
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="recommendations"
+    )
+    reference = models.CharField(
+        _("reference"), max_length=50, help_text=_('As printed: "274", "R274", "67.1"')
+    )
+    reference_sort = models.CharField(max_length=120, editable=False, db_index=True)
+    text = models.TextField(_("text"))
+    text_fr = models.TextField(_("text (French)"), blank=True)
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("cluster / section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recommendations",
+    )
+    addressees = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("addressees"),
+        blank=True,
+        related_name="recommendations_addressed",
+        help_text=_(
+            "Who must act: the Court or one of its organs, the Assembly or one of its bodies, a State."
+        ),
+    )
+    recommended_by = models.ManyToManyField(
+        Organisation, verbose_name=_("recommended by"), blank=True, related_name="recommendations_made"
+    )
+    response = models.CharField(_("response"), max_length=20, choices=Response.choices, blank=True)
+    priority_flags = models.ManyToManyField(
+        PriorityFlag, verbose_name=_("priority flags"), blank=True, related_name="recommendations"
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="recommendations"
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
+    )
+    restricted_to = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("restricted to"),
+        blank=True,
+        related_name="restricted_recommendations",
+        help_text=_("Organisations that may see a restricted recommendation."),
+    )
+    page = models.PositiveIntegerField(_("page"), null=True, blank=True)
+    history = HistoricalRecords(
+        m2m_fields=[addressees, recommended_by, priority_flags, themes, restricted_to]
+    )
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "reference_sort"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "reference"], name="recommendations_recommendation_unique_reference"
+            )
+        ]
+        indexes = [models.Index(fields=["source", "reference_sort"], name="rec_source_refsort_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source.symbol} {self.reference}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived, not state: keeping the natural sort key in step with the reference.
+        self.reference_sort = reference_sort_key(self.reference)
+        if kwargs.get("update_fields") is not None and "reference" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "reference_sort"}
+        super().save(*args, **kwargs)
+
+    @property
+    def display_text(self) -> str:
+        return self.text_fr if get_language() == "fr" and self.text_fr else self.text
+
+    @property
+    def translation_missing(self) -> bool:
+        return get_language() == "fr" and not self.text_fr

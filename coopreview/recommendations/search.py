@@ -1,0 +1,64 @@
+"""Full-text matching of recommendations, behind one function so no vendor SQL leaks elsewhere.
+
+SQLite: an FTS5 external-content index kept in step by triggers (migration 0002), ranked by bm25.
+PostgreSQL: to_tsvector/websearch_to_tsquery with the 'simple' configuration (accents and case folded
+by unaccent-free lowercasing; French and English words alike).
+"""
+
+import re
+
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
+
+_TOKEN = re.compile(r'"[^"]+"|[\w][\w\'’-]*', re.UNICODE)
+
+
+def fts5_match_expression(query: str) -> str:
+    """Turn free user text into a safe FTS5 MATCH expression: every word must match, quoted phrases
+    stay phrases, the last bare word matches as a prefix. FTS syntax characters are never passed on."""
+    parts: list[str] = []
+    tokens = _TOKEN.findall(query)
+    for i, token in enumerate(tokens):
+        if token.startswith('"'):
+            words = re.findall(r"\w+", token, re.UNICODE)
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+            continue
+        for j, word in enumerate(re.findall(r"\w+", token, re.UNICODE)):
+            is_last = i == len(tokens) - 1 and j == len(re.findall(r"\w+", token, re.UNICODE)) - 1
+            parts.append(f'"{word}"' + ("*" if is_last and len(word) >= 2 else ""))
+    return " ".join(parts)
+
+
+def filter_by_text(qs: QuerySet, query: str, *, rank: bool) -> QuerySet:
+    """Keep the recommendations matching `query`; annotate `search_rank` (lower is better) when asked."""
+    query = query.strip()
+    if not query:
+        return qs
+    if connection.vendor == "sqlite":
+        match = fts5_match_expression(query)
+        if not match:  # only punctuation or FTS operators: nothing can match
+            qs = qs.none()
+            return qs.annotate(search_rank=Value(0.0, output_field=FloatField())) if rank else qs
+        qs = qs.filter(
+            id__in=RawSQL("SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH %s", [match])
+        )
+        if rank:
+            qs = qs.annotate(
+                search_rank=RawSQL(
+                    "(SELECT bm25(recommendations_fts) FROM recommendations_fts "
+                    "WHERE recommendations_fts MATCH %s AND rowid = recommendations_recommendation.id)",
+                    [match],
+                    output_field=FloatField(),
+                )
+            )
+        return qs
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = SearchVector("reference", "text", "text_fr", config="simple")
+    search_query = SearchQuery(query, config="simple", search_type="websearch")
+    qs = qs.annotate(search_vector=vector).filter(search_vector=search_query)
+    if rank:
+        qs = qs.annotate(search_rank=Value(0.0) - SearchRank(F("search_vector"), search_query))
+    return qs

@@ -1,0 +1,145 @@
+"""Reads of recommendations. Every list is filtered by visibility in the query itself."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from coopreview.accounts.enums import OrganisationKind
+from coopreview.accounts.models import Organisation
+from coopreview.accounts.selectors import AnyUser, user_is_editor, user_is_member, user_organisation_ids
+from coopreview.recommendations import search
+from coopreview.recommendations.enums import SortOrder, Visibility
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
+
+SIDE_KINDS = {
+    "court": [OrganisationKind.COURT, OrganisationKind.COURT_ORGAN],
+    "assembly": [OrganisationKind.ASSEMBLY, OrganisationKind.ASSEMBLY_BODY],
+    "state": [OrganisationKind.STATE],
+}
+
+
+def visibility_q(*, user: AnyUser, prefix: str = "") -> Q | None:
+    """The access condition on recommendations for `user`; None means no restriction (editors)."""
+    if user_is_editor(user):
+        return None
+    condition = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+    if user_is_member(user):
+        condition |= Q(**{f"{prefix}visibility": Visibility.MEMBERS})
+    organisations = user_organisation_ids(user)
+    if organisations:
+        through = Recommendation.restricted_to.through
+        named = Exists(
+            through.objects.filter(
+                recommendation_id=OuterRef(f"{prefix}pk"), organisation_id__in=organisations
+            )
+        )
+        condition |= Q(**{f"{prefix}visibility": Visibility.RESTRICTED}) & Q(named)
+    return condition
+
+
+def recommendations_visible_to(*, user: AnyUser) -> QuerySet[Recommendation]:
+    qs = Recommendation.objects.all()
+    condition = visibility_q(user=user)
+    return qs if condition is None else qs.filter(condition)
+
+
+@dataclass
+class RecommendationFilters:
+    q: str = ""
+    source: Source | None = None
+    section: Section | None = None
+    addressee: str = ""  # "court", "assembly", "both" or "state"
+    organ: Organisation | None = None
+    flag: PriorityFlag | None = None
+    theme: Theme | None = None
+    visibility: str = ""
+    sort: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _addressed_to_side(side: str) -> Exists:
+    through = Recommendation.addressees.through
+    return Exists(
+        through.objects.filter(recommendation_id=OuterRef("pk"), organisation__kind__in=SIDE_KINDS[side])
+    )
+
+
+def _with_related(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    return qs.select_related("source", "section__parent__parent").prefetch_related(
+        Prefetch("addressees", queryset=Organisation.objects.select_related("parent")),
+        "priority_flags",
+        "themes",
+    )
+
+
+def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> QuerySet[Recommendation]:
+    qs = recommendations_visible_to(user=user)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.section:
+        s = filters.section
+        qs = qs.filter(Q(section=s) | Q(section__parent=s) | Q(section__parent__parent=s))
+    if filters.addressee == "both":
+        qs = qs.filter(_addressed_to_side("court"), _addressed_to_side("assembly"))
+    elif filters.addressee in SIDE_KINDS:
+        qs = qs.filter(_addressed_to_side(filters.addressee))
+    if filters.organ:
+        through = Recommendation.addressees.through
+        qs = qs.filter(
+            Exists(through.objects.filter(recommendation_id=OuterRef("pk"), organisation=filters.organ))
+        )
+    if filters.flag:
+        through = Recommendation.priority_flags.through
+        qs = qs.filter(
+            Exists(through.objects.filter(recommendation_id=OuterRef("pk"), priorityflag=filters.flag))
+        )
+    if filters.theme:
+        through = Recommendation.themes.through
+        qs = qs.filter(Exists(through.objects.filter(recommendation_id=OuterRef("pk"), theme=filters.theme)))
+    if filters.visibility:
+        qs = qs.filter(visibility=filters.visibility)
+    sort = filters.sort or (SortOrder.RELEVANCE if filters.q else SortOrder.REFERENCE)
+    qs = search.filter_by_text(qs, filters.q, rank=sort == SortOrder.RELEVANCE)
+    ordering = {
+        SortOrder.REFERENCE: ["source__date", "source_id", "reference_sort"],
+        SortOrder.REFERENCE_DESC: ["-source__date", "-source_id", "-reference_sort"],
+        SortOrder.SECTION: [
+            "source_id",
+            "section__parent__parent__position",
+            "section__parent__position",
+            "section__position",
+            "reference_sort",
+        ],
+        SortOrder.UPDATED: ["-updated_at", "-id"],
+        SortOrder.RELEVANCE: ["search_rank", "reference_sort"]
+        if filters.q
+        else ["source_id", "reference_sort"],
+    }[sort]
+    return _with_related(qs.order_by(*ordering))
+
+
+def recommendation_get(*, user: AnyUser, pk: int) -> Recommendation:
+    """The recommendation if `user` may see it; raises Recommendation.DoesNotExist otherwise (→ 404)."""
+    return (
+        _with_related(recommendations_visible_to(user=user))
+        .prefetch_related("recommended_by", "restricted_to")
+        .get(pk=pk)
+    )
+
+
+def cluster_of(recommendation: Recommendation) -> Section | None:
+    """The outermost section: what the annexes call a cluster."""
+    return recommendation.section.path[0] if recommendation.section else None
+
+
+def sources_visible_to(*, user: AnyUser) -> QuerySet[Source]:
+    """Sources holding at least one recommendation the user may see (so counts never leak)."""
+    if user_is_editor(user):
+        return Source.objects.all()
+    return Source.objects.filter(Exists(recommendations_visible_to(user=user).filter(source=OuterRef("pk"))))
+
+
+def sections_visible_to(*, user: AnyUser) -> QuerySet[Section]:
+    return Section.objects.filter(source__in=sources_visible_to(user=user)).select_related(
+        "source", "parent__parent"
+    )

@@ -1,0 +1,99 @@
+"""Writes on recommendations, sources, sections, flags and themes. Views, forms and commands call these."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from coopreview.core.exceptions import ConcurrentEditError
+from coopreview.core.history import history_timeline, save_with_history
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
+
+M2M_FIELDS = ("addressees", "recommended_by", "priority_flags", "themes", "restricted_to")
+
+
+def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Iterable[Any]]]:
+    m2m = {k: v for k, v in data.items() if k in M2M_FIELDS}
+    return {k: v for k, v in data.items() if k not in M2M_FIELDS}, m2m
+
+
+@transaction.atomic
+def recommendation_create(*, by: User | None, reason: str = "", **data: Any) -> Recommendation:
+    fields, m2m = _split(data)
+    recommendation = Recommendation(**fields)
+    recommendation.full_clean(exclude=["reference_sort"])
+    return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+
+
+@transaction.atomic
+def recommendation_update(
+    *,
+    recommendation: Recommendation,
+    by: User | None,
+    reason: str = "",
+    expected_updated_at: datetime | None = None,
+    **data: Any,
+) -> Recommendation:
+    """Apply `data` to `recommendation`. With `expected_updated_at`, refuse to overwrite a newer save
+    (ConcurrentEditError carries what the other person changed)."""
+    current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        newer = [e for e in history_timeline(current) if e.when > expected_updated_at]
+        raise ConcurrentEditError(newer)
+    fields, m2m = _split(data)
+    for name, value in fields.items():
+        setattr(recommendation, name, value)
+    recommendation.full_clean(exclude=["reference_sort"])
+    return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+
+
+@transaction.atomic
+def source_get_or_create(*, symbol: str, by: User | None = None, **defaults: Any) -> tuple[Source, bool]:
+    source = Source.objects.filter(symbol=symbol).first()
+    if source is not None:
+        return source, False
+    source = Source(symbol=symbol, **defaults)
+    source.full_clean()
+    return save_with_history(source, by=by, reason=defaults.get("_reason", "")), True
+
+
+@transaction.atomic
+def section_get_or_create_path(
+    *, source: Source, titles: list[str], by: User | None = None
+) -> Section | None:
+    """The section at `titles` (outermost first) in `source`, creating missing levels in order."""
+    parent = None
+    for title in titles:
+        title = " ".join(title.split())
+        if not title:
+            continue
+        node = Section.objects.filter(source=source, parent=parent, title=title).first()
+        if node is None:
+            position = Section.objects.filter(source=source, parent=parent).count()
+            node = save_with_history(
+                Section(source=source, parent=parent, title=title, position=position), by=by
+            )
+        parent = node
+    return parent
+
+
+@transaction.atomic
+def priority_flag_get_or_create(
+    *, name: str, colour: str = "#F4B183", name_fr: str = "", description: str = ""
+) -> PriorityFlag:
+    flag = PriorityFlag.objects.filter(name=name).first()
+    if flag is None:
+        flag = PriorityFlag(name=name, name_fr=name_fr, colour=colour, description=description)
+        flag.full_clean()
+        save_with_history(flag)
+    return flag
+
+
+@transaction.atomic
+def theme_get_or_create(*, slug: str, name: str, name_fr: str = "") -> Theme:
+    theme = Theme.objects.filter(slug=slug).first()
+    if theme is None:
+        theme = save_with_history(Theme(slug=slug, name=name, name_fr=name_fr))
+    return theme

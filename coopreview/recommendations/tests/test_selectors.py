@@ -1,0 +1,114 @@
+import pytest
+
+from coopreview.recommendations.enums import SortOrder
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Theme
+from coopreview.recommendations.search import fts5_match_expression
+from coopreview.recommendations.selectors import (
+    RecommendationFilters,
+    recommendation_list,
+    recommendations_visible_to,
+    sources_visible_to,
+)
+
+
+def refs(qs) -> set[str]:
+    return {r.reference for r in qs}
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        (None, {"1"}),
+        ("outsider", {"1"}),
+        ("observer", {"1"}),
+        ("state_focal_point", {"1", "2"}),
+        ("registry_focal_point", {"1", "2"}),
+        ("court_focal_point", {"1", "2", "3"}),  # OTP is named on the restricted one
+        ("facilitator", {"1", "2"}),
+        ("editor", {"1", "2", "3"}),
+        ("admin_user", {"1", "2", "3"}),
+    ],
+)
+def test_recommendations_visible_to_respects_access_layers(request, leak_data, persona, expected):
+    from django.contrib.auth.models import AnonymousUser
+
+    user = request.getfixturevalue(persona) if persona else AnonymousUser()
+
+    visible = recommendations_visible_to(user=user)
+
+    assert refs(visible) == expected
+    assert visible.count() == len(expected)
+
+
+def test_search_never_finds_what_the_user_may_not_see(leak_data, outsider):
+    found = recommendation_list(user=outsider, filters=RecommendationFilters(q="zebracode"))
+
+    assert list(found) == []
+
+
+def test_search_finds_words_with_or_without_accents_and_prefixes(leak_data, editor):
+    leak_data["public"].text = "Coopération judiciaire avec les États"
+    leak_data["public"].save()
+
+    assert refs(recommendation_list(user=editor, filters=RecommendationFilters(q="cooperation etats"))) == {
+        "1"
+    }
+    assert refs(recommendation_list(user=editor, filters=RecommendationFilters(q="judic"))) == {"1"}
+    assert refs(recommendation_list(user=editor, filters=RecommendationFilters(q="quokkacode"))) == {"3"}
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "NEAR(", "a OR", "*", "-", "col:value", "^x", "((("])
+def test_search_tolerates_fts_syntax_characters(leak_data, editor, query):
+    result = list(recommendation_list(user=editor, filters=RecommendationFilters(q=query)))
+
+    assert isinstance(result, list)
+
+
+def test_fts5_match_expression_quotes_every_word():
+    assert fts5_match_expression('witness "relocation agreements" OR x') == (
+        '"witness" "relocation agreements" "OR" "x"'
+    )
+    assert fts5_match_expression("arrest surr") == '"arrest" "surr"*'
+    assert fts5_match_expression("((( ") == ""
+
+
+def test_filters_combine(leak_data, orgs, editor, source):
+    flag = PriorityFlag.objects.create(name="Facilitation priority", colour="#F4B183")
+    theme = Theme.objects.create(slug="cooperation", name="Cooperation")
+    both = Recommendation.objects.create(source=source, reference="274", text="Uniform cooperation framework")
+    both.addressees.set([orgs["ICC"], orgs["ASP"]])
+    both.priority_flags.set([flag])
+    both.themes.set([theme])
+
+    assert refs(recommendation_list(user=editor, filters=RecommendationFilters(addressee="both"))) == {"274"}
+    assert refs(recommendation_list(user=editor, filters=RecommendationFilters(addressee="assembly"))) == {
+        "274"
+    }
+    assert len(recommendation_list(user=editor, filters=RecommendationFilters(addressee="court"))) == 4
+    assert refs(recommendation_list(user=editor, filters=RecommendationFilters(flag=flag, theme=theme))) == {
+        "274"
+    }
+    assert refs(
+        recommendation_list(
+            user=editor, filters=RecommendationFilters(flag=flag, q="framework", addressee="court")
+        )
+    ) == {"274"}
+
+
+def test_sorting_is_natural_on_references(orgs, editor, source):
+    for ref in ["10", "9", "R2", "67.10", "67.2"]:
+        Recommendation.objects.create(source=source, reference=ref, text=f"Text {ref}")
+
+    ordered = recommendation_list(user=editor, filters=RecommendationFilters(sort=SortOrder.REFERENCE))
+
+    assert [r.reference for r in ordered] == ["9", "10", "67.2", "67.10", "R2"]
+
+
+def test_sources_are_hidden_when_nothing_in_them_is_visible(leak_data, outsider, source, orgs):
+    from coopreview.recommendations.enums import Visibility
+    from coopreview.recommendations.models import Source
+
+    secret = Source.objects.create(symbol="SECRET/1", title="Internal set")
+    Recommendation.objects.create(source=secret, reference="1", text="x", visibility=Visibility.MEMBERS)
+
+    assert set(sources_visible_to(user=outsider)) == {source}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from coopreview.recommendations import views
+
+app_name = "recommendations"
+urlpatterns = [
+    path("", views.recommendation_list_view, name="list"),
+    path("new/", views.recommendation_create_view, name="create"),
+    path("<int:pk>/", views.recommendation_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.recommendation_edit_view, name="edit"),
+]

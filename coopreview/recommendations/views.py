@@ -1,0 +1,101 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.exceptions import ConcurrentEditError
+from coopreview.core.history import history_timeline
+from coopreview.recommendations import selectors, services
+from coopreview.recommendations.forms import RecommendationFilterForm, RecommendationForm
+from coopreview.recommendations.models import Recommendation
+
+
+def _filter_form(request: HttpRequest) -> RecommendationFilterForm:
+    return RecommendationFilterForm(
+        request.GET or None,
+        sources=selectors.sources_visible_to(user=request.user),
+        sections=selectors.sections_visible_to(user=request.user),
+    )
+
+
+@require_GET
+def recommendation_list_view(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        status = 400
+        recommendations = Recommendation.objects.none()
+        group = False
+    else:
+        status = 200
+        filters = form.to_filters() if form.is_bound else selectors.RecommendationFilters()
+        recommendations = selectors.recommendation_list(user=request.user, filters=filters)
+        group = bool(form.is_bound and form.cleaned_data.get("group"))
+    page = Paginator(recommendations, 500 if group else 50).get_page(request.GET.get("page"))
+    groups = []
+    if group:
+        for cluster, rows in groupby(page.object_list, key=selectors.cluster_of):
+            groups.append((cluster, list(rows)))
+    context = {"form": form, "page": page, "groups": groups, "group": group}
+    template = "recommendations/_results.html" if request.htmx else "recommendations/list.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
+    timeline = (
+        history_timeline(recommendation) if request.user.has_perm("recommendations.view_history") else []
+    )
+    return render(
+        request,
+        "recommendations/detail.html",
+        {"rec": recommendation, "timeline": timeline, "cluster": selectors.cluster_of(recommendation)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_create_view(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "recommendations.add_recommendation")
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recommendation = services.recommendation_create(
+            by=request.user, reason=form.cleaned_data["reason"], **form.service_data()
+        )
+        messages.success(request, _("Recommendation %(ref)s created.") % {"ref": recommendation.reference})
+        return redirect("recommendations:detail", pk=recommendation.pk)
+    status = 422 if form.is_bound else 200
+    return render(request, "recommendations/form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
+    require_perm(request.user, "recommendations.change_recommendation", recommendation)
+    form = RecommendationForm(request.POST or None, instance=recommendation)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_update(
+                recommendation=recommendation,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_updated_at=form.cleaned_data["version"],
+                **form.service_data(),
+            )
+        except ConcurrentEditError as exc:
+            conflict = exc
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("recommendations:detail", pk=recommendation.pk)
+    status = 409 if conflict else (422 if form.is_bound else 200)
+    context = {"form": form, "rec": recommendation, "conflict": conflict}
+    return render(request, "recommendations/form.html", context, status=status)
