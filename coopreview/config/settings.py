@@ -59,6 +59,13 @@ INSTALLED_APPS = [
     "coopreview.core",
     "coopreview.accounts",
     "coopreview.recommendations",
+    "coopreview.importers",
+    "coopreview.followup",
+    "coopreview.lineage",
+    "coopreview.meetings",
+    "coopreview.knowledge",
+    "coopreview.search",
+    "coopreview.reports",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coopreview.core.context_processors.navigation",
             ],
         },
     },

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from coopreview.core import views as core_views
+from coopreview.core.apps_registry import app_url_includes
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,9 +13,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("recommendations/", include("coopreview.recommendations.urls")),
     path("admin/", admin.site.urls),
 ]
+# Each app declares its url_prefix on its AppConfig (see core/apps_registry.py).
+urlpatterns += [path(prefix, include(module)) for prefix, module in app_url_includes()]
 
 handler400 = "coopreview.core.views.bad_request"
 handler403 = "coopreview.core.views.permission_denied"

@@ -11,6 +11,7 @@ from django.db import transaction
 from coopreview.accounts.enums import OrganisationKind, Role
 from coopreview.accounts.models import Organisation
 from coopreview.accounts.services import membership_grant, organisations_load_reference_data
+from coopreview.core.apps_registry import demo_loaders
 from coopreview.recommendations import services as rec_services
 from coopreview.recommendations.models import Recommendation
 
@@ -85,6 +86,8 @@ def demo_load(*, data_file: Path = DEMO_FILE) -> dict[str, int]:
             themes=[themes[t] for t in row["themes"]],
         )
         created += 1
+    for loader in demo_loaders():  # each app adds its own demo content (follow-up, meetings, knowledge…)
+        loader()
     return {"recommendations": created, "users": users_created}
 
 

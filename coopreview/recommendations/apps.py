@@ -6,3 +6,5 @@ class RecommendationsConfig(AppConfig):
     name = "coopreview.recommendations"
     label = "recommendations"
     verbose_name = _("Recommendations")
+    url_prefix = "recommendations/"
+    nav_items = [("recommendations:list", _("Recommendations"), None)]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LineageConfig(AppConfig):
+    name = "coopreview.lineage"
+    label = "lineage"
+    verbose_name = _("Links between recommendations")
