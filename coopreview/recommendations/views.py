@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.apps_registry import list_actions, recommendation_panels
 from coopreview.core.exceptions import ConcurrentEditError
 from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
@@ -41,7 +43,8 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
     if group:
         for cluster, rows in groupby(page.object_list, key=selectors.cluster_of):
             groups.append((cluster, list(rows)))
-    context = {"form": form, "page": page, "groups": groups, "group": group}
+    actions = [mark_safe(action(request)) for action in list_actions()]  # noqa: S308 — rendered templates
+    context = {"form": form, "page": page, "groups": groups, "group": group, "actions": actions}
     template = "recommendations/_results.html" if request.htmx else "recommendations/list.html"
     return render(request, template, context, status=status)
 
@@ -52,11 +55,9 @@ def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = (
         history_timeline(recommendation) if request.user.has_perm("recommendations.view_history") else []
     )
-    return render(
-        request,
-        "recommendations/detail.html",
-        {"rec": recommendation, "timeline": timeline, "cluster": selectors.cluster_of(recommendation)},
-    )
+    panels = [mark_safe(panel(request, recommendation)) for panel in recommendation_panels()]  # noqa: S308
+    context = {"rec": recommendation, "timeline": timeline, "cluster": selectors.cluster_of(recommendation)}
+    return render(request, "recommendations/detail.html", {**context, "panels": panels})
 
 
 @login_required
