@@ -1,0 +1,85 @@
+"""Suggestion cost and quality per method, side by side.
+
+`run("full", workdir)`: 400 queries against 40,000 candidates (the 19,702 real UPR recommendations
+twice over, the second copy as a later cycle), wall time and peak memory of fitting + ranking, and
+each method's recall@5 / MRR on the labelled set (data/eval_upr.jsonl). "small" uses 40 × 2,000.
+"""
+
+import json
+import random
+import time
+import tracemalloc
+from pathlib import Path
+
+from coopreview.lineage.evaluation import UPR_CSV, evaluate, load_corpus, read_cases
+from coopreview.lineage.similarity import METHODS, Item, MethodUnavailable, available_methods, make_ranker
+
+SCALES = {"full": (400, 40_000), "small": (40, 2_000)}
+
+
+def _pool(rows, size: int) -> list[Item]:
+    items: list[Item] = []
+    cycle = 0
+    while len(items) < size:
+        for r in rows:
+            items.append(Item(cycle * 100_000 + r.id, r.text, frozenset({r.state})))
+            if len(items) == size:
+                break
+        cycle += 1
+    return items
+
+
+def _cost(method: str, queries: list[Item], pool: list[Item]) -> dict:
+    tracemalloc.start()
+    started = time.perf_counter()
+    ranker = make_ranker(method).fit(pool)
+    fitted = time.perf_counter()
+    ranker.rank(queries, top=5)
+    done = time.perf_counter()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "seconds": round(done - started, 2),
+        "fit_seconds": round(fitted - started, 2),
+        "rank_seconds": round(done - fitted, 2),
+        "peak_mb": round(peak / 2**20, 1),
+    }
+
+
+def run(scale: str, workdir: Path) -> dict:
+    """Measure every method at `scale` ("full" or "small"); writes lineage-benchmark.json in `workdir`."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}: choose {', '.join(SCALES)}")
+    n_queries, n_pool = SCALES[scale]
+    rows = load_corpus(UPR_CSV)
+    cases = read_cases()
+    rng = random.Random(11)
+    queries = [
+        Item(c["query_id"], c["text"], frozenset({c["party"]}))
+        for c in rng.sample(cases, min(n_queries, len(cases)))
+    ]
+    pool = _pool(rows, n_pool)
+    eval_cases = cases if scale == "full" else rng.sample(cases, 150)
+    eval_rows = rows
+    report: dict = {"scale": scale, "queries": len(queries), "candidates": len(pool), "methods": {}}
+    status = available_methods()
+    for method in METHODS:
+        if status[method] is not None:
+            report["methods"][method] = {"available": False, "why": status[method]}
+            continue
+        try:
+            cost = _cost(method, queries, pool)
+            quality = evaluate(method, eval_cases, eval_rows)
+        except MethodUnavailable as exc:
+            report["methods"][method] = {"available": False, "why": str(exc)}
+            continue
+        report["methods"][method] = {"available": True, **cost, "quality": quality}
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "lineage-benchmark.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return report
+
+
+if __name__ == "__main__":  # python -m coopreview.lineage.benchmarks [full|small]
+    import sys
+
+    print(json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else "small", Path("/tmp/lineage-bench")), indent=2))

@@ -1,0 +1,273 @@
+"""Reads: links, suggestions, duplicate groups and the implementation review of an older set.
+
+Everything starts from `recommendations_visible_to(user=…)`: a link, a suggestion or a group member
+the user may not see is never returned, counted or scored against.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from coopreview.accounts.selectors import AnyUser
+from coopreview.core.exceptions import ServiceError
+from coopreview.lineage.enums import REPEATS, LinkType
+from coopreview.lineage.models import DuplicateGroup, DuplicateGroupMember, Link, RejectedPair
+from coopreview.lineage.similarity import (
+    DEFAULT_METHOD,
+    Item,
+    MethodUnavailable,
+    UnknownMethod,
+    make_ranker,
+)
+from coopreview.recommendations.models import Recommendation, Source
+from coopreview.recommendations.selectors import recommendations_visible_to, sources_visible_to
+
+
+class LineageError(ServiceError):
+    pass
+
+
+def source_resolve(*, user: AnyUser, value: str | int) -> Source:
+    """A source by symbol or id, among those the user may see; LineageError names the value."""
+    visible = sources_visible_to(user=user)
+    text = str(value).strip()
+    found = visible.filter(symbol=text).first()
+    if found is None and text.isdigit():
+        found = visible.filter(pk=int(text)).first()
+    if found is None:
+        raise LineageError(_("Unknown source: %(value)s (give a document symbol or an id).") % {"value": text})
+    return found
+
+
+def _linked_visible(user: AnyUser) -> QuerySet[Link]:
+    visible = recommendations_visible_to(user=user)
+    return Link.objects.filter(
+        Exists(visible.filter(pk=OuterRef("from_recommendation_id"))),
+        Exists(visible.filter(pk=OuterRef("to_recommendation_id"))),
+    ).select_related("from_recommendation__source", "to_recommendation__source", "confirmed_by")
+
+
+def link_list(
+    *, user: AnyUser, link_type: str = "", source: Source | None = None, recommendation: Recommendation | None = None
+) -> QuerySet[Link]:
+    """Links whose two ends the user may see, optionally of one type, touching one source or record."""
+    qs = _linked_visible(user)
+    if link_type:
+        qs = qs.filter(link_type=link_type)
+    if source is not None:
+        qs = qs.filter(Q(from_recommendation__source=source) | Q(to_recommendation__source=source))
+    if recommendation is not None:
+        qs = qs.filter(Q(from_recommendation=recommendation) | Q(to_recommendation=recommendation))
+    return qs.order_by("from_recommendation__source__symbol", "from_recommendation__reference_sort", "id")
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link seen from one record: "this record <verb> other"."""
+
+    link: Link
+    other: Recommendation
+    label: str
+
+
+def links_of(*, user: AnyUser, recommendation: Recommendation) -> list[LinkView]:
+    views = []
+    for link in link_list(user=user, recommendation=recommendation):
+        if link.from_recommendation_id == recommendation.pk:
+            views.append(LinkView(link, link.to_recommendation, link.get_link_type_display()))
+        else:
+            views.append(LinkView(link, link.from_recommendation, INVERSE_LABELS[link.link_type]()))
+    return views
+
+
+INVERSE_LABELS = {
+    LinkType.DUPLICATES: lambda: _("duplicates"),
+    LinkType.OVERLAPS: lambda: _("partially overlaps"),
+    LinkType.BUILDS_ON: lambda: _("is built on by"),
+    LinkType.SUPERSEDES: lambda: _("is superseded by"),
+    LinkType.IMPLEMENTED_BY: lambda: _("implements"),
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    query: Recommendation
+    candidate: Recommendation
+    score: float
+    same_party: bool
+
+
+def _items(recommendations) -> list[Item]:
+    return [
+        Item(r.pk, r.text, frozenset(str(a.pk) for a in r.addressees.all())) for r in recommendations
+    ]
+
+
+def _with_addressees(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    return qs.select_related("source").prefetch_related("addressees").order_by("source_id", "reference_sort")
+
+
+def excluded_pairs(ids: set[int]) -> set[tuple[int, int]]:
+    """Pairs never to suggest among `ids`: already linked or rejected."""
+    pairs = set(
+        Link.objects.filter(Q(from_recommendation_id__in=ids) | Q(to_recommendation_id__in=ids)).values_list(
+            "from_recommendation_id", "to_recommendation_id"
+        )
+    )
+    pairs |= set(
+        RejectedPair.objects.filter(Q(first_id__in=ids) | Q(second_id__in=ids)).values_list("first_id", "second_id")
+    )
+    return pairs
+
+
+def suggestions(
+    *,
+    user: AnyUser,
+    queries: QuerySet[Recommendation],
+    target: Source | None = None,
+    method: str = DEFAULT_METHOD,
+    top: int = 5,
+    widen: bool = False,
+) -> list[Suggestion]:
+    """For each visible query, the `top` most related visible candidates of `target` (or of every
+    other source when None), same addressee first unless `widen`; never linked or rejected pairs.
+    Raises LineageError for an unknown or unavailable method."""
+    try:
+        ranker = make_ranker(method, widen=widen)
+    except UnknownMethod:
+        raise LineageError(
+            _("Unknown method: %(method)s (choose tfidf, tfidf-plain or embeddings).") % {"method": method}
+        ) from None
+    except MethodUnavailable as exc:
+        raise LineageError(str(exc)) from None
+    visible = recommendations_visible_to(user=user)
+    query_list = list(_with_addressees(visible.filter(pk__in=queries.values("pk"))))
+    if not query_list:
+        return []
+    if target is not None:
+        pool = visible.filter(source=target)
+    else:
+        pool = visible.exclude(source__in={q.source_id for q in query_list})
+    candidates = list(_with_addressees(pool))
+    by_id = {r.pk: r for r in [*query_list, *candidates]}
+    ranker.fit(_items(candidates))
+    exclude = excluded_pairs({q.pk for q in query_list})
+    found = []
+    for matches in ranker.rank(_items(query_list), top=top, exclude=exclude):
+        for m in matches:
+            found.append(Suggestion(by_id[m.query_id], by_id[m.candidate_id], m.score, m.same_party))
+    return found
+
+
+def duplicate_groups(*, user: AnyUser, source: Source) -> list[DuplicateGroup]:
+    """Groups of `source` with their visible members; groups left with no visible member are hidden,
+    and a representative the user may not see is replaced by the first visible member."""
+    visible = recommendations_visible_to(user=user)
+    members = DuplicateGroupMember.objects.filter(recommendation__in=visible).select_related("recommendation")
+    groups = (
+        DuplicateGroup.objects.filter(source=source)
+        .filter(Exists(members.filter(group=OuterRef("pk"))))
+        .select_related("representative", "source")
+        .prefetch_related(Prefetch("members", queryset=members, to_attr="visible_members"))
+    )
+    result = []
+    visible_ids = set(visible.filter(source=source).values_list("pk", flat=True))
+    for group in groups:
+        if group.representative_id not in visible_ids:
+            group.shown_representative = group.visible_members[0].recommendation
+        else:
+            group.shown_representative = group.representative
+        result.append(group)
+    return result
+
+
+@dataclass
+class ReviewRow:
+    """One recommendation of an older set: where it stands and who asks it again."""
+
+    recommendation: Recommendation
+    status: str
+    evidence: list[str] = field(default_factory=list)
+    repeated_by: list[tuple[Recommendation, str, float | None]] = field(default_factory=list)
+
+    @property
+    def open_and_repeated(self) -> bool:
+        return self.status != "implemented" and bool(self.repeated_by)
+
+
+def _followup_status(recommendation_ids: list[int]) -> dict[int, tuple[str, list[str]]]:
+    """Status and evidence from the follow-up app when its models have landed, else nothing."""
+    if not apps.is_installed("coopreview.followup"):
+        return {}
+    try:
+        assessment = apps.get_model("followup", "Assessment")
+    except LookupError:
+        return {}
+    result: dict[int, tuple[str, list[str]]] = {}
+    for a in assessment.objects.filter(recommendation_id__in=recommendation_ids):  # pragma: no cover
+        result[a.recommendation_id] = (str(getattr(a, "status", "")), [str(getattr(a, "evidence", ""))])
+    return result
+
+
+def implementation_review(
+    *, user: AnyUser, source: Source, suggest: bool = True, min_score: float = 0.35
+) -> list[ReviewRow]:
+    """Per recommendation of `source` the user may see: status ("implemented" when an
+    "is implemented by" link or the response says so, else "open"), evidence, and the newer
+    visible recommendations that repeat it — confirmed links first, then strong suggestions."""
+    records = list(_with_addressees(recommendations_visible_to(user=user).filter(source=source)))
+    ids = [r.pk for r in records]
+    followup = _followup_status(ids)
+    links = defaultdict(list)
+    for link in _linked_visible(user).filter(Q(from_recommendation_id__in=ids) | Q(to_recommendation_id__in=ids)):
+        links[link.from_recommendation_id].append((link, link.to_recommendation))
+        links[link.to_recommendation_id].append((link, link.from_recommendation))
+    newer = Q(source__date__gt=source.date) if source.date else ~Q(source=source)
+    suggested: dict[int, list[Suggestion]] = defaultdict(list)
+    if suggest and records:
+        for s in _newer_suggestions(user=user, source=source, newer=newer):
+            if s.score >= min_score:
+                suggested[s.query.pk].append(s)
+    rows = []
+    for rec in records:
+        row = ReviewRow(recommendation=rec, status="open")
+        if rec.response == "implemented":
+            row.status = "implemented"
+            row.evidence.append(_("Response: already implemented"))
+        seen = set()
+        for link, other in links[rec.pk]:
+            if link.link_type == LinkType.IMPLEMENTED_BY and link.from_recommendation_id == rec.pk:
+                row.status = "implemented"
+                row.evidence.append(_("Implemented by %(other)s") % {"other": other})
+            elif link.link_type in REPEATS and _is_newer(other, source):
+                row.repeated_by.append((other, link.get_link_type_display(), None))
+                seen.add(other.pk)
+        if rec.pk in followup:
+            row.status, evidence = followup[rec.pk]
+            row.evidence.extend(e for e in evidence if e)
+        for s in suggested[rec.pk]:
+            if s.candidate.pk not in seen:
+                row.repeated_by.append((s.candidate, _("suggested"), s.score))
+        rows.append(row)
+    return rows
+
+
+def _is_newer(other: Recommendation, source: Source) -> bool:
+    if source.date and other.source.date:
+        return other.source.date > source.date
+    return other.source_id != source.pk
+
+
+def _newer_suggestions(*, user: AnyUser, source: Source, newer: Q) -> list[Suggestion]:
+    visible = recommendations_visible_to(user=user)
+    queries = visible.filter(source=source)
+    pool_sources = sources_visible_to(user=user).filter(
+        pk__in=visible.filter(newer).values("source_id")
+    )
+    found = []
+    for target in pool_sources:
+        found.extend(suggestions(user=user, queries=queries, target=target, top=3))
+    return found
