@@ -6,9 +6,12 @@ each method's recall@5 / MRR on the labelled set (data/eval_upr.jsonl). "small" 
 """
 
 import json
+import multiprocessing
 import random
+import resource
+import tempfile
 import time
-import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from coopreview.lineage.evaluation import UPR_CSV, evaluate, load_corpus, read_cases
@@ -29,21 +32,36 @@ def _pool(rows, size: int) -> list[Item]:
     return items
 
 
-def _cost(method: str, queries: list[Item], pool: list[Item]) -> dict:
-    tracemalloc.start()
+def _measure(method: str, n_queries: int, n_pool: int) -> dict:
+    """Runs in a fresh process, so its peak resident memory is this method's alone."""
+    rows = load_corpus(UPR_CSV)
+    cases = read_cases()
+    rng = random.Random(11)
+    queries = [
+        Item(c["query_id"], c["text"], frozenset({c["party"]}))
+        for c in rng.sample(cases, min(n_queries, len(cases)))
+    ]
+    pool = _pool(rows, n_pool)
+    del rows, cases
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     ranker = make_ranker(method).fit(pool)
     fitted = time.perf_counter()
     ranker.rank(queries, top=5)
     done = time.perf_counter()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return {
         "seconds": round(done - started, 2),
         "fit_seconds": round(fitted - started, 2),
         "rank_seconds": round(done - fitted, 2),
-        "peak_mb": round(peak / 2**20, 1),
+        "peak_rss_mb": round(peak / 1024, 1),
+        "peak_rss_above_data_mb": round((peak - baseline) / 1024, 1),
     }
+
+
+def _cost(method: str, n_queries: int, n_pool: int) -> dict:
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_measure, method, n_queries, n_pool).result()
 
 
 def run(scale: str, workdir: Path) -> dict:
@@ -54,21 +72,16 @@ def run(scale: str, workdir: Path) -> dict:
     rows = load_corpus(UPR_CSV)
     cases = read_cases()
     rng = random.Random(11)
-    queries = [
-        Item(c["query_id"], c["text"], frozenset({c["party"]}))
-        for c in rng.sample(cases, min(n_queries, len(cases)))
-    ]
-    pool = _pool(rows, n_pool)
     eval_cases = cases if scale == "full" else rng.sample(cases, 150)
     eval_rows = rows
-    report: dict = {"scale": scale, "queries": len(queries), "candidates": len(pool), "methods": {}}
+    report: dict = {"scale": scale, "queries": n_queries, "candidates": n_pool, "methods": {}}
     status = available_methods()
     for method in METHODS:
         if status[method] is not None:
             report["methods"][method] = {"available": False, "why": status[method]}
             continue
         try:
-            cost = _cost(method, queries, pool)
+            cost = _cost(method, n_queries, n_pool)
             quality = evaluate(method, eval_cases, eval_rows)
         except MethodUnavailable as exc:
             report["methods"][method] = {"available": False, "why": str(exc)}
@@ -82,4 +95,9 @@ def run(scale: str, workdir: Path) -> dict:
 if __name__ == "__main__":  # python -m coopreview.lineage.benchmarks [full|small]
     import sys
 
-    print(json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else "small", Path("/tmp/lineage-bench")), indent=2))
+    print(
+        json.dumps(
+            run(sys.argv[1] if len(sys.argv) > 1 else "small", Path(tempfile.gettempdir()) / "lineage-bench"),
+            indent=2,
+        )
+    )

@@ -38,7 +38,7 @@ TREATY_KEYS = {
     "icrmw": r"Migrant Workers|ICRMW|\bCMW\b",
     "rome": r"Rome Statute|International Criminal Court|\bICC\b",
     "iccpr-op2": r"Second Optional Protocol",
-    "opcedaw": r"Optional Protocol (?:to|of) (?:the )?(?:CEDAW|Convention on the Elimination of All Forms of Discrimination against Women)",
+    "opcedaw": r"Optional Protocol (?:to|of) (?:the )?(?:CEDAW|Convention on the Elimination of All Forms of Discrimination against Women)",  # noqa: E501 — one regular expression
     "opicescr": r"Optional Protocol (?:to|of) the International Covenant on Economic",
     "refugees": r"1951 (?:Refugee )?Convention|Status of Refugees",
     "statelessness": r"Statelessness|Stateless Persons",
@@ -58,10 +58,16 @@ _JOIN_RE = re.compile(_JOIN, re.IGNORECASE)
 # Hand-written paraphrases: (key, text). Each is asked of every State that received that ask.
 PARAPHRASES = [
     ("opcat", "Accede to the OP-CAT"),
-    ("opcat", "Become a party to the Optional Protocol against torture and set up a national preventive mechanism"),
+    (
+        "opcat",
+        "Become a party to the Optional Protocol against torture and set up a national preventive mechanism",
+    ),
     ("crpd", "Join the Disabilities Convention"),
     ("crpd", "Accede to the CRPD"),
-    ("cped", "Become party to the International Convention for the Protection of All Persons from Enforced Disappearance"),
+    (
+        "cped",
+        "Become party to the International Convention for the Protection of All Persons from Enforced Disappearance",  # noqa: E501 — one regular expression
+    ),
     ("rome", "Accede to the ICC"),
     ("rome", "Join the International Criminal Court's founding treaty, the Rome Statute"),
     ("icrmw", "Accede to the ICRMW"),
@@ -113,13 +119,15 @@ def build_cases(rows: Sequence[Row], *, seed: int = 20260101) -> list[dict]:
     for r in rows:
         by_review[(r.state, r.year)].append(r)
     cases: list[dict] = []
-    for (state, year), review in by_review.items():
-        for position, query in enumerate(review):
+    for (state, _year), review in by_review.items():
+        for query in review:
             if len(keys[query.id]) != 1:
                 continue
             (key,) = keys[query.id]
             group = [
-                r for r in review if r.id != query.id and key in keys[r.id] and r.recommending != query.recommending
+                r
+                for r in review
+                if r.id != query.id and key in keys[r.id] and r.recommending != query.recommending
             ]
             if not any(r.id < query.id for r in group):
                 continue  # the query must repeat an earlier ask

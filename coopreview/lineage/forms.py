@@ -46,7 +46,9 @@ class LinkFilterForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Link type"), required=False, choices=[("", _("All types")), *LinkType.choices]
     )
-    source = forms.ModelChoiceField(queryset=None, label=_("Source"), required=False, empty_label=_("All sources"))
+    source = forms.ModelChoiceField(
+        queryset=None, label=_("Source"), required=False, empty_label=_("All sources")
+    )
 
     def __init__(self, *args, sources=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

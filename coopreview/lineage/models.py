@@ -20,7 +20,9 @@ class Link(TimestampedModel):
     )
     link_type = models.CharField(_("link type"), max_length=20, choices=LinkType.choices)
     reason = models.TextField(_("why"), blank=True)
-    origin = models.CharField(_("origin"), max_length=20, choices=LinkOrigin.choices, default=LinkOrigin.MANUAL)
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=LinkOrigin.choices, default=LinkOrigin.MANUAL
+    )
     score = models.FloatField(_("similarity score"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -38,7 +38,9 @@ def source_resolve(*, user: AnyUser, value: str | int) -> Source:
     if found is None and text.isdigit():
         found = visible.filter(pk=int(text)).first()
     if found is None:
-        raise LineageError(_("Unknown source: %(value)s (give a document symbol or an id).") % {"value": text})
+        raise LineageError(
+            _("Unknown source: %(value)s (give a document symbol or an id).") % {"value": text}
+        )
     return found
 
 
@@ -51,7 +53,11 @@ def _linked_visible(user: AnyUser) -> QuerySet[Link]:
 
 
 def link_list(
-    *, user: AnyUser, link_type: str = "", source: Source | None = None, recommendation: Recommendation | None = None
+    *,
+    user: AnyUser,
+    link_type: str = "",
+    source: Source | None = None,
+    recommendation: Recommendation | None = None,
 ) -> QuerySet[Link]:
     """Links whose two ends the user may see, optionally of one type, touching one source or record."""
     qs = _linked_visible(user)
@@ -101,9 +107,7 @@ class Suggestion:
 
 
 def _items(recommendations) -> list[Item]:
-    return [
-        Item(r.pk, r.text, frozenset(str(a.pk) for a in r.addressees.all())) for r in recommendations
-    ]
+    return [Item(r.pk, r.text, frozenset(str(a.pk) for a in r.addressees.all())) for r in recommendations]
 
 
 def _with_addressees(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
@@ -118,7 +122,9 @@ def excluded_pairs(ids: set[int]) -> set[tuple[int, int]]:
         )
     )
     pairs |= set(
-        RejectedPair.objects.filter(Q(first_id__in=ids) | Q(second_id__in=ids)).values_list("first_id", "second_id")
+        RejectedPair.objects.filter(Q(first_id__in=ids) | Q(second_id__in=ids)).values_list(
+            "first_id", "second_id"
+        )
     )
     return pairs
 
@@ -222,7 +228,9 @@ def implementation_review(
     ids = [r.pk for r in records]
     followup = _followup_status(ids)
     links = defaultdict(list)
-    for link in _linked_visible(user).filter(Q(from_recommendation_id__in=ids) | Q(to_recommendation_id__in=ids)):
+    for link in _linked_visible(user).filter(
+        Q(from_recommendation_id__in=ids) | Q(to_recommendation_id__in=ids)
+    ):
         links[link.from_recommendation_id].append((link, link.to_recommendation))
         links[link.to_recommendation_id].append((link, link.from_recommendation))
     newer = Q(source__date__gt=source.date) if source.date else ~Q(source=source)
@@ -264,9 +272,7 @@ def _is_newer(other: Recommendation, source: Source) -> bool:
 def _newer_suggestions(*, user: AnyUser, source: Source, newer: Q) -> list[Suggestion]:
     visible = recommendations_visible_to(user=user)
     queries = visible.filter(source=source)
-    pool_sources = sources_visible_to(user=user).filter(
-        pk__in=visible.filter(newer).values("source_id")
-    )
+    pool_sources = sources_visible_to(user=user).filter(pk__in=visible.filter(newer).values("source_id"))
     found = []
     for target in pool_sources:
         found.extend(suggestions(user=user, queries=queries, target=target, top=3))

@@ -33,7 +33,8 @@ def recommendation_for(*, user: User, pk: int | str | None, label: str = "") -> 
         return recommendations_visible_to(user=user).select_related("source").get(pk=int(pk))  # type: ignore[arg-type]
     except (Recommendation.DoesNotExist, TypeError, ValueError):
         raise LineageError(
-            _("Recommendation not found: %(pk)s%(where)s.") % {"pk": pk, "where": f" ({label})" if label else ""}
+            _("Recommendation not found: %(pk)s%(where)s.")
+            % {"pk": pk, "where": f" ({label})" if label else ""}
         ) from None
 
 
@@ -70,9 +71,9 @@ def _supersedes_path(*, start: int, goal: int) -> bool:
     seen, frontier = {start}, [start]
     while frontier:
         nxt = list(
-            Link.objects.filter(link_type=LinkType.SUPERSEDES, from_recommendation_id__in=frontier).values_list(
-                "to_recommendation_id", flat=True
-            )
+            Link.objects.filter(
+                link_type=LinkType.SUPERSEDES, from_recommendation_id__in=frontier
+            ).values_list("to_recommendation_id", flat=True)
         )
         if goal in nxt:
             return True

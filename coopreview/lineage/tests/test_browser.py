@@ -36,7 +36,11 @@ def test_review_confirm_reject_and_see_link_on_both_records(browser_page, facili
     second.get_by_text("will not be suggested again").wait_for()
 
     link = Link.objects.get()
-    assert (link.from_recommendation, link.to_recommendation, link.link_type) == (sets["new_opcat"], sets["old_opcat"], "supersedes")
+    assert (link.from_recommendation, link.to_recommendation, link.link_type) == (
+        sets["new_opcat"],
+        sets["old_opcat"],
+        "supersedes",
+    )
     assert RejectedPair.objects.count() == 1
     page.goto(page.base_url + f"/recommendations/{sets['old_opcat'].pk}/")
     panel = page.locator("section.lineage-panel")

@@ -24,7 +24,18 @@ def test_suggest_prints_scores_with_paraphrase_first(sets):
 
 
 def test_suggest_json_by_id(sets):
-    data = json.loads(_run("suggest", "--from", str(sets["new"].pk), "--to", str(sets["old"].pk), "--json", "--method", "tfidf-plain"))
+    data = json.loads(
+        _run(
+            "suggest",
+            "--from",
+            str(sets["new"].pk),
+            "--to",
+            str(sets["old"].pk),
+            "--json",
+            "--method",
+            "tfidf-plain",
+        )
+    )
 
     assert data["method"] == "tfidf-plain" and data["to"] == "A/HRC/8/1"
     assert all(isinstance(s["score"], float) for s in data["suggestions"])
@@ -40,7 +51,10 @@ def test_suggest_as_outsider_hides_records(outsider, sets):
     ("args", "message"),
     [
         (["suggest", "--from", "NOPE", "--to", "A/HRC/8/1"], "Unknown source: NOPE"),
-        (["suggest", "--from", "A/HRC/20/1", "--to", "A/HRC/8/1", "--method", "bm99"], "Unknown method: bm99"),
+        (
+            ["suggest", "--from", "A/HRC/20/1", "--to", "A/HRC/8/1", "--method", "bm99"],
+            "Unknown method: bm99",
+        ),
         (["groups", "--source", "12345"], "Unknown source: 12345"),
         (["groups", "--source", "A/HRC/8/1", "--build"], "give --user"),
     ],
@@ -59,7 +73,13 @@ def test_groups_build_and_print(editor, sets):
 
 
 def test_export_then_import_round_trip(editor, sets, tmp_path):
-    services.link_create(by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates", reason="same")
+    services.link_create(
+        by=editor,
+        from_pk=sets["new_opcat"].pk,
+        to_pk=sets["old_opcat"].pk,
+        link_type="duplicates",
+        reason="same",
+    )
     for fmt in ("csv", "json"):
         path = tmp_path / f"links.{fmt}"
         _run("export", "--format", fmt, "--output", str(path))
@@ -74,10 +94,14 @@ def test_export_then_import_round_trip(editor, sets, tmp_path):
 
 def test_import_bad_row_saves_nothing(editor, sets, tmp_path):
     path = tmp_path / "links.json"
-    path.write_text(json.dumps([
-        {"from_id": sets["new_nhri"].pk, "to_id": sets["old_nhri"].pk, "link_type": "overlaps"},
-        {"from_id": sets["new_fgm"].pk, "to_id": sets["old_crpd"].pk, "link_type": "cousin"},
-    ]))
+    path.write_text(
+        json.dumps(
+            [
+                {"from_id": sets["new_nhri"].pk, "to_id": sets["old_nhri"].pk, "link_type": "overlaps"},
+                {"from_id": sets["new_fgm"].pk, "to_id": sets["old_crpd"].pk, "link_type": "cousin"},
+            ]
+        )
+    )
 
     with pytest.raises(CommandError, match="Row 2: Unknown link type: cousin"):
         _run("--user", "editor", "import", str(path))

@@ -14,7 +14,9 @@ FLOOR_MRR = 0.80
 
 
 def test_vocabulary_makes_paraphrases_meet():
-    assert normalise("Accede to the OP-CAT") == normalise("Ratify the Optional Protocol to the Convention against Torture")
+    assert normalise("Accede to the OP-CAT") == normalise(
+        "Ratify the Optional Protocol to the Convention against Torture"
+    )
     assert "xcrpd" in normalise("Sign and ratify the Convention on the Rights of Persons with Disabilities")
 
 

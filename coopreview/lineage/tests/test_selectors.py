@@ -16,7 +16,9 @@ def test_paraphrase_found_first_for_same_addressee(editor, sets):
 
 
 def test_same_addressee_first_and_widen_option(editor, sets):
-    query = _queries(sets["new_opcat_sen"])  # addressed to Senegal; the OP-CAT ask in the old set was to Albania
+    query = _queries(
+        sets["new_opcat_sen"]
+    )  # addressed to Senegal; the OP-CAT ask in the old set was to Albania
 
     narrow = selectors.suggestions(user=editor, queries=query, target=sets["old"])
     wide = selectors.suggestions(user=editor, queries=query, target=sets["old"], widen=True)
@@ -49,8 +51,12 @@ def test_unknown_method_and_source(editor, sets):
 
 
 def test_links_visible_on_both_records_only_to_those_who_see_both(editor, outsider, sets):
-    services.link_create(by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="supersedes")
-    services.link_create(by=editor, from_pk=sets["hidden"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates")
+    services.link_create(
+        by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="supersedes"
+    )
+    services.link_create(
+        by=editor, from_pk=sets["hidden"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates"
+    )
 
     old_side = selectors.links_of(user=outsider, recommendation=sets["old_opcat"])
     new_side = selectors.links_of(user=outsider, recommendation=sets["new_opcat"])
@@ -62,11 +68,20 @@ def test_links_visible_on_both_records_only_to_those_who_see_both(editor, outsid
 
 
 def test_implementation_review_shows_open_and_asked_again(editor, outsider, sets):
-    services.link_create(by=editor, from_pk=sets["old_nhri"].pk, to_pk=sets["new_nhri"].pk, link_type="implemented_by")
+    services.link_create(
+        by=editor, from_pk=sets["old_nhri"].pk, to_pk=sets["new_nhri"].pk, link_type="implemented_by"
+    )
 
-    rows = {r.recommendation.reference: r for r in selectors.implementation_review(user=outsider, source=sets["old"])}
+    rows = {
+        r.recommendation.reference: r
+        for r in selectors.implementation_review(user=outsider, source=sets["old"])
+    }
 
     assert rows["67.4"].status == "implemented"
     assert rows["67.1"].status == "open" and rows["67.1"].open_and_repeated
     assert sets["new_opcat"] in [other for other, _kind, _score in rows["67.1"].repeated_by]
-    assert all(other.pk not in (sets["hidden"].pk, sets["members"].pk) for r in rows.values() for other, *_ in r.repeated_by)
+    assert all(
+        other.pk not in (sets["hidden"].pk, sets["members"].pk)
+        for r in rows.values()
+        for other, *_ in r.repeated_by
+    )

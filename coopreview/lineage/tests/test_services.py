@@ -8,7 +8,11 @@ from coopreview.lineage.selectors import LineageError
 
 def test_link_create_records_who_why_and_history(editor, sets):
     link = services.link_create(
-        by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates", reason="Same ask"
+        by=editor,
+        from_pk=sets["new_opcat"].pk,
+        to_pk=sets["old_opcat"].pk,
+        link_type="duplicates",
+        reason="Same ask",
     )
 
     assert link.confirmed_by == editor and link.reason == "Same ask"
@@ -17,7 +21,9 @@ def test_link_create_records_who_why_and_history(editor, sets):
 
 def test_link_to_itself_is_refused_and_nothing_saved(editor, sets):
     with pytest.raises(LineageError, match="itself"):
-        services.link_create(by=editor, from_pk=sets["old_crpd"].pk, to_pk=sets["old_crpd"].pk, link_type="duplicates")
+        services.link_create(
+            by=editor, from_pk=sets["old_crpd"].pk, to_pk=sets["old_crpd"].pk, link_type="duplicates"
+        )
 
     assert Link.objects.count() == 0
 
@@ -43,14 +49,20 @@ def test_supersedes_cycle_is_refused(editor, sets):
 
 def test_unknown_link_type_is_named(editor, sets):
     with pytest.raises(LineageError, match="Unknown link type: twin"):
-        services.link_create(by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="twin")
+        services.link_create(
+            by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="twin"
+        )
 
 
 def test_link_to_hidden_record_reads_like_missing_record(facilitator, sets):
     with pytest.raises(LineageError) as hidden:
-        services.link_create(by=facilitator, from_pk=sets["old_opcat"].pk, to_pk=sets["hidden"].pk, link_type="duplicates")
+        services.link_create(
+            by=facilitator, from_pk=sets["old_opcat"].pk, to_pk=sets["hidden"].pk, link_type="duplicates"
+        )
     with pytest.raises(LineageError) as missing:
-        services.link_create(by=facilitator, from_pk=sets["old_opcat"].pk, to_pk=999999, link_type="duplicates")
+        services.link_create(
+            by=facilitator, from_pk=sets["old_opcat"].pk, to_pk=999999, link_type="duplicates"
+        )
 
     assert str(hidden.value).replace(str(sets["hidden"].pk), "N") == str(missing.value).replace("999999", "N")
     assert Link.objects.count() == 0
@@ -60,7 +72,10 @@ def test_link_to_hidden_record_reads_like_missing_record(facilitator, sets):
 def test_non_reviewers_may_not_link(request, sets, persona):
     with pytest.raises(LineageError, match="may not"):
         services.link_create(
-            by=request.getfixturevalue(persona), from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates"
+            by=request.getfixturevalue(persona),
+            from_pk=sets["new_opcat"].pk,
+            to_pk=sets["old_opcat"].pk,
+            link_type="duplicates",
         )
 
 
@@ -78,7 +93,9 @@ def test_rejected_pair_is_never_suggested_again(editor, sets):
 
 def test_confirmed_pair_is_not_suggested_again(editor, sets):
     queries = type(sets["new_opcat"]).objects.filter(pk=sets["new_opcat"].pk)
-    services.link_create(by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates")
+    services.link_create(
+        by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates"
+    )
 
     found = selectors.suggestions(user=editor, queries=queries, target=sets["old"])
 
@@ -102,7 +119,9 @@ def test_duplicate_groups_cluster_same_ask_with_representative(editor, sets):
     members = [{m.recommendation.reference for m in g.members.all()} for g in groups]
     assert {"67.2", "67.3"} in members
     assert all("67.5" not in m for m in members)  # another addressee, another ask
-    group = next(g for g in groups if {m.recommendation.reference for m in g.members.all()} == {"67.2", "67.3"})
+    group = next(
+        g for g in groups if {m.recommendation.reference for m in g.members.all()} == {"67.2", "67.3"}
+    )
     assert group.representative.reference in {"67.2", "67.3"}
 
 
@@ -111,7 +130,9 @@ def test_split_and_merge_groups_keep_history(editor, sets):
     refs = list(group.members.values_list("recommendation_id", flat=True))
     assert len(refs) >= 2
 
-    new = services.duplicate_group_split(by=editor, group_id=group.pk, recommendation_ids=[refs[-1]], reason="different ask")
+    new = services.duplicate_group_split(
+        by=editor, group_id=group.pk, recommendation_ids=[refs[-1]], reason="different ask"
+    )
     merged = services.duplicate_groups_merge(by=editor, group_ids=[group.pk, new.pk], reason="same after all")
 
     assert merged.members.count() == len(refs)

@@ -10,7 +10,9 @@ from coopreview.lineage.models import Link, RejectedPair
 
 
 def test_review_page_lists_suggestions_for_facilitator(facilitator, sets):
-    response = client_for(facilitator).get("/lineage/review/", {"source": sets["new"].pk, "target": sets["old"].pk})
+    response = client_for(facilitator).get(
+        "/lineage/review/", {"source": sets["new"].pk, "target": sets["old"].pk}
+    )
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -21,7 +23,9 @@ def test_review_page_lists_suggestions_for_facilitator(facilitator, sets):
 
 @pytest.mark.parametrize("persona", ["outsider", "observer", "state_focal_point"])
 def test_review_page_forbidden_to_non_reviewers(request, sets, persona):
-    response = client_for(request.getfixturevalue(persona)).get("/lineage/review/", {"source": sets["new"].pk})
+    response = client_for(request.getfixturevalue(persona)).get(
+        "/lineage/review/", {"source": sets["new"].pk}
+    )
 
     assert response.status_code == 403
 
@@ -39,10 +43,18 @@ def test_confirm_creates_link_and_reject_remembers_pair(editor, sets):
 
     confirmed = client.post(
         "/lineage/confirm/",
-        {"prefix": "c0", "c0-from_id": a.pk, "c0-to_id": b.pk, "c0-link_type": "duplicates", "c0-reason": "same ask"},
+        {
+            "prefix": "c0",
+            "c0-from_id": a.pk,
+            "c0-to_id": b.pk,
+            "c0-link_type": "duplicates",
+            "c0-reason": "same ask",
+        },
         HTTP_HX_REQUEST="true",
     )
-    rejected = client.post("/lineage/reject/", {"from_id": a.pk, "to_id": sets["old_crpd"].pk}, HTTP_HX_REQUEST="true")
+    rejected = client.post(
+        "/lineage/reject/", {"from_id": a.pk, "to_id": sets["old_crpd"].pk}, HTTP_HX_REQUEST="true"
+    )
 
     assert confirmed.status_code == 200 and "Confirmed" in confirmed.content.decode()
     assert Link.objects.get().reason == "same ask"
@@ -53,7 +65,12 @@ def test_confirm_creates_link_and_reject_remembers_pair(editor, sets):
 def test_confirm_to_hidden_record_is_422_without_revealing_it(facilitator, sets):
     response = client_for(facilitator).post(
         "/lineage/confirm/",
-        {"prefix": "c0", "c0-from_id": sets["old_opcat"].pk, "c0-to_id": sets["hidden"].pk, "c0-link_type": "duplicates"},
+        {
+            "prefix": "c0",
+            "c0-from_id": sets["old_opcat"].pk,
+            "c0-to_id": sets["hidden"].pk,
+            "c0-link_type": "duplicates",
+        },
         HTTP_HX_REQUEST="true",
     )
 
@@ -64,7 +81,13 @@ def test_confirm_to_hidden_record_is_422_without_revealing_it(facilitator, sets)
 
 
 def test_panel_shows_link_on_both_records(editor, client, sets):
-    services.link_create(by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="supersedes", reason="newer cycle")
+    services.link_create(
+        by=editor,
+        from_pk=sets["new_opcat"].pk,
+        to_pk=sets["old_opcat"].pk,
+        link_type="supersedes",
+        reason="newer cycle",
+    )
 
     old = client.get(f"/recommendations/{sets['old_opcat'].pk}/").content.decode()
     new = client.get(f"/recommendations/{sets['new_opcat'].pk}/").content.decode()
@@ -103,7 +126,9 @@ def test_link_list_constant_queries_for_1_and_3_links(editor, outsider, sets):
 
 def test_link_list_filters_and_exports_without_leaks(editor, outsider, sets):
     _make_links(editor, sets, 2)
-    services.link_create(by=editor, from_pk=sets["hidden"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates")
+    services.link_create(
+        by=editor, from_pk=sets["hidden"].pk, to_pk=sets["old_opcat"].pk, link_type="duplicates"
+    )
     client = client_for(outsider)
 
     exported = json.loads(client.get("/lineage/", {"format": "json"}).content)

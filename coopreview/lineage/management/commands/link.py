@@ -37,17 +37,25 @@ class Command(BaseCommand):
             "--user", help="act as this user (their visibility); read commands default to full access"
         )
         sub = parser.add_subparsers(dest="action", required=True)
-        suggest = sub.add_parser("suggest", help="rank related recommendations of another (or the same) source")
+        suggest = sub.add_parser(
+            "suggest", help="rank related recommendations of another (or the same) source"
+        )
         suggest.add_argument("--from", dest="from_source", required=True, help="source symbol or id")
         suggest.add_argument("--to", dest="to_source", required=True, help="source symbol or id")
         suggest.add_argument("--top", type=int, default=5)
-        suggest.add_argument("--method", default=DEFAULT_METHOD, help="tfidf (default), tfidf-plain, embeddings")
-        suggest.add_argument("--widen", action="store_true", help="do not put same-addressee candidates first")
+        suggest.add_argument(
+            "--method", default=DEFAULT_METHOD, help="tfidf (default), tfidf-plain, embeddings"
+        )
+        suggest.add_argument(
+            "--widen", action="store_true", help="do not put same-addressee candidates first"
+        )
         suggest.add_argument("--json", action="store_true")
         groups = sub.add_parser("groups", help="duplicate groups within one source")
         groups.add_argument("--source", required=True)
         groups.add_argument("--build", action="store_true", help="(re)build the groups first (needs --user)")
-        groups.add_argument("--replace", action="store_true", help="with --build: also replace reviewed groups")
+        groups.add_argument(
+            "--replace", action="store_true", help="with --build: also replace reviewed groups"
+        )
         groups.add_argument("--json", action="store_true")
         export = sub.add_parser("export", help="write confirmed links as CSV or JSON")
         export.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -101,13 +109,24 @@ class Command(BaseCommand):
                 }
                 for s in found
             ]
-            self.stdout.write(json.dumps({"from": origin.symbol, "to": target.symbol, "method": options["method"], "suggestions": rows}, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "from": origin.symbol,
+                        "to": target.symbol,
+                        "method": options["method"],
+                        "suggestions": rows,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         for s in found:
             mark = "=" if s.same_party else " "
             self.stdout.write(
-                f"{origin.symbol} {s.query.reference}\t{s.score:.3f}{mark}\t{target.symbol} {s.candidate.reference}\t"
-                f"{_short(s.candidate.text)}"
+                f"{origin.symbol} {s.query.reference}\t{s.score:.3f}{mark}\t"
+                f"{target.symbol} {s.candidate.reference}\t{_short(s.candidate.text)}"
             )
         self.stdout.write(f"{len(found)} suggestions ({options['method']}; = same addressee)")
 
@@ -121,17 +140,27 @@ class Command(BaseCommand):
             data = [
                 {
                     "id": g.pk,
-                    "representative": {"id": g.shown_representative.pk, "reference": g.shown_representative.reference, "text": g.shown_representative.text},
-                    "members": [{"id": m.recommendation.pk, "reference": m.recommendation.reference} for m in g.visible_members],
+                    "representative": {
+                        "id": g.shown_representative.pk,
+                        "reference": g.shown_representative.reference,
+                        "text": g.shown_representative.text,
+                    },
+                    "members": [
+                        {"id": m.recommendation.pk, "reference": m.recommendation.reference}
+                        for m in g.visible_members
+                    ],
                     "reviewed": g.reviewed,
                 }
                 for g in groups
             ]
-            self.stdout.write(json.dumps({"source": source.symbol, "groups": data}, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps({"source": source.symbol, "groups": data}, ensure_ascii=False, indent=2)
+            )
             return
         for g in groups:
             refs = ", ".join(m.recommendation.reference for m in g.visible_members)
-            self.stdout.write(f"[{g.pk}] {g.shown_representative.reference}: {_short(g.shown_representative.text)}\n    {refs}")
+            head = f"[{g.pk}] {g.shown_representative.reference}: {_short(g.shown_representative.text)}"
+            self.stdout.write(f"{head}\n    {refs}")
         self.stdout.write(f"{len(groups)} groups in {source.symbol}")
 
     def _export(self, options) -> None:
@@ -190,4 +219,3 @@ class Command(BaseCommand):
 def _short(text: str, width: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
