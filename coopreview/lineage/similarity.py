@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from coopreview.lineage.vocabulary import normalise
 
@@ -95,16 +94,16 @@ class Ranker:
             return [[] for _ in queries]
         for start in range(0, len(queries), QUERY_CHUNK):
             chunk = queries[start : start + QUERY_CHUNK]
-            scores = self._similarity(self._encode(chunk))
-            same = np.zeros_like(scores, dtype=bool)
+            same = np.zeros((len(chunk), len(self.candidates)), dtype=bool)
             if self.uses_parties and self._party_index:
                 same = (_party_matrix(chunk, self._party_index) @ self._parties.T).toarray() > 0
-                scores = scores + self.boost * same
+            boost = (self.boost * same).astype(np.float32)
+            scores = self._similarity(self._encode(chunk), boost) + boost
             for row, query in enumerate(chunk):
                 results.append(self._top(query, scores[row], same[row], top, exclude))
         return results
 
-    def _similarity(self, encoded) -> np.ndarray:
+    def _similarity(self, encoded, boost: np.ndarray) -> np.ndarray:
         product = encoded @ self._matrix.T
         product = product.toarray() if sparse.issparse(product) else np.asarray(product)
         return product.astype(np.float32, copy=False)
@@ -148,34 +147,91 @@ class Ranker:
         return matches
 
 
+class CharGrams:
+    """Character n-grams within words (as scikit-learn's "char_wb"), TF-IDF weighted, computed per
+    distinct word once and summed per text by one sparse product: recommendation sets repeat the
+    same few thousand words, so this is many times faster than analysing every text's characters."""
+
+    def __init__(self, ngram_range: tuple[int, int] = (3, 4), min_df: int = 2) -> None:
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+
+    def _grams(self, word: str) -> list[str]:
+        padded = f" {word} "
+        low, high = self.ngram_range
+        return [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+
+    def _counts(self, texts: Sequence[str], *, grow: bool) -> sparse.csr_matrix:
+        words = CountVectorizer(analyzer=str.split, dtype=np.float32)
+        try:
+            per_text = words.fit_transform(texts)
+        except ValueError:  # no word at all
+            return sparse.csr_matrix((len(texts), len(self.index)), dtype=np.float32)
+        rows, cols = [], []
+        for row, word in enumerate(words.get_feature_names_out()):
+            for gram in self._grams(word):
+                col = self.index.get(gram)
+                if col is None and grow:
+                    col = self.index[gram] = len(self.index)
+                if col is not None:
+                    rows.append(row)
+                    cols.append(col)
+        word_grams = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(per_text.shape[1], len(self.index))
+        )
+        return (per_text @ word_grams).tocsr()
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        self.index: dict[str, int] = {}
+        counts = self._counts(texts, grow=True)
+        df = np.asarray((counts > 0).sum(axis=0)).ravel()
+        self.keep = np.flatnonzero(df >= self.min_df)
+        self.tfidf = TfidfTransformer(sublinear_tf=True)
+        return self.tfidf.fit_transform(counts[:, self.keep]).astype(np.float32)
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        counts = self._counts(texts, grow=False)
+        return self.tfidf.transform(counts[:, self.keep]).astype(np.float32)
+
+
 class TfidfRanker(Ranker):
-    """Word and character n-grams over vocabulary-normalised text, with the addressee boost."""
+    """Word 1–2-grams and in-word character 3–4-grams over vocabulary-normalised text, weighted
+    0.6/0.4, plus the addressee boost. Character similarity is computed for each query's best
+    `shortlist` candidates by words (and boost) only: the rest cannot reach the top anyway."""
 
     name = "tfidf"
     word_weight = 0.6
-    char_range = (3, 4)  # (3, 5) measured no better on the UPR set, and 40 % slower to fit
+    char_range = (3, 4)  # (3, 5) measured no better on the UPR set, and slower
+    shortlist = 300
 
     def _fit(self, items: Sequence[Item]):
         texts = [normalise(i.text) for i in items]
-        self._words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, dtype=np.float32)
-        self._chars = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=self.char_range,
-            sublinear_tf=True,
-            min_df=2,
-            max_features=200_000,
-            dtype=np.float32,
-        )
-        return self._combine(self._words.fit_transform(texts), self._chars.fit_transform(texts))
+        self._words = TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True, min_df=1, dtype=np.float32)
+        self._chars = CharGrams(self.char_range)
+        return self._words.fit_transform(texts), self._chars.fit_transform(texts)
 
     def _encode(self, items: Sequence[Item]):
         texts = [normalise(i.text) for i in items]
-        return self._combine(self._words.transform(texts), self._chars.transform(texts))
+        return self._words.transform(texts), self._chars.transform(texts)
 
-    def _combine(self, words, chars):
-        w = np.sqrt(self.word_weight)
-        c = np.sqrt(1 - self.word_weight)
-        return normalize(sparse.hstack([words * w, chars * c], format="csr"))
+    def _similarity(self, encoded, boost) -> np.ndarray:
+        words, chars = encoded
+        all_words, all_chars = self._matrix
+        scores = (words @ all_words.T).toarray().astype(np.float32) * self.word_weight
+        ranked = scores + boost
+        keep = min(self.shortlist, scores.shape[1])
+        for row in range(scores.shape[0]):
+            idx = (
+                np.argpartition(-ranked[row], keep - 1)[:keep] if keep < scores.shape[1] else np.arange(keep)
+            )
+            char = (all_chars[idx] @ chars[row].T).toarray().ravel()
+            scores[row, idx] += (1 - self.word_weight) * char
+        return scores
+
+
+def _word_ngrams(text: str) -> list[str]:
+    words = text.split()
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 class PlainTfidfRanker(Ranker):

@@ -7,6 +7,7 @@ Extend the table when a new kind of document brings new names: keys are regular 
 """
 
 import re
+from functools import lru_cache
 
 _TORTURE = r"convention against torture(?: and other cruel,? inhuman or degrading treatment or punishment)?"
 _CRC = r"convention on the rights of the child"
@@ -212,6 +213,7 @@ def expand(text: str) -> str:
     return _COMBINED.sub(_token, text)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light suffix stripper: plurals and common inflections, never below four letters."""
     if word.startswith("x") and word[1:].isalnum():
