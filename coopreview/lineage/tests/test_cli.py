@@ -106,3 +106,31 @@ def test_import_bad_row_saves_nothing(editor, sets, tmp_path):
     with pytest.raises(CommandError, match="Row 2: Unknown link type: cousin"):
         _run("--user", "editor", "import", str(path))
     assert Link.objects.count() == 0
+
+
+def test_suggest_with_unavailable_method_warns_and_falls_back(sets, monkeypatch, capsys):
+    from io import StringIO
+
+    from coopreview.lineage import similarity
+
+    def missing():
+        raise similarity.MethodUnavailable("not installed")
+
+    monkeypatch.setattr(similarity, "load_embedding_model", missing)
+    out, err = StringIO(), StringIO()
+
+    call_command(
+        "link",
+        "suggest",
+        "--from",
+        "A/HRC/20/1",
+        "--to",
+        "A/HRC/8/1",
+        "--method",
+        "embeddings",
+        stdout=out,
+        stderr=err,
+    )
+
+    assert "unavailable" in err.getvalue()
+    assert "A/HRC/8/1 67.1" in out.getvalue()

@@ -85,3 +85,34 @@ def test_implementation_review_shows_open_and_asked_again(editor, outsider, sets
         for r in rows.values()
         for other, *_ in r.repeated_by
     )
+
+
+def test_unavailable_method_falls_back_to_default_and_says_so(editor, sets, monkeypatch):
+    from coopreview.lineage import similarity
+
+    def missing():
+        raise similarity.MethodUnavailable("pip install 'coopreview[embeddings]'")
+
+    monkeypatch.setattr(similarity, "load_embedding_model", missing)
+    notes: list[str] = []
+
+    found = selectors.suggestions(
+        user=editor, queries=_queries(sets["new_opcat"]), target=sets["old"], method="embeddings", notes=notes
+    )
+
+    assert found[0].candidate == sets["old_opcat"]
+    assert notes and "embeddings method is unavailable" in notes[0] and "tfidf" in notes[0]
+
+
+@pytest.mark.skipif(
+    __import__("coopreview.lineage.similarity", fromlist=["x"]).available_methods()["embeddings"] is not None,
+    reason="optional extra `embeddings` not installed",
+)
+def test_embeddings_method_runs_offline_when_installed(editor, sets, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+    found = selectors.suggestions(
+        user=editor, queries=_queries(sets["new_opcat"]), target=sets["old"], method="embeddings"
+    )
+
+    assert found[0].candidate == sets["old_opcat"]

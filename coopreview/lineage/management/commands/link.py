@@ -89,7 +89,9 @@ class Command(BaseCommand):
             raise CommandError("--top must be at least 1.")
         origin = selectors.source_resolve(user=user, value=options["from_source"])
         target = selectors.source_resolve(user=user, value=options["to_source"])
+        notes: list[str] = []
         found = selectors.suggestions(
+            notes=notes,
             user=user,
             queries=Recommendation.objects.filter(source=origin),
             target=target,
@@ -97,6 +99,8 @@ class Command(BaseCommand):
             top=options["top"],
             widen=options["widen"],
         )
+        for note in notes:
+            self.stderr.write(note)
         if options["json"]:
             rows = [
                 {
