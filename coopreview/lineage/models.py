@@ -10,13 +10,28 @@ from coopreview.recommendations.models import Recommendation, Source
 
 
 class Link(TimestampedModel):
-    """A confirmed, typed link: `from_recommendation` <link_type> `to_recommendation`."""
+    """A confirmed, typed link: `from_recommendation` <link_type> `to_recommendation` — or, for
+    "is implemented by", an `action` of the follow-up."""
 
     from_recommendation = models.ForeignKey(
         Recommendation, verbose_name=_("from"), on_delete=models.CASCADE, related_name="links_out"
     )
     to_recommendation = models.ForeignKey(
-        Recommendation, verbose_name=_("to"), on_delete=models.CASCADE, related_name="links_in"
+        Recommendation,
+        verbose_name=_("to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+    )
+    # "is implemented by" may point at an action of the follow-up instead of a later recommendation.
+    action = models.ForeignKey(
+        "followup.Action",
+        verbose_name=_("action"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="implements_links",
     )
     link_type = models.CharField(_("link type"), max_length=20, choices=LinkType.choices)
     reason = models.TextField(_("why"), blank=True)
@@ -46,10 +61,26 @@ class Link(TimestampedModel):
             models.UniqueConstraint(
                 fields=["from_recommendation", "to_recommendation"], name="lineage_link_one_per_pair"
             ),
+            models.UniqueConstraint(
+                fields=["from_recommendation", "action"], name="lineage_link_one_per_action"
+            ),
+            models.CheckConstraint(
+                condition=(Q(to_recommendation__isnull=False) & Q(action__isnull=True))
+                | (
+                    Q(to_recommendation__isnull=True)
+                    & Q(action__isnull=False)
+                    & Q(link_type="implemented_by")
+                ),
+                name="lineage_link_one_target",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_recommendation} {self.get_link_type_display()} {self.to_recommendation}"
+        return f"{self.from_recommendation} {self.get_link_type_display()} {self.target}"
+
+    @property
+    def target(self) -> object:
+        return self.to_recommendation if self.to_recommendation_id else self.action
 
 
 class RejectedPair(TimestampedModel):

@@ -7,12 +7,14 @@ the user may not see is never returned, counted or scored against.
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.selectors import AnyUser
 from coopreview.core.exceptions import ServiceError
+from coopreview.followup.enums import Status, UpdateState
+from coopreview.followup.models import Action, FollowupPart
+from coopreview.followup.selectors import actions_visible_to, overall_status, updates_visible_to
 from coopreview.lineage.enums import REPEATS, LinkType
 from coopreview.lineage.models import DuplicateGroup, DuplicateGroupMember, Link, RejectedPair
 from coopreview.lineage.similarity import (
@@ -46,11 +48,14 @@ def source_resolve(*, user: AnyUser, value: str | int) -> Source:
 
 
 def _linked_visible(user: AnyUser) -> QuerySet[Link]:
+    """Links whose ends the user may all see (an action: all its recommendations)."""
     visible = recommendations_visible_to(user=user)
+    to_visible = Exists(visible.filter(pk=OuterRef("to_recommendation_id")))
+    action_visible = Exists(actions_visible_to(user=user).filter(pk=OuterRef("action_id")))
     return Link.objects.filter(
         Exists(visible.filter(pk=OuterRef("from_recommendation_id"))),
-        Exists(visible.filter(pk=OuterRef("to_recommendation_id"))),
-    ).select_related("from_recommendation__source", "to_recommendation__source", "confirmed_by")
+        to_visible | action_visible,
+    ).select_related("from_recommendation__source", "to_recommendation__source", "action", "confirmed_by")
 
 
 def link_list(
@@ -71,19 +76,66 @@ def link_list(
     return qs.order_by("from_recommendation__source__symbol", "from_recommendation__reference_sort", "id")
 
 
+EXPORT_FIELDS = [
+    "from_id",
+    "from_source",
+    "from_reference",
+    "link_type",
+    "to_id",
+    "to_source",
+    "to_reference",
+    "action_id",
+    "action_title",
+    "reason",
+    "origin",
+    "score",
+    "confirmed_by",
+    "confirmed_at",
+]
+
+
+def link_rows(links) -> list[dict]:
+    """Links as flat rows for CSV/JSON export (the import reads the same columns)."""
+    return [
+        {
+            "from_id": link.from_recommendation_id,
+            "from_source": link.from_recommendation.source.symbol,
+            "from_reference": link.from_recommendation.reference,
+            "link_type": link.link_type,
+            "to_id": link.to_recommendation_id or "",
+            "to_source": link.to_recommendation.source.symbol if link.to_recommendation_id else "",
+            "to_reference": link.to_recommendation.reference if link.to_recommendation_id else "",
+            "action_id": link.action_id or "",
+            "action_title": link.action.title if link.action_id else "",
+            "reason": link.reason,
+            "origin": link.origin,
+            "score": link.score if link.score is not None else "",
+            "confirmed_by": link.confirmed_by.username if link.confirmed_by else "",
+            "confirmed_at": link.confirmed_at.isoformat(),
+        }
+        for link in links
+    ]
+
+
 @dataclass(frozen=True)
 class LinkView:
-    """A link seen from one record: "this record <verb> other"."""
+    """A link seen from one record: "this record <verb> other" (other: a recommendation or an action)."""
 
     link: Link
-    other: Recommendation
+    other: object
     label: str
+
+    @property
+    def is_action(self) -> bool:
+        return self.link.action_id is not None and self.link.to_recommendation_id is None
 
 
 def links_of(*, user: AnyUser, recommendation: Recommendation) -> list[LinkView]:
     views = []
     for link in link_list(user=user, recommendation=recommendation):
-        if link.from_recommendation_id == recommendation.pk:
+        if link.action_id:
+            views.append(LinkView(link, link.action, link.get_link_type_display()))
+        elif link.from_recommendation_id == recommendation.pk:
             views.append(LinkView(link, link.to_recommendation, link.get_link_type_display()))
         else:
             views.append(LinkView(link, link.from_recommendation, INVERSE_LABELS[link.link_type]()))
@@ -232,21 +284,48 @@ class ReviewRow:
     repeated_by: list[tuple[Recommendation, str, float | None]] = field(default_factory=list)
 
     @property
+    def is_open(self) -> bool:
+        return self.status not in ("implemented", "not_pursued")
+
+    @property
     def open_and_repeated(self) -> bool:
-        return self.status != "implemented" and bool(self.repeated_by)
+        return self.is_open and bool(self.repeated_by)
+
+    @property
+    def status_label(self) -> str:
+        """The follow-up's own status name when it has one ("In progress"), else open/implemented."""
+        if self.status == "open":
+            return _("open")
+        return str(Status(self.status).label) if self.status in Status.values else self.status
 
 
-def _followup_status(recommendation_ids: list[int]) -> dict[int, tuple[str, list[str]]]:
-    """Status and evidence from the follow-up app when its models have landed, else nothing."""
-    if not apps.is_installed("coopreview.followup"):
-        return {}
-    try:
-        assessment = apps.get_model("followup", "Assessment")
-    except LookupError:
-        return {}
+def _followup_status(*, user: AnyUser, recommendation_ids: list[int]) -> dict[int, tuple[str, list[str]]]:
+    """Overall follow-up status (the least advanced part) and evidence (the actions the user may
+    see, with their progress, and their latest published update) per recommendation."""
+    statuses: dict[int, list[str]] = defaultdict(list)
+    for rec_id, status in FollowupPart.objects.filter(recommendation_id__in=recommendation_ids).values_list(
+        "recommendation_id", "status"
+    ):
+        statuses[rec_id].append(status)
+    evidence: dict[int, list[str]] = defaultdict(list)
+    through = Action.recommendations.through
+    actions = actions_visible_to(user=user).filter(
+        Exists(through.objects.filter(action_id=OuterRef("pk"), recommendation_id__in=recommendation_ids))
+    )
+    updates = updates_visible_to(user=user).filter(state=UpdateState.PUBLISHED).order_by("-created_at")
+    for action in actions.prefetch_related(
+        "recommendations", Prefetch("updates", queryset=updates, to_attr="published")
+    ):
+        line = _("Action “%(title)s”: %(progress)s %%") % {"title": action.title, "progress": action.progress}
+        if action.published:
+            line += " — " + action.published[0].text[:200]
+        for rec in action.recommendations.all():
+            if rec.pk in recommendation_ids:
+                evidence[rec.pk].append(line)
     result: dict[int, tuple[str, list[str]]] = {}
-    for a in assessment.objects.filter(recommendation_id__in=recommendation_ids):  # pragma: no cover
-        result[a.recommendation_id] = (str(getattr(a, "status", "")), [str(getattr(a, "evidence", ""))])
+    for rec_id in set(statuses) | set(evidence):
+        overall = overall_status(statuses.get(rec_id, []))
+        result[rec_id] = (overall or "", evidence.get(rec_id, []))
     return result
 
 
@@ -258,7 +337,7 @@ def implementation_review(
     visible recommendations that repeat it — confirmed links first, then strong suggestions."""
     records = list(_with_addressees(recommendations_visible_to(user=user).filter(source=source)))
     ids = [r.pk for r in records]
-    followup = _followup_status(ids)
+    followup = _followup_status(user=user, recommendation_ids=ids)
     links = defaultdict(list)
     for link in _linked_visible(user).filter(
         Q(from_recommendation_id__in=ids) | Q(to_recommendation_id__in=ids)
@@ -279,15 +358,20 @@ def implementation_review(
             row.evidence.append(_("Response: already implemented"))
         seen = set()
         for link, other in links[rec.pk]:
-            if link.link_type == LinkType.IMPLEMENTED_BY and link.from_recommendation_id == rec.pk:
+            if link.action_id and link.from_recommendation_id == rec.pk:
+                row.status = "implemented"
+                row.evidence.append(_("Implemented by action “%(title)s”") % {"title": link.action.title})
+            elif link.link_type == LinkType.IMPLEMENTED_BY and link.from_recommendation_id == rec.pk:
                 row.status = "implemented"
                 row.evidence.append(_("Implemented by %(other)s") % {"other": other})
             elif link.link_type in REPEATS and _is_newer(other, source):
                 row.repeated_by.append((other, link.get_link_type_display(), None))
                 seen.add(other.pk)
         if rec.pk in followup:
-            row.status, evidence = followup[rec.pk]
-            row.evidence.extend(e for e in evidence if e)
+            status, evidence = followup[rec.pk]
+            if status and row.status != "implemented":
+                row.status = status
+            row.evidence.extend(evidence)
         for s in suggested[rec.pk]:
             if s.candidate.pk not in seen:
                 row.repeated_by.append((s.candidate, _("suggested"), s.score))

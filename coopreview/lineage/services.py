@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopreview.core.history import save_with_history
+from coopreview.followup.models import Action
+from coopreview.followup.selectors import actions_visible_to
 from coopreview.lineage.enums import LinkOrigin, LinkType
 from coopreview.lineage.models import DuplicateGroup, DuplicateGroupMember, Link, RejectedPair
 from coopreview.lineage.selectors import LineageError
@@ -82,28 +84,49 @@ def _supersedes_path(*, start: int, goal: int) -> bool:
     return False
 
 
+def action_for(*, user: User, pk: int | str) -> Action:
+    """The follow-up action `pk` if `user` may see it (all its recommendations); one message otherwise."""
+    try:
+        return actions_visible_to(user=user).get(pk=int(pk))
+    except (Action.DoesNotExist, TypeError, ValueError):
+        raise LineageError(_("Action not found: %(pk)s.") % {"pk": pk}) from None
+
+
 @transaction.atomic
 def link_create(
     *,
     by: User,
     from_pk: int | str,
-    to_pk: int | str,
+    to_pk: int | str | None = None,
+    action_pk: int | str | None = None,
     link_type: str,
     reason: str = "",
     origin: str = LinkOrigin.MANUAL,
     score: float | None = None,
 ) -> Link:
     """Confirm "from <link_type> to". Refuses self links, records the user may not see (as "not
-    found"), a second link on a pair (e.g. a duplicate that also supersedes) and supersedes cycles."""
+    found"), a second link on a pair (e.g. a duplicate that also supersedes) and supersedes cycles.
+    With `action_pk` instead of `to_pk`: "from is implemented by" that follow-up action."""
     _require(by, "lineage.add_link")
-    a = recommendation_for(user=by, pk=from_pk)
-    b = recommendation_for(user=by, pk=to_pk)
-    _check_link(a=a, b=b, link_type=link_type)
     if origin not in LinkOrigin.values:
         raise LineageError(_("Unknown origin: %(origin)s.") % {"origin": origin})
+    a = recommendation_for(user=by, pk=from_pk)
+    b, action = None, None
+    if action_pk not in (None, ""):
+        if to_pk not in (None, ""):
+            raise LineageError(_("Link to a recommendation or to an action, not both."))
+        if link_type != LinkType.IMPLEMENTED_BY:
+            raise LineageError(_("Only “is implemented by” can point at an action."))
+        action = action_for(user=by, pk=action_pk)
+        if Link.objects.filter(from_recommendation=a, action=action).exists():
+            raise LineageError(_("These recommendations are already linked this way."))
+    else:
+        b = recommendation_for(user=by, pk=to_pk)
+        _check_link(a=a, b=b, link_type=link_type)
     link = Link(
         from_recommendation=a,
         to_recommendation=b,
+        action=action,
         link_type=link_type,
         reason=reason.strip(),
         origin=origin,
@@ -118,7 +141,10 @@ def link_create(
 def link_delete(*, by: User, link: Link, reason: str = "") -> None:
     _require(by, "lineage.delete_link")
     recommendation_for(user=by, pk=link.from_recommendation_id)
-    recommendation_for(user=by, pk=link.to_recommendation_id)
+    if link.to_recommendation_id:
+        recommendation_for(user=by, pk=link.to_recommendation_id)
+    else:
+        action_for(user=by, pk=link.action_id)
     link._history_user = by
     link._change_reason = reason
     link.delete()
@@ -149,7 +175,8 @@ def links_import(*, by: User, rows: Iterable[dict]) -> int:
             link_create(
                 by=by,
                 from_pk=row.get("from_id"),
-                to_pk=row.get("to_id"),
+                to_pk=row.get("to_id") or None,
+                action_pk=row.get("action_id") or None,
                 link_type=str(row.get("link_type", "")),
                 reason=str(row.get("reason") or ""),
                 origin=LinkOrigin.IMPORT,

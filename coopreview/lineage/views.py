@@ -45,29 +45,14 @@ def links_view(request: HttpRequest) -> HttpResponse:
 
 
 def _export(links, fmt: str) -> HttpResponse:
-    rows = [
-        {
-            "from_id": link.from_recommendation_id,
-            "from_source": link.from_recommendation.source.symbol,
-            "from_reference": link.from_recommendation.reference,
-            "link_type": link.link_type,
-            "to_id": link.to_recommendation_id,
-            "to_source": link.to_recommendation.source.symbol,
-            "to_reference": link.to_recommendation.reference,
-            "reason": link.reason,
-            "origin": link.origin,
-            "confirmed_by": link.confirmed_by.username if link.confirmed_by else "",
-            "confirmed_at": link.confirmed_at.isoformat(),
-        }
-        for link in links
-    ]
+    rows = selectors.link_rows(links)
     if fmt == "json":
         response = HttpResponse(
             json.dumps(rows, ensure_ascii=False, indent=2), content_type="application/json"
         )
     else:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["from_id", "link_type", "to_id"])
+        writer = csv.DictWriter(out, fieldnames=selectors.EXPORT_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

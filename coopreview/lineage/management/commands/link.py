@@ -13,21 +13,6 @@ from coopreview.lineage import selectors, services
 from coopreview.lineage.similarity import DEFAULT_METHOD
 from coopreview.recommendations.models import Recommendation
 
-EXPORT_FIELDS = [
-    "from_id",
-    "from_source",
-    "from_reference",
-    "link_type",
-    "to_id",
-    "to_source",
-    "to_reference",
-    "reason",
-    "origin",
-    "score",
-    "confirmed_by",
-    "confirmed_at",
-]
-
 
 class Command(BaseCommand):
     help = "Suggest, group, export and import links between recommendations."
@@ -171,28 +156,12 @@ class Command(BaseCommand):
         user = self._user(options)
         source = selectors.source_resolve(user=user, value=options["source"]) if options["source"] else None
         links = selectors.link_list(user=user, link_type=options["link_type"], source=source)
-        rows = [
-            {
-                "from_id": link.from_recommendation_id,
-                "from_source": link.from_recommendation.source.symbol,
-                "from_reference": link.from_recommendation.reference,
-                "link_type": link.link_type,
-                "to_id": link.to_recommendation_id,
-                "to_source": link.to_recommendation.source.symbol,
-                "to_reference": link.to_recommendation.reference,
-                "reason": link.reason,
-                "origin": link.origin,
-                "score": link.score if link.score is not None else "",
-                "confirmed_by": link.confirmed_by.username if link.confirmed_by else "",
-                "confirmed_at": link.confirmed_at.isoformat(),
-            }
-            for link in links
-        ]
+        rows = selectors.link_rows(links)
         out = io.StringIO()
         if options["format"] == "json":
             out.write(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
-            writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
+            writer = csv.DictWriter(out, fieldnames=selectors.EXPORT_FIELDS)
             writer.writeheader()
             writer.writerows(rows)
         if options["output"]:
