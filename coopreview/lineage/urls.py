@@ -9,5 +9,6 @@ urlpatterns = [
     path("confirm/", views.confirm_view, name="confirm"),
     path("reject/", views.reject_view, name="reject"),
     path("groups/<int:source_pk>/", views.groups_view, name="groups"),
+    path("groups/<int:source_pk>/change/", views.groups_change_view, name="groups-change"),
     path("implementation/<int:source_pk>/", views.implementation_view, name="implementation"),
 ]

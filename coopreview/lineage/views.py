@@ -2,10 +2,12 @@ import csv
 import io
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from coopreview.core.access import get_or_404, require_perm
@@ -41,7 +43,7 @@ def links_view(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in ("csv", "json"):
         return _export(links, fmt)
-    return render(request, "lineage/links.html", {"form": form, "links": links})
+    return render(request, "lineage/links.html", {"form": form, "links": links, "sources": sources})
 
 
 def _export(links, fmt: str) -> HttpResponse:
@@ -166,8 +168,41 @@ def _source(request: HttpRequest, pk: int) -> Source:
 @require_GET
 def groups_view(request: HttpRequest, source_pk: int) -> HttpResponse:
     source = _source(request, source_pk)
+    return _groups_page(request, source)
+
+
+def _groups_page(request: HttpRequest, source: Source, *, error: str = "", status: int = 200) -> HttpResponse:
     groups = selectors.duplicate_groups(user=request.user, source=source)
-    return render(request, "lineage/groups.html", {"source": source, "groups": groups})
+    can_change = request.user.has_perm("lineage.change_duplicategroup")
+    context = {"source": source, "groups": groups, "can_change": can_change, "error": error}
+    return render(request, "lineage/groups.html", context, status=status)
+
+
+@login_required
+@require_POST
+def groups_change_view(request: HttpRequest, source_pk: int) -> HttpResponse:
+    """Split the ticked members off a group, or merge the ticked groups (reviewers)."""
+    require_perm(request.user, "lineage.change_duplicategroup")
+    source = _source(request, source_pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("action") == "merge":
+            services.duplicate_groups_merge(
+                by=request.user, group_ids=request.POST.getlist("group"), reason=reason
+            )
+            messages.success(request, _("Groups merged."))
+        else:
+            services.duplicate_group_split(
+                by=request.user,
+                group_id=request.POST.get("split_group", ""),
+                recommendation_ids=request.POST.getlist("member"),
+                reason=reason,
+            )
+            messages.success(request, _("Recommendations split off into a new group."))
+    except (LineageError, ValueError) as exc:
+        message = str(exc) if isinstance(exc, LineageError) else _("Choose recommendations to split off.")
+        return _groups_page(request, source, error=message, status=422)
+    return redirect("lineage:groups", source_pk=source.pk)
 
 
 @require_GET

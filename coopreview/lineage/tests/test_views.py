@@ -159,3 +159,58 @@ def test_groups_page_hides_invisible_members(editor, outsider, sets):
     assert "90.1" in body and "quokkacode" not in body and "zebracode" not in body
     assert "quokkacode" in editor_body or "90.5" in editor_body
     assert_valid_html(body)
+
+
+def test_groups_split_and_merge_through_the_page(editor, sets):
+    from coopreview.lineage.models import DuplicateGroup
+
+    client = client_for(editor)
+    group = services.duplicate_groups_build(by=editor, source=sets["old"], threshold=0.0)[0]
+    member = group.members.last().recommendation_id
+    page = client.get(f"/lineage/groups/{sets['old'].pk}/")
+    assert "Split the ticked recommendations off" in page.content.decode()
+    assert_valid_html(page.content)
+
+    split = client.post(
+        f"/lineage/groups/{sets['old'].pk}/change/", {"split_group": group.pk, "member": [member]}
+    )
+    new = DuplicateGroup.objects.exclude(pk=group.pk).get()
+    merged = client.post(
+        f"/lineage/groups/{sets['old'].pk}/change/",
+        {"action": "merge", "group": [group.pk, new.pk], "reason": "same"},
+    )
+    refused = client.post(
+        f"/lineage/groups/{sets['old'].pk}/change/", {"action": "merge", "group": [group.pk]}
+    )
+
+    assert split.status_code == 302 and merged.status_code == 302
+    assert DuplicateGroup.objects.count() == 1
+    assert refused.status_code == 422 and "at least two groups" in refused.content.decode()
+
+
+def test_groups_change_forbidden_to_outsider(outsider, editor, sets):
+    group = services.duplicate_groups_build(by=editor, source=sets["old"], threshold=0.0)[0]
+
+    response = client_for(outsider).post(
+        f"/lineage/groups/{sets['old'].pk}/change/", {"action": "merge", "group": [group.pk]}
+    )
+
+    assert response.status_code == 403
+
+
+def test_pages_in_french(editor, sets):
+    from django.conf import settings
+
+    client = client_for(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    services.link_create(
+        by=editor, from_pk=sets["new_opcat"].pk, to_pk=sets["old_opcat"].pk, link_type="supersedes"
+    )
+
+    review = client.get("/lineage/review/", {"source": sets["new"].pk}).content.decode()
+    record = client.get(f"/recommendations/{sets['old_opcat'].pk}/").content.decode()
+    implementation = client.get(f"/lineage/implementation/{sets['old'].pk}/").content.decode()
+
+    assert "Examiner les liens suggérés" in review and "Confirmer le lien" in review
+    assert "Recommandations liées" in record and "est remplacée par" in record
+    assert "en suspens depuis 2008" in implementation
