@@ -13,6 +13,7 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -46,21 +47,29 @@ def _measure(method: str, n_queries: int, n_pool: int) -> dict:
     pool = _pool(rows, n_pool)
     del rows, cases
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu_started = time.process_time()
     started = time.perf_counter()
     ranker = make_ranker(method).fit(pool)
     fitted = time.perf_counter()
     ranker.rank(queries, top=5)
     done = time.perf_counter()
+    cpu_cold = time.process_time() - cpu_started
+    cpu_warm_started = time.process_time()
     ranker.rank(queries[::-1], top=5)  # warm: the index of the older sets is already built
     warm = time.perf_counter() - done
+    cpu_warm = time.process_time() - cpu_warm_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return {
         "seconds": round(done - started, 2),
         "fit_seconds": round(fitted - started, 2),
         "rank_seconds": round(done - fitted, 2),
         "warm_seconds": round(warm, 2),
+        # CPU seconds of this process: what the wall time would be on an idle core (the
+        # benchmark machine is shared, so wall times above carry other people's load).
+        "cpu_seconds": round(cpu_cold, 2),
+        "warm_cpu_seconds": round(cpu_warm, 2),
         "peak_rss_mb": round(peak / 1024, 1),
-        "peak_rss_above_data_mb": round((peak - baseline) / 1024, 1),
+        "peak_rss_before_fit_mb": round(baseline / 1024, 1),
     }
 
 
@@ -69,8 +78,9 @@ def _cost(method: str, n_queries: int, n_pool: int) -> dict:
         return pool.submit(_measure, method, n_queries, n_pool).result()
 
 
-def run(scale: str, workdir: Path) -> dict:
-    """Measure every method at `scale` ("full" or "small"); writes lineage-benchmark.json in `workdir`."""
+def run(scale: str, workdir: Path, methods: Sequence[str] | None = None) -> dict:
+    """Measure every method (or `methods`) at `scale` ("full" or "small"); writes
+    lineage-benchmark[-methods].json in `workdir`."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose {', '.join(SCALES)}")
     n_queries, n_pool = SCALES[scale]
@@ -81,7 +91,7 @@ def run(scale: str, workdir: Path) -> dict:
     eval_rows = rows
     report: dict = {"scale": scale, "queries": n_queries, "candidates": n_pool, "methods": {}}
     status = available_methods()
-    for method in METHODS:
+    for method in methods or METHODS:
         if status[method] is not None:
             report["methods"][method] = {"available": False, "why": status[method]}
             continue
@@ -93,16 +103,14 @@ def run(scale: str, workdir: Path) -> dict:
             continue
         report["methods"][method] = {"available": True, **cost, "quality": quality}
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "lineage-benchmark.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    suffix = "-" + "-".join(methods) if methods else ""
+    (workdir / f"lineage-benchmark{suffix}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     return report
 
 
-if __name__ == "__main__":  # python -m coopreview.lineage.benchmarks [full|small]
+if __name__ == "__main__":  # python -m coopreview.lineage.benchmarks [full|small] [method,method]
     import sys
 
-    print(
-        json.dumps(
-            run(sys.argv[1] if len(sys.argv) > 1 else "small", Path(tempfile.gettempdir()) / "lineage-bench"),
-            indent=2,
-        )
-    )
+    scale = sys.argv[1] if len(sys.argv) > 1 else "small"
+    chosen = sys.argv[2].split(",") if len(sys.argv) > 2 else None
+    print(json.dumps(run(scale, Path(tempfile.gettempdir()) / "lineage-bench", chosen), indent=2))

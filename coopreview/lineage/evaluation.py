@@ -193,6 +193,16 @@ def evaluate(
     method: str, cases: Sequence[dict], rows: Sequence[Row], *, k: int = 5, widen_categories=("cross_year",)
 ) -> dict[str, dict[str, float]]:
     """recall@k and MRR (over the first relevant answer in the top 50) per category and overall."""
+    from coopreview.lineage import similarity
+
+    similarity.EMBEDDING_CACHE = {} if method == "embeddings" else None
+    try:
+        return _evaluate(method, cases, rows, k=k, widen_categories=widen_categories)
+    finally:
+        similarity.EMBEDDING_CACHE = None
+
+
+def _evaluate(method: str, cases: Sequence[dict], rows: Sequence[Row], *, k: int, widen_categories) -> dict:
     earlier: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         if r.year < "2011" and len(keys := ask_keys(r.text)) == 1:
