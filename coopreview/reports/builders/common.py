@@ -1,0 +1,252 @@
+"""What every report shares: options, the selection of recommendations, rows and the flag legend."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from itertools import groupby
+
+from django.db.models import F, Min
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopreview.accounts.enums import Side
+from coopreview.accounts.selectors import AnyUser
+from coopreview.core.exceptions import ServiceError
+from coopreview.recommendations import selectors as rec_selectors
+from coopreview.recommendations.models import Recommendation
+from coopreview.reports import followup_bridge
+from coopreview.reports.enums import DEFAULT_COLUMNS, Column
+
+
+class ReportError(ServiceError):
+    """Bad report parameters, or nothing to report: the message names the problem."""
+
+
+@dataclass
+class ReportOptions:
+    user: AnyUser
+    lang: str = "en"
+    as_of: date | None = None
+    since: date | None = None
+    filters: rec_selectors.RecommendationFilters = field(default_factory=rec_selectors.RecommendationFilters)
+    columns: list[str] = field(default_factory=lambda: list(DEFAULT_COLUMNS))
+    reference: str = ""
+    title: str = ""
+
+    @property
+    def as_of_moment(self) -> datetime | None:
+        """The end of the as-of day in the site's time zone: a status set that day counts."""
+        if self.as_of is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.as_of + timedelta(days=1), time.min)) - timedelta(
+            microseconds=1
+        )
+
+    @property
+    def since_moment(self) -> datetime | None:
+        if self.since is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.since, time.min))
+
+
+@dataclass
+class Flag:
+    pk: int
+    name: str
+    colour: str  # "#RRGGBB"
+    description: str = ""
+
+    @property
+    def hex(self) -> str:
+        return self.colour.lstrip("#").upper()
+
+
+@dataclass
+class Row:
+    pk: int
+    source: str
+    reference: str
+    text: str
+    untranslated: bool
+    addressee: str
+    organs: list[str]
+    flags: list[Flag]
+    cluster: str
+    section: str
+    status: str = ""
+    status_code: str = ""
+    lead: str = ""
+    views: list[str] = field(default_factory=list)
+    narrative: str = ""
+
+    @property
+    def colour(self) -> str | None:
+        """The row's highlight: its first flag's colour (flags are ordered by name)."""
+        return self.flags[0].colour if self.flags else None
+
+    def cell(self, column: str) -> str:
+        """The plain text of one column, as documents print it."""
+        return {
+            Column.REFERENCE: self.reference,
+            Column.TEXT: self.text,
+            Column.ADDRESSEE: self.addressee,
+            Column.ORGAN: ", ".join(self.organs),
+            Column.FLAGS: ", ".join(f.name for f in self.flags),
+            Column.STATUS: self.status,
+            Column.LEAD: self.lead,
+            Column.VIEWS: "\n".join(self.views),
+        }[column]
+
+
+@dataclass
+class Group:
+    title: str
+    rows: list[Row]
+
+
+def untranslated_marker() -> str:
+    return _("[EN]")
+
+
+def check_dates(options: ReportOptions) -> None:
+    today = timezone.localdate()
+    if options.as_of and options.as_of > today:
+        raise ReportError(_("The as-of date %(date)s is in the future.") % {"date": options.as_of})
+    if options.since and options.since > (options.as_of or today):
+        raise ReportError(
+            _("The dates are in the wrong order: --since %(since)s is after the as-of date %(as_of)s.")
+            % {"since": options.since, "as_of": options.as_of or today}
+        )
+
+
+def document_order(qs):
+    """Source, then cluster (the outermost section), then section, then the natural order of references."""
+    cluster_position = Coalesce(
+        "section__parent__parent__position", "section__parent__position", "section__position"
+    )
+    cluster_id = Coalesce("section__parent__parent_id", "section__parent_id", "section_id")
+    return qs.order_by(
+        "source__symbol",
+        cluster_position.asc(nulls_last=True),
+        cluster_id,
+        F("section__parent__position").asc(nulls_first=True),
+        "section__parent_id",
+        "section__position",
+        "section_id",
+        "reference_sort",
+    )
+
+
+CHUNK = 2000
+
+
+def select(options: ReportOptions) -> list[Recommendation]:
+    """The recommendations the user may see, filtered, in document order; existing at the as-of date."""
+    qs = rec_selectors.recommendation_list(user=options.user, filters=options.filters)
+    if options.as_of:
+        moment = options.as_of_moment
+        first = qs.order_by().aggregate(first=Min("created_at"))["first"]
+        if first is not None and first > moment:
+            raise ReportError(
+                _("There is no data as of %(date)s: the earliest of these records dates from %(first)s.")
+                % {"date": options.as_of, "first": timezone.localdate(first)}
+            )
+        qs = qs.filter(created_at__lte=moment)
+    # In chunks: prefetching stays within the database's limit on query parameters at any size.
+    recommendations = list(document_order(qs).iterator(chunk_size=CHUNK))
+    if not recommendations:
+        raise ReportError(_("No recommendation matches this selection; there is nothing to report."))
+    if options.as_of:
+        for start in range(0, len(recommendations), CHUNK):
+            _apply_history(recommendations[start : start + CHUNK], options.as_of_moment)
+    return recommendations
+
+
+def _apply_history(recommendations: list[Recommendation], moment: datetime) -> None:
+    """Texts and flags as they stood at `moment`, from the history (two queries)."""
+    historical = Recommendation.history.model
+    latest: dict[int, object] = {}
+    records = (
+        historical.objects.filter(id__in=[r.pk for r in recommendations], history_date__lte=moment)
+        .order_by("id", "-history_date", "-history_id")
+        .prefetch_related("priority_flags__priorityflag")
+    )
+    for record in records:
+        latest.setdefault(record.id, record)
+    for rec in recommendations:
+        record = latest.get(rec.pk)
+        if record is None:
+            continue
+        rec.text, rec.text_fr, rec.reference = record.text, record.text_fr, record.reference
+        rec._flags_as_of = sorted(
+            (row.priorityflag for row in record.priority_flags.all()), key=lambda f: f.name
+        )
+
+
+def addressee_label(rec: Recommendation) -> str:
+    """As the annexes print it: "Court", "Assembly", "Assembly & Court", or the States named."""
+    sides = {org.side for org in rec.addressees.all()}
+    if Side.COURT in sides and Side.ASSEMBLY in sides:
+        return _("Assembly & Court")
+    parts = []
+    if Side.COURT in sides:
+        parts.append(_("Court"))
+    if Side.ASSEMBLY in sides:
+        parts.append(_("Assembly"))
+    parts += sorted(o.display_name for o in rec.addressees.all() if o.side not in (Side.COURT, Side.ASSEMBLY))
+    return ", ".join(parts)
+
+
+def organ_names(rec: Recommendation) -> list[str]:
+    """The organs, bodies and States named (not the Court or the Assembly as a whole)."""
+    return sorted(o.display_name for o in rec.addressees.all() if o.parent_id or o.side == Side.STATE)
+
+
+def make_flag(flag, *, lang: str) -> Flag:
+    # Descriptions are kept in English only: a French document shows the (translated) name alone.
+    description = flag.description if lang == "en" else ""
+    return Flag(pk=flag.pk, name=flag.display_name, colour=flag.colour.upper(), description=description)
+
+
+def make_row(rec: Recommendation, *, lang: str) -> Row:
+    untranslated = lang == "fr" and not rec.text_fr
+    text = rec.text_fr if lang == "fr" and rec.text_fr else rec.text
+    flags = getattr(rec, "_flags_as_of", None)
+    if flags is None:
+        flags = sorted(rec.priority_flags.all(), key=lambda f: f.name)
+    path = rec.section.path if rec.section else []
+    return Row(
+        pk=rec.pk,
+        source=rec.source.symbol,
+        reference=rec.reference,
+        text=f"{untranslated_marker()} {text}" if untranslated else text,
+        untranslated=untranslated,
+        addressee=addressee_label(rec),
+        organs=organ_names(rec),
+        flags=[make_flag(f, lang=lang) for f in flags],
+        cluster=path[0].display_title if path else _("Other recommendations"),
+        section=" — ".join(s.display_title for s in path) if path else _("Other recommendations"),
+    )
+
+
+def build_rows(recommendations: list[Recommendation], options: ReportOptions) -> list[Row]:
+    rows = [make_row(rec, lang=options.lang) for rec in recommendations]
+    followup_bridge.add_followup(rows, options)
+    return rows
+
+
+def group_rows(rows: list[Row], *, key: str = "section") -> list[Group]:
+    """Consecutive rows of one section (or cluster); the source is named when several are reported."""
+    several = len({r.source for r in rows}) > 1
+    groups = []
+    for (source, title), items in groupby(rows, key=lambda r: (r.source, getattr(r, key))):
+        groups.append(Group(title=f"{source} — {title}" if several else title, rows=list(items)))
+    return groups
+
+
+def legend(rows: list[Row]) -> list[Flag]:
+    seen: dict[int, Flag] = {}
+    for row in rows:
+        for flag in row.flags:
+            seen.setdefault(flag.pk, flag)
+    return sorted(seen.values(), key=lambda f: f.name)

@@ -1,0 +1,129 @@
+"""Excel workbooks with openpyxl: one row per recommendation, typed cells, autofilter, frozen header.
+
+Written in write-only (streaming) mode, so 100,000 rows stay within a small, constant memory.
+"""
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+WRAP = Alignment(wrap_text=True, vertical="top")
+WIDTHS = {"reference": 10, "text": 80, "addressee": 20, "organ": 24, "flags": 22, "status": 18, "lead": 22}
+INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = title.translate(INVALID_SHEET_CHARS).strip()[:28] or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        name = f"{base[:25]} {n}"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def _typed(value: str):
+    """Numbers as numbers (a reference such as 274 sorts as a number in Excel), the rest as text."""
+    if value.isdigit() and len(value) < 15:
+        return int(value)
+    return value
+
+
+class _Writer:
+    """Rows of an annex in a write-only worksheet, with one cached fill per flag colour."""
+
+    def __init__(self, workbook, report, title: str, used: set[str]) -> None:
+        self.ws = workbook.create_sheet(_sheet_title(title, used))
+        self.report = report
+        self.fills: dict[str, PatternFill] = {}
+        self.headers = [label for _key, label in report.columns] + [report.cluster_label]
+        self.keys = [key for key, _label in report.columns]
+        for i, key in enumerate([*self.keys, "cluster"], start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(key, 30)
+        self.ws.freeze_panes = "A2"
+        self.rows = 0
+        header = []
+        for label in self.headers:
+            cell = WriteOnlyCell(self.ws, value=label)
+            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+            header.append(cell)
+        self.ws.append(header)
+
+    def fill(self, hex_colour: str) -> PatternFill:
+        if hex_colour not in self.fills:
+            self.fills[hex_colour] = PatternFill("solid", fgColor=hex_colour)
+        return self.fills[hex_colour]
+
+    def append(self, row) -> None:
+        cells = []
+        fill = self.fill(row.flags[0].hex) if row.flags else None
+        for key in [*self.keys, "cluster"]:
+            value = row.cluster if key == "cluster" else row.cell(key)
+            cell = WriteOnlyCell(self.ws, value=_typed(value) if key == "reference" else value)
+            if key in ("text", "views", "organ"):
+                cell.alignment = WRAP
+            if fill is not None:
+                cell.fill = fill
+            cells.append(cell)
+        self.ws.append(cells)
+        self.rows += 1
+
+    def finish(self) -> None:
+        last = get_column_letter(len(self.headers))
+        self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+
+
+def _legend_sheet(workbook, report, used: set[str]) -> None:
+    ws = workbook.create_sheet(_sheet_title(report.doc.labels["legend"], used))
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 90
+    ws.append([report.doc.title])
+    ws.append([report.doc.symbol, f"{report.doc.labels['as_of']} {report.doc.date_text}"])
+    ws.append([])
+    for flag in report.legend:
+        name = WriteOnlyCell(ws, value=flag.name)
+        name.fill = PatternFill("solid", fgColor=flag.hex)
+        ws.append([name, flag.description])
+    for note in report.doc.notes:
+        ws.append([note])
+
+
+def write_xlsx(report, path: Path, *, sheet_per_cluster: bool = False) -> None:
+    if report.doc.kind != "annex":
+        from coopreview.reports.exporters.to_xlsx_other import write_other
+
+        return write_other(report, path)
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = report.doc.title
+    workbook.properties.subject = report.doc.symbol
+    workbook.properties.language = report.doc.lang
+    used: set[str] = set()
+    if sheet_per_cluster:
+        writer = None
+        for group in report.iter_groups(key="cluster"):
+            writer = _Writer(workbook, report, group.title, used)
+            for row in group.rows:
+                writer.append(row)
+            writer.finish()
+    else:
+        writer = _Writer(workbook, report, report.sheet_label, used)
+        for row in report.iter_rows():
+            writer.append(row)
+        writer.finish()
+    if report.legend or report.doc.notes:
+        _legend_sheet(workbook, report, used)
+    workbook.save(path)
+
+
+def render_xlsx(report, **options) -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.xlsx"
+        write_xlsx(report, path, **options)
+        return path.read_bytes()
