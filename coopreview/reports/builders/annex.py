@@ -73,6 +73,7 @@ def document_labels() -> dict[str, str]:
         "generated": _("Generated on"),
         "cluster": _("Cluster"),
         "source": _("Source"),
+        "reference": _("Reference"),
     }
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
+from django.apps import apps
 from django.db.models import F, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -166,21 +167,22 @@ def _apply_history(recommendations: list[Recommendation], moment: datetime) -> N
     """Texts and flags as they stood at `moment`, from the history (two queries)."""
     historical = Recommendation.history.model
     latest: dict[int, object] = {}
-    records = (
-        historical.objects.filter(id__in=[r.pk for r in recommendations], history_date__lte=moment)
-        .order_by("id", "-history_date", "-history_id")
-        .prefetch_related("priority_flags__priorityflag")
-    )
+    records = historical.objects.filter(
+        id__in=[r.pk for r in recommendations], history_date__lte=moment
+    ).order_by("id", "-history_date", "-history_id")
     for record in records:
         latest.setdefault(record.id, record)
+    flag_history = apps.get_model("recommendations", "HistoricalRecommendation_priority_flags")
+    flags: dict[int, list] = {}
+    rows = flag_history.objects.filter(history_id__in=[r.history_id for r in latest.values()])
+    for row in rows.select_related("priorityflag"):
+        flags.setdefault(row.history_id, []).append(row.priorityflag)
     for rec in recommendations:
         record = latest.get(rec.pk)
         if record is None:
             continue
         rec.text, rec.text_fr, rec.reference = record.text, record.text_fr, record.reference
-        rec._flags_as_of = sorted(
-            (row.priorityflag for row in record.priority_flags.all()), key=lambda f: f.name
-        )
+        rec._flags_as_of = sorted(flags.get(record.history_id, []), key=lambda f: f.name)
 
 
 def addressee_label(rec: Recommendation) -> str:

@@ -144,11 +144,13 @@ def legend_table(document, flags, doc) -> None:
     document.add_paragraph(doc.labels["legend"], style="Report Group")
     table = document.add_table(rows=0, cols=2)
     table.style = document.styles["Table Grid"]
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Mm(12), Mm(160)
     for flag in flags:
         cells = table.add_row().cells
         shade(cells[0], flag.hex)
         cells[0].width = Mm(12)
-        cells[1].width = Mm(150)
+        cells[1].width = Mm(160)
         _cell_text(cells[0], "", "Report Table Text")
         text = f"{flag.name} — {flag.description}" if flag.description else flag.name
         _cell_text(cells[1], text, "Report Table Text")
@@ -164,6 +166,8 @@ def _annex(document, report) -> None:
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the table grid, which LibreOffice reads; Word reads the cells' widths
     header = table.rows[0]
     repeat_as_header(header)
     for cell, (_key, label), width in zip(header.cells, columns, widths, strict=True):
@@ -187,6 +191,8 @@ def _annex(document, report) -> None:
 def _sheet(document, report) -> None:
     table = document.add_table(rows=0, cols=2)
     table.style = document.styles["Table Grid"]
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Mm(40), Mm(140)
     cells = table.add_row().cells
     _cell_text(cells[0], report.columns_label_reference, "Report Table Text", bold=True)
     _cell_text(cells[1], f"{report.row.reference} — {report.row.text}", "Report Table Text")

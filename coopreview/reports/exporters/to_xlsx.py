@@ -13,7 +13,16 @@ from openpyxl.utils import get_column_letter
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 WRAP = Alignment(wrap_text=True, vertical="top")
-WIDTHS = {"reference": 10, "text": 80, "addressee": 20, "organ": 24, "flags": 22, "status": 18, "lead": 22}
+WIDTHS = {
+    "reference": 9,
+    "text": 80,
+    "addressee": 18,
+    "organ": 24,
+    "flags": 24,
+    "status": 18,
+    "lead": 22,
+    "cluster": 36,
+}
 INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
@@ -34,6 +43,14 @@ def _typed(value: str):
     return value
 
 
+def _lines(value, width: int) -> int:
+    """Lines a wrapped cell takes at `width` characters (average text is ~15% narrower than "0")."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(width * 1.15), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+
+
 class _Writer:
     """Rows of an annex in a write-only worksheet, with one cached fill per flag colour."""
 
@@ -46,6 +63,13 @@ class _Writer:
         for i, key in enumerate([*self.keys, "cluster"], start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(key, 30)
         self.ws.freeze_panes = "A2"
+        # Printed: landscape, one page wide, the header row on every page.
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.paperSize = "9"  # A4
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.print_title_rows = "1:1"
         self.rows = 0
         header = []
         for label in self.headers:
@@ -65,13 +89,20 @@ class _Writer:
         for key in [*self.keys, "cluster"]:
             value = row.cluster if key == "cluster" else row.cell(key)
             cell = WriteOnlyCell(self.ws, value=_typed(value) if key == "reference" else value)
-            if key in ("text", "views", "organ"):
-                cell.alignment = WRAP
+            cell.alignment = WRAP
             if fill is not None:
                 cell.fill = fill
             cells.append(cell)
-        self.ws.append(cells)
         self.rows += 1
+        lines = max(
+            _lines(cell.value, WIDTHS.get(key, 30))
+            for key, cell in zip([*self.keys, "cluster"], cells, strict=True)
+        )
+        if lines > 1:
+            # Nothing lays a spreadsheet out when it is converted: wrapped rows get their height here.
+            self.ws.row_dimensions[self.rows + 1].height = 15 * lines
+        self.ws.append(cells)
+        self.ws.row_dimensions.pop(self.rows + 1, None)  # written: keep memory flat
 
     def finish(self) -> None:
         last = get_column_letter(len(self.headers))
