@@ -157,6 +157,7 @@ def test_sheet_in_each_format(editor_options, tmp_path):
     assert zipfile.is_zipfile(tmp_path / "sheet.docx")
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the aborted stream
 def test_a_failed_export_leaves_no_file(annex, tmp_path, monkeypatch):
     from coopreview.reports.exporters import to_xlsx
 
