@@ -61,7 +61,6 @@ class ReportParamsForm(forms.Form):
         lines = []
         for name, errors in self.errors.items():
             for error in errors.as_data():
-                message = error.message % (error.params or {}) if error.params else error.message
                 if error.code == "invalid_choice":
                     field = self.fields[name]
                     message = str(field.error_messages["invalid_choice"]) % {
@@ -69,5 +68,7 @@ class ReportParamsForm(forms.Form):
                         "name": field.label,
                         "choices": ", ".join(str(k) for k, _v in field.choices if k),
                     }
+                else:
+                    message = error.message % error.params if error.params else error.message
                 lines.append(f"{name}: {message}" if name != "__all__" else str(message))
         return "\n".join(lines)
