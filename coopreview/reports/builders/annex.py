@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from coopreview.reports import followup_bridge
 from coopreview.reports.builders.common import (
+    FOLLOWUP_COLUMNS,
     Flag,
     Group,
     ReportError,
@@ -22,8 +23,6 @@ from coopreview.reports.builders.common import (
     untranslated_marker,
 )
 from coopreview.reports.enums import Column
-
-FOLLOWUP_COLUMNS = {Column.STATUS, Column.LEAD, Column.VIEWS}
 
 
 @dataclass

@@ -18,6 +18,8 @@ from coopreview.recommendations.models import Recommendation
 from coopreview.reports import followup_bridge
 from coopreview.reports.enums import DEFAULT_COLUMNS, Column
 
+FOLLOWUP_COLUMNS = {Column.STATUS, Column.LEAD, Column.VIEWS}
+
 
 class ReportError(ServiceError):
     """Bad report parameters, or nothing to report: the message names the problem."""
@@ -33,6 +35,7 @@ class ReportOptions:
     columns: list[str] = field(default_factory=lambda: list(DEFAULT_COLUMNS))
     reference: str = ""
     title: str = ""
+    with_followup: bool = False  # the progress report and the sheet need statuses whatever the columns
 
     @property
     def as_of_moment(self) -> datetime | None:
@@ -79,6 +82,7 @@ class Row:
     lead: str = ""
     views: list[str] = field(default_factory=list)
     narrative: str = ""
+    parts: list = field(default_factory=list)
 
     @property
     def colour(self) -> str | None:
@@ -233,7 +237,8 @@ def make_row(rec: Recommendation, *, lang: str) -> Row:
 
 def build_rows(recommendations: list[Recommendation], options: ReportOptions) -> list[Row]:
     rows = [make_row(rec, lang=options.lang) for rec in recommendations]
-    followup_bridge.add_followup(rows, options)
+    if options.with_followup or set(options.columns) & FOLLOWUP_COLUMNS:
+        followup_bridge.add_followup(rows, options, recommendations)
     return rows
 
 

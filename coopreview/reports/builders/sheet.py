@@ -89,7 +89,9 @@ def build_sheet(options: ReportOptions) -> SheetReport:
                 _("There is no data as of %(date)s: this recommendation was recorded on %(first)s.")
                 % {"date": options.as_of, "first": timezone.localdate(rec.created_at)}
             )
+        options.with_followup = True
         [row] = build_rows([rec], options)
+        options._row_parts = row.parts if options.as_of else None  # the parts as they stood then
         path = rec.section.path if rec.section else []
         facts = [
             Fact(_("Source"), f"{rec.source.symbol} — {rec.source.display_title}"),
@@ -100,6 +102,8 @@ def build_sheet(options: ReportOptions) -> SheetReport:
             Fact(_("Priorities"), ", ".join(f.name for f in row.flags) or "—"),
             Fact(_("Themes"), ", ".join(t.display_name for t in rec.themes.all()) or "—"),
         ]
+        if row.status_code or followup_bridge.available():
+            facts.append(Fact(_("Status"), row.status))
         if rec.page:
             facts.append(Fact(_("Page"), str(rec.page)))
         doc = make_document(

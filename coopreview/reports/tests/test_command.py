@@ -82,7 +82,6 @@ def test_an_outsider_gets_no_hidden_record(leak_data, outsider, court_focal_poin
         (["annex", "-f", "pdf", "--as-of", "31/12/2025"], "as_of: Enter a valid date"),
         (["annex", "-f", "pdf", "--q", "nothingmatchesthis"], "No recommendation matches this selection"),
         (["annex", "-f", "pdf", "--columns", "reference,colour"], "Unknown column(s): colour"),
-        (["annex", "-f", "pdf", "--columns", "status"], "need the follow-up module"),
         (["sheet", "-f", "pdf"], "reference: The sheet needs the reference"),
         (["annex", "-f", "pdf", "--as-user", "nobody"], "No active user named “nobody”"),
         (["annex", "-f", "pdf", "--addressee", "moon"], "--addressee: “moon” is not one of"),
