@@ -4,12 +4,12 @@ from html import escape
 
 BAR_HEIGHT = 16
 GAP = 8
-LABEL_WIDTH = 230
+LABEL_WIDTH = 300
 BAR_WIDTH = 420
 FONT = 'font-family="Report Sans, DejaVu Sans, sans-serif" font-size="9"'
 
 
-def _clip(text: str, limit: int = 42) -> str:
+def _clip(text: str, limit: int = 58) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -224,7 +224,7 @@ def render_docx(report) -> bytes:
     document.core_properties.subject = doc.symbol
     document.core_properties.language = doc.lang
     _styles(document)
-    _page(document, doc, landscape=doc.kind == "annex")
+    _page(document, doc, landscape=doc.kind != "sheet")
     _heading(document, doc)
     legend_table(document, getattr(report, "legend", []), doc)
     if doc.kind == "annex":

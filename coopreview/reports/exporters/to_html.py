@@ -40,7 +40,7 @@ def render_html(report) -> str:
         "legend_flags": getattr(report, "legend", []),
         "css": (STATIC / "print.css").read_text(encoding="utf-8"),
         "fonts": fonts(),
-        "orientation": "landscape" if doc.kind == "annex" else "portrait",
+        "orientation": "portrait" if doc.kind == "sheet" else "landscape",
     }
     with translation.override(doc.lang):
         return render_to_string(TEMPLATES[doc.kind], context)

@@ -8,6 +8,12 @@ from coopreview.reports.exporters.to_xlsx import HEADER_FILL, HEADER_FONT, _shee
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def _landscape(ws) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
 def _header(ws, labels: list[str]) -> None:
     ws.append(labels)
     for cell in ws[ws.max_row]:
@@ -21,6 +27,7 @@ def _counts(workbook, report, used: set[str]) -> None:
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([report.doc.symbol, f"{report.doc.labels['as_of']} {report.doc.date_text}"])
     ws.column_dimensions["A"].width = 50
+    _landscape(ws)
     for table in report.tables:
         ws.append([])
         ws.append([table.source])
@@ -54,6 +61,8 @@ def _statuses(workbook, report, used: set[str]) -> None:
     keys = ("reference", "text", "status", "lead", "narrative")
     _header(ws, [*[report.labels[k] for k in keys], report.labels["cluster"]])
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    _landscape(ws)
     for col, width in zip("ABCDEF", (9, 70, 22, 24, 50, 36), strict=True):
         ws.column_dimensions[col].width = width
     for group in report.groups:
