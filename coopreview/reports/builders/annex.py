@@ -7,6 +7,7 @@ from datetime import date
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from coopreview.recommendations.models import Source
 from coopreview.reports import followup_bridge
 from coopreview.reports.builders.common import (
     FOLLOWUP_COLUMNS,
@@ -124,7 +125,9 @@ def build_annex(options: ReportOptions) -> AnnexReport:
             )
         recommendations = select(options)
         rows = build_rows(recommendations, options)
-        sources = sorted({rec.source for rec in recommendations}, key=lambda s: s.symbol)
+        sources = list(
+            Source.objects.filter(pk__in={r.source_id for r in recommendations}).order_by("symbol")
+        )
         subtitle = sources[0].display_title if len(sources) == 1 else ""
         description = filter_description(options)
         doc = make_document(

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import Side
+from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import AnyUser
 from coopreview.core.exceptions import ServiceError
 from coopreview.recommendations import selectors as rec_selectors
-from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Section
 from coopreview.reports import followup_bridge
 from coopreview.reports.enums import DEFAULT_COLUMNS, Column
 
@@ -143,11 +144,30 @@ def document_order(qs):
 
 
 CHUNK = 2000
+FIELDS = ("pk", "source_id", "source__symbol", "reference", "text", "text_fr", "section_id")
 
 
-def select(options: ReportOptions) -> list[Recommendation]:
+@dataclass
+class Rec:
+    """A recommendation as reports read it: plain values, its addressees and flags (no model instance, so
+    100,000 of them are read in seconds). `pk` as on models: followup's selectors take these too."""
+
+    pk: int
+    source_id: int
+    source: str
+    reference: str
+    text: str
+    text_fr: str
+    section_id: int | None
+    addressees: list = field(default_factory=list)
+    flags: list = field(default_factory=list)
+
+
+def select(options: ReportOptions, *, pk: int | None = None) -> list[Rec]:
     """The recommendations the user may see, filtered, in document order; existing at the as-of date."""
     qs = rec_selectors.recommendation_list(user=options.user, filters=options.filters)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
     if options.as_of:
         moment = options.as_of_moment
         first = qs.order_by().aggregate(first=Min("created_at"))["first"]
@@ -157,17 +177,39 @@ def select(options: ReportOptions) -> list[Recommendation]:
                 % {"date": options.as_of, "first": timezone.localdate(first)}
             )
         qs = qs.filter(created_at__lte=moment)
-    # In chunks: prefetching stays within the database's limit on query parameters at any size.
-    recommendations = list(document_order(qs).iterator(chunk_size=CHUNK))
-    if not recommendations:
+    qs = document_order(qs.prefetch_related(None).select_related(None))
+    recs = [Rec(*values) for values in qs.values_list(*FIELDS).iterator(chunk_size=CHUNK)]
+    if not recs:
         raise ReportError(_("No recommendation matches this selection; there is nothing to report."))
+    _attach(recs)
     if options.as_of:
-        for start in range(0, len(recommendations), CHUNK):
-            _apply_history(recommendations[start : start + CHUNK], options.as_of_moment)
-    return recommendations
+        for start in range(0, len(recs), CHUNK):
+            _apply_history(recs[start : start + CHUNK], options.as_of_moment)
+    return recs
 
 
-def _apply_history(recommendations: list[Recommendation], moment: datetime) -> None:
+def _attach(recs: list[Rec]) -> None:
+    """Addressees and flags, one query per relation and chunk (within any database's parameter limit)."""
+    organisations = {o.pk: o for o in Organisation.objects.all()}
+    flags = {f.pk: f for f in PriorityFlag.objects.all()}
+    by_pk = {r.pk: r for r in recs}
+    addressees = Recommendation.addressees.through.objects
+    flagged = Recommendation.priority_flags.through.objects
+    for start in range(0, len(recs), CHUNK):
+        ids = [r.pk for r in recs[start : start + CHUNK]]
+        rows = addressees.filter(recommendation_id__in=ids).values_list(
+            "recommendation_id", "organisation_id"
+        )
+        for rec_id, org_id in rows:
+            by_pk[rec_id].addressees.append(organisations[org_id])
+        rows = flagged.filter(recommendation_id__in=ids).values_list("recommendation_id", "priorityflag_id")
+        for rec_id, flag_id in rows:
+            by_pk[rec_id].flags.append(flags[flag_id])
+    for rec in recs:
+        rec.flags.sort(key=lambda f: f.name)
+
+
+def _apply_history(recommendations: list[Rec], moment: datetime) -> None:
     """Texts and flags as they stood at `moment`, from the history (two queries)."""
     historical = Recommendation.history.model
     latest: dict[int, object] = {}
@@ -186,12 +228,12 @@ def _apply_history(recommendations: list[Recommendation], moment: datetime) -> N
         if record is None:
             continue
         rec.text, rec.text_fr, rec.reference = record.text, record.text_fr, record.reference
-        rec._flags_as_of = sorted(flags.get(record.history_id, []), key=lambda f: f.name)
+        rec.flags = sorted(flags.get(record.history_id, []), key=lambda f: f.name)
 
 
-def addressee_label(rec: Recommendation) -> str:
+def addressee_label(addressees: list) -> str:
     """As the annexes print it: "Court", "Assembly", "Assembly & Court", or the States named."""
-    sides = {org.side for org in rec.addressees.all()}
+    sides = {org.side for org in addressees}
     if Side.COURT in sides and Side.ASSEMBLY in sides:
         return _("Assembly & Court")
     parts = []
@@ -199,13 +241,13 @@ def addressee_label(rec: Recommendation) -> str:
         parts.append(_("Court"))
     if Side.ASSEMBLY in sides:
         parts.append(_("Assembly"))
-    parts += sorted(o.display_name for o in rec.addressees.all() if o.side not in (Side.COURT, Side.ASSEMBLY))
+    parts += sorted(o.display_name for o in addressees if o.side not in (Side.COURT, Side.ASSEMBLY))
     return ", ".join(parts)
 
 
-def organ_names(rec: Recommendation) -> list[str]:
+def organ_names(addressees: list) -> list[str]:
     """The organs, bodies and States named (not the Court or the Assembly as a whole)."""
-    return sorted(o.display_name for o in rec.addressees.all() if o.parent_id or o.side == Side.STATE)
+    return sorted(o.display_name for o in addressees if o.parent_id or o.side == Side.STATE)
 
 
 def make_flag(flag, *, lang: str) -> Flag:
@@ -214,29 +256,48 @@ def make_flag(flag, *, lang: str) -> Flag:
     return Flag(pk=flag.pk, name=flag.display_name, colour=flag.colour.upper(), description=description)
 
 
-def make_row(rec: Recommendation, *, lang: str) -> Row:
-    untranslated = lang == "fr" and not rec.text_fr
-    text = rec.text_fr if lang == "fr" and rec.text_fr else rec.text
-    flags = getattr(rec, "_flags_as_of", None)
-    if flags is None:
-        flags = sorted(rec.priority_flags.all(), key=lambda f: f.name)
-    path = rec.section.path if rec.section else []
-    return Row(
-        pk=rec.pk,
-        source=rec.source.symbol,
-        reference=rec.reference,
-        text=f"{untranslated_marker()} {text}" if untranslated else text,
-        untranslated=untranslated,
-        addressee=addressee_label(rec),
-        organs=organ_names(rec),
-        flags=[make_flag(f, lang=lang) for f in flags],
-        cluster=path[0].display_title if path else _("Other recommendations"),
-        section=" — ".join(s.display_title for s in path) if path else _("Other recommendations"),
-    )
+def _section_titles(recs: list[Rec]) -> dict[int | None, tuple[str, str]]:
+    """(cluster title, full section path) per section id, in the current language."""
+    other = _("Other recommendations")
+    sections = {s.pk: s for s in Section.objects.filter(source_id__in={r.source_id for r in recs})}
+    titles: dict[int | None, tuple[str, str]] = {None: (other, other)}
+    for pk, section in sections.items():
+        path, node = [], section
+        while node is not None:
+            path.append(node)
+            node = sections.get(node.parent_id)
+        path.reverse()
+        titles[pk] = (path[0].display_title, " — ".join(s.display_title for s in path))
+    return titles
 
 
-def build_rows(recommendations: list[Recommendation], options: ReportOptions) -> list[Row]:
-    rows = [make_row(rec, lang=options.lang) for rec in recommendations]
+def build_rows(recommendations: list[Rec], options: ReportOptions) -> list[Row]:
+    lang = options.lang
+    marker = untranslated_marker()
+    titles = _section_titles(recommendations)
+    flags: dict[int, Flag] = {}
+    rows = []
+    for rec in recommendations:
+        untranslated = lang == "fr" and not rec.text_fr
+        text = rec.text_fr if lang == "fr" and rec.text_fr else rec.text
+        for f in rec.flags:
+            if f.pk not in flags:
+                flags[f.pk] = make_flag(f, lang=lang)
+        cluster, section = titles.get(rec.section_id, titles[None])
+        rows.append(
+            Row(
+                pk=rec.pk,
+                source=rec.source,
+                reference=rec.reference,
+                text=f"{marker} {text}" if untranslated else text,
+                untranslated=untranslated,
+                addressee=addressee_label(rec.addressees),
+                organs=organ_names(rec.addressees),
+                flags=[flags[f.pk] for f in rec.flags],
+                cluster=cluster,
+                section=section,
+            )
+        )
     if options.with_followup or set(options.columns) & FOLLOWUP_COLUMNS:
         followup_bridge.add_followup(rows, options, recommendations)
     return rows

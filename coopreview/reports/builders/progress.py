@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from coopreview.recommendations.models import Source
 from coopreview.reports import followup_bridge
 from coopreview.reports.builders.annex import Document, make_document
 from coopreview.reports.builders.chart import stacked_bars
@@ -148,7 +149,9 @@ def build_progress(options: ReportOptions) -> ProgressReport:
         rows = build_rows(recommendations, options)
         statuses = _status_columns()
         tables = _tables(rows, statuses)
-        sources = sorted({rec.source for rec in recommendations}, key=lambda s: s.symbol)
+        sources = list(
+            Source.objects.filter(pk__in={r.source_id for r in recommendations}).order_by("symbol")
+        )
         doc = make_document(
             options,
             kind="progress",

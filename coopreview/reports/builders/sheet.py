@@ -9,7 +9,15 @@ from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors as rec_selectors
 from coopreview.reports import followup_bridge
 from coopreview.reports.builders.annex import Document, make_document
-from coopreview.reports.builders.common import Flag, ReportError, ReportOptions, Row, build_rows, check_dates
+from coopreview.reports.builders.common import (
+    Flag,
+    ReportError,
+    ReportOptions,
+    Row,
+    build_rows,
+    check_dates,
+    select,
+)
 
 
 @dataclass
@@ -90,7 +98,7 @@ def build_sheet(options: ReportOptions) -> SheetReport:
                 % {"date": options.as_of, "first": timezone.localdate(rec.created_at)}
             )
         options.with_followup = True
-        [row] = build_rows([rec], options)
+        [row] = build_rows(select(options, pk=rec.pk), options)
         options._row_parts = row.parts if options.as_of else None  # the parts as they stood then
         path = rec.section.path if rec.section else []
         facts = [
