@@ -33,7 +33,7 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
-def _parts(rows: "list[Row]", options: "ReportOptions", recommendations) -> dict[int, list]:
+def _parts(options: "ReportOptions", recommendations) -> dict[int, list]:
     from coopreview.followup import selectors as fs
 
     by_rec: dict[int, list] = defaultdict(list)
@@ -78,7 +78,7 @@ def add_followup(rows: "list[Row]", options: "ReportOptions", recommendations=No
     from coopreview.followup.enums import Category, Status
     from coopreview.followup.selectors import overall_status
 
-    parts = _parts(rows, options, recommendations)
+    parts = _parts(options, recommendations)
     views = _views(options, recommendations)
     names = {o.pk: o.display_name for o in Organisation.objects.only("pk", "name", "name_fr")}
     for row in rows:
@@ -113,7 +113,7 @@ def _when(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "j F Y")
 
 
-def sheet_sections(recommendation, options: "ReportOptions") -> list:
+def sheet_sections(recommendation, options: "ReportOptions", *, parts_then: list | None = None) -> list:
     """(title, [lines]) sections of the sheet: categorisation, parts per addressee, views, actions and their
     updates, status history. Everything through followup's selectors for this (visible) recommendation."""
     if not available():
@@ -135,7 +135,7 @@ def sheet_sections(recommendation, options: "ReportOptions") -> list:
         else:
             line += " — " + _("proposed, not yet approved")
         sections.append((_("Categorisation"), [line] + ([cat.rationale] if cat.rationale else [])))
-    row_parts = getattr(options, "_row_parts", None)
+    row_parts = parts_then  # with an as-of date: the parts as they stood then
     if row_parts is None:
         row_parts = [
             PartLine(

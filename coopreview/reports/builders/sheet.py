@@ -99,7 +99,6 @@ def build_sheet(options: ReportOptions) -> SheetReport:
             )
         options.with_followup = True
         [row] = build_rows(select(options, pk=rec.pk), options)
-        options._row_parts = row.parts if options.as_of else None  # the parts as they stood then
         path = rec.section.path if rec.section else []
         facts = [
             Fact(_("Source"), f"{rec.source.symbol} — {rec.source.display_title}"),
@@ -130,5 +129,7 @@ def build_sheet(options: ReportOptions) -> SheetReport:
             history_title=_("History"),
             columns_label_reference=_("Recommendation"),
         )
-        report.sections = followup_bridge.sheet_sections(rec, options)
+        report.sections = followup_bridge.sheet_sections(
+            rec, options, parts_then=row.parts if options.as_of else None
+        )
         return report
