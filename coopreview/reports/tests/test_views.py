@@ -136,3 +136,17 @@ def test_filter_the_list_and_download_the_annex(browser_page, seed, tmp_path):
     assert path.name.startswith("annex-ICC-ASP-19-16-en-") and path.suffix == ".xlsx"
     sheet = load_workbook(path).worksheets[0]
     assert [r[0].value for r in sheet.iter_rows(min_row=2)] == [274, 290]
+
+
+def test_the_sheet_link_of_the_recommendation_page_downloads_its_sheet(client, followup_seed):
+    rec = followup_seed["recs"]["274"]
+
+    response = client.get(
+        DOWNLOAD, {"report": "sheet", "format": "docx", "reference": "274", "source": rec.source_id}
+    )
+
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Parts per addressee" in headings and "Status history" in headings
+    assert any("Template requests shared with States Parties." in p.text for p in document.paragraphs)
