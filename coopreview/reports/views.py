@@ -119,6 +119,13 @@ def list_download_buttons(request: HttpRequest) -> str:
 
 def recommendation_panel(request: HttpRequest, recommendation) -> str:
     """On the recommendation page: the sheet of this record in each format."""
-    context = {"rec": recommendation, "formats": _choices(ReportFormat), "lang": get_language()}
+    as_of = request.GET.get("as_of", "")
+    as_of = as_of if re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of) else ""  # the page shown as of a date
+    context = {
+        "rec": recommendation,
+        "formats": _choices(ReportFormat),
+        "lang": get_language(),
+        "as_of": as_of,
+    }
     with translation.override(get_language()):
         return render_to_string("reports/_sheet_panel.html", context, request=request)
