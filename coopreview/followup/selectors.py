@@ -226,7 +226,7 @@ class PartSnapshot:
         return str(Status(self.status).label)
 
 
-def _end_of_day(when: date | datetime) -> datetime:
+def end_of_day(when: date | datetime) -> datetime:
     if isinstance(when, datetime):
         return when if timezone.is_aware(when) else timezone.make_aware(when)
     return timezone.make_aware(datetime.combine(when, datetime.max.time()))
@@ -237,7 +237,7 @@ def parts_as_of(
 ) -> list[PartSnapshot]:
     """Each visible part's state at `when` (a date means the end of that day). Parts that did not exist
     yet are absent. One query."""
-    moment = _end_of_day(when)
+    moment = end_of_day(when)
     history = FollowupPart.history.model
     latest = (
         history.objects.filter(id=OuterRef("id"), history_date__lte=moment)
@@ -335,11 +335,11 @@ def changes_between(
     from coopreview.accounts.models import Organisation
 
     begin = (
-        _end_of_day(start)
+        end_of_day(start)
         if isinstance(start, datetime)
         else timezone.make_aware(datetime.combine(start, datetime.min.time()))
     )
-    finish = _end_of_day(end)
+    finish = end_of_day(end)
     visible_recs = recommendations_visible_to(user=user)
     if recommendations is not None:
         visible_recs = visible_recs.filter(pk__in=[r.pk for r in recommendations])
@@ -509,3 +509,34 @@ def actions_due(*, days: int, today: date | None = None) -> QuerySet[Action]:
     """Actions due within `days` or overdue and not finished (for reminders; no user filter: the
     recipients are the lead's own members)."""
     return Action.objects.due_within(days, today=today).filter(due__isnull=False).select_related("lead")
+
+
+def leads_for(*, user: AnyUser) -> QuerySet:
+    """Organisations `user` may plan actions for (their own side's), for choice lists."""
+    from coopreview.accounts.models import Organisation
+    from coopreview.accounts.rules import is_administrator
+    from coopreview.accounts.selectors import user_has_role
+
+    qs = Organisation.objects.exclude(kind="other").order_by("kind", "name")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_administrator(user):
+        return qs
+    condition = Q(pk__in=court_scope(user)) | Q(pk__in=user_organisation_ids(user, Role.STATE_FOCAL_POINT))
+    if user_has_role(user, Role.EDITOR, Role.FACILITATOR):
+        condition |= Q(kind__in=["assembly", "assembly_body"])
+    return qs.filter(condition)
+
+
+def view_organisations_for(*, user: AnyUser) -> QuerySet:
+    """Organisations `user` may record a stakeholder view for."""
+    from coopreview.accounts.models import Organisation
+    from coopreview.accounts.rules import is_administrator
+    from coopreview.accounts.selectors import user_is_member
+
+    qs = Organisation.objects.order_by("kind", "name")
+    if is_administrator(user):
+        return qs
+    if not user_is_member(user):
+        return qs.none()
+    return qs.filter(pk__in=user_organisation_ids(user))
