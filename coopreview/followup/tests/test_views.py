@@ -387,3 +387,22 @@ def test_lists_constant_queries(url, source, editor, orgs, court_focal_point):
         return len(ctx.captured_queries)
 
     assert count(1) == count(3)
+
+
+def test_pages_in_french(categorised, court_focal_point):
+    client = client_for(court_focal_point)
+    client.cookies["django_language"] = "fr"
+
+    panel = client.get(
+        f"/recommendations/{categorised['both'].pk}/", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    dash = client.get(DASH, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    refused = client.post(
+        f"/followup/part/{FollowupPart.objects.get(recommendation=categorised['otp']).pk}/status/",
+        {"status": Status.IMPLEMENTED},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    ).content.decode()
+
+    assert "Évaluation par chaque destinataire" in panel and "Approuvée par Bureau" in panel
+    assert "Tableau de bord du suivi" in dash and "Par statut" in dash
+    assert "ne peut pas passer à" in refused and "Possibles : Évaluée" in refused
