@@ -61,8 +61,9 @@ def _forms(request: HttpRequest, rec: Recommendation, data, overrides: dict[str,
             )
     orgs = selectors.view_organisations_for(user=user)
     if user.is_authenticated and orgs.exists():
+        only = orgs.first() if orgs.count() == 1 else None  # preselect the only possible one
         ctx["view_form"] = overrides.get("view") or StakeholderViewForm(
-            organisations=orgs, auto_id="id_view_%s"
+            organisations=orgs, auto_id="id_view_%s", initial={"organisation": only}
         )
     parts = []
     for part in fu.parts:
@@ -117,7 +118,7 @@ def _forms(request: HttpRequest, rec: Recommendation, data, overrides: dict[str,
 def recommendation_panel(request: HttpRequest, recommendation: Recommendation) -> str:
     """The panel on the recommendation page (declared in FollowupConfig.recommendation_panels)."""
     return render_to_string(
-        "followup/_panel.html", _forms(request, recommendation, None, {}), request=request
+        "followup/_panel_wrapper.html", _forms(request, recommendation, None, {}), request=request
     )
 
 
