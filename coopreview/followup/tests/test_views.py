@@ -406,3 +406,19 @@ def test_pages_in_french(categorised, court_focal_point):
     assert "Évaluation par chaque destinataire" in panel and "Approuvée par Bureau" in panel
     assert "Tableau de bord du suivi" in dash and "Par statut" in dash
     assert "ne peut pas passer à" in refused and "Possibles : Évaluée" in refused
+
+
+def test_recommendation_page_as_of_shows_past_follow_up(categorised, court_focal_point, outsider):
+    rec = categorised["otp"]
+    part = FollowupPart.objects.get(recommendation=rec)
+    FollowupPart.history.filter(id=part.id).update(history_date=timezone.now() - timedelta(days=10))
+    services.part_update(part=part, by=court_focal_point, narrative="Today's narrative")
+    past = (timezone.localdate() - timedelta(days=5)).isoformat()
+
+    response = client_for(outsider).get(f"/recommendations/{rec.pk}/", {"as_of": past})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Parts as they stood" in body and "Categorised" in body
+    assert "Today's narrative" not in body and "Propose a categorisation" not in body
+    assert_valid_html(response.content)

@@ -115,8 +115,34 @@ def _forms(request: HttpRequest, rec: Recommendation, data, overrides: dict[str,
     return ctx
 
 
+def _snapshot(request: HttpRequest, rec: Recommendation, when) -> dict[str, Any]:
+    """The follow-up of `rec` as it stood at the end of `when` (from the history)."""
+    parts = selectors.parts_as_of(user=request.user, when=when, recommendations=[rec])
+    cat = Categorisation.objects.filter(recommendation=rec).first()
+    return {
+        "when": when,
+        "parts": parts,
+        "overall": selectors.overall_status(p.status for p in parts),
+        "cat": as_of(cat, selectors.end_of_day(when)) if cat else None,
+        "orgs": {
+            o.pk: o.display_name for o in Organisation.objects.filter(pk__in=[p.addressee_id for p in parts])
+        },
+    }
+
+
 def recommendation_panel(request: HttpRequest, recommendation: Recommendation) -> str:
-    """The panel on the recommendation page (declared in FollowupConfig.recommendation_panels)."""
+    """The panel on the recommendation page (declared in FollowupConfig.recommendation_panels).
+
+    With the page's ?as_of=<date>, the follow-up as it stood then (read only)."""
+    if "as_of" in request.GET:
+        form = AsOfForm(request.GET)
+        if not form.is_valid():
+            return ""  # the recommendation page itself answers 400 and names the field
+        ctx = {
+            "rec": recommendation,
+            "snapshot": _snapshot(request, recommendation, form.cleaned_data["as_of"]),
+        }
+        return render_to_string("followup/_snapshot.html", ctx, request=request)
     return render_to_string(
         "followup/_panel_wrapper.html", _forms(request, recommendation, None, {}), request=request
     )
@@ -176,19 +202,7 @@ def panel_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = AsOfForm(request.GET)
         if not form.is_valid():
             return render(request, "followup/record.html", {"rec": rec, "asof_form": form}, status=400)
-        when = form.cleaned_data["as_of"]
-        parts = selectors.parts_as_of(user=request.user, when=when, recommendations=[rec])
-        cat = Categorisation.objects.filter(recommendation=rec).first()
-        snapshot = {
-            "when": when,
-            "parts": parts,
-            "overall": selectors.overall_status(p.status for p in parts),
-            "cat": as_of(cat, selectors.end_of_day(when)) if cat else None,
-            "orgs": {
-                o.pk: o.display_name
-                for o in Organisation.objects.filter(pk__in=[p.addressee_id for p in parts])
-            },
-        }
+        snapshot = _snapshot(request, rec, form.cleaned_data["as_of"])
         return render(request, "followup/record.html", {"rec": rec, "snapshot": snapshot})
     template = "followup/_panel.html" if request.htmx else "followup/record.html"
     return render(request, template, _forms(request, rec, None, {}))
