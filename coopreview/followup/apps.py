@@ -13,3 +13,4 @@ class FollowupConfig(AppConfig):
     ]
     demo_loader = "coopreview.followup.demo.load_demo"
     recommendation_panels = ["coopreview.followup.views.recommendation_panel"]
+    list_actions = ["coopreview.followup.views.overview.list_link"]

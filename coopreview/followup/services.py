@@ -168,7 +168,14 @@ def categorisation_propose(
         cat.approved = False
     _validate(cat, exclude=["recommendation"])
     save_with_history(cat, by=by, reason=_("Categorisation proposed"))
-    parts_ensure(recommendation=recommendation, category=category, by=by)
+    kept = parts_ensure(recommendation=recommendation, category=category, by=by)
+    # A side the new categorisation leaves out: its untouched parts close, recorded as a transition;
+    # a part its side has already worked on is left to that side (never closed from the other side).
+    for part in FollowupPart.objects.filter(recommendation=recommendation).exclude(
+        pk__in=[p.pk for p in kept]
+    ):
+        if part.status in (Status.PROPOSED, Status.CATEGORISED) and not part.assessment:
+            _move(part, Status.NOT_PURSUED, by=by, reason=_("Outside the new categorisation"))
     return cat
 
 
@@ -263,6 +270,12 @@ def part_update(
     if unknown:
         raise FollowupError(
             _("These fields cannot be edited here: %(f)s.") % {"f": ", ".join(sorted(unknown))}
+        )
+    lead = data.get("lead")
+    if lead is not None and lead.side != part.side:
+        raise FollowupError(
+            _("Lead: %(lead)s is not on the %(side)s's side.")
+            % {"lead": lead, "side": part.get_side_display()}
         )
     current = _check_version(FollowupPart, part.pk, expected_updated_at)
     for name, value in data.items():

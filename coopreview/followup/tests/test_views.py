@@ -422,3 +422,45 @@ def test_recommendation_page_as_of_shows_past_follow_up(categorised, court_focal
     assert "Parts as they stood" in body and "Categorised" in body
     assert "Today's narrative" not in body and "Propose a categorisation" not in body
     assert_valid_html(response.content)
+
+
+def test_action_edit_by_lead_side_with_concurrency(
+    categorised, court_focal_point, registry_focal_point, orgs, outsider
+):
+    action = services.action_create(
+        by=court_focal_point,
+        title="Plan",
+        lead=orgs["OTP"],
+        recommendations=[categorised["otp"]],
+        start=date(2026, 1, 1),
+        due=date(2026, 6, 1),
+    )
+    url = f"/followup/action/{action.pk}/"
+    data = {
+        "title": "Plan v2",
+        "lead": orgs["OTP"].pk,
+        "recommendations": [categorised["otp"].pk],
+        "start": "2026-01-01",
+        "due": "2026-07-01",
+        "version": action.updated_at,
+    }
+
+    page = client_for(court_focal_point).get(url)
+    assert page.status_code == 200 and "Edit the action" in page.content.decode()
+    assert_valid_html(page.content)
+    assert "Edit the action" not in client_for(outsider).get(url).content.decode()
+    assert client_for(registry_focal_point).post(url, data).status_code == 403
+    assert client_for(court_focal_point).post(url, {**data, "due": "2025-01-01"}).status_code == 422
+    assert client_for(court_focal_point).post(url, data).status_code == 302
+    late = client_for(court_focal_point).post(url, {**data, "title": "Plan v3"})
+
+    assert late.status_code == 409 and "Plan v2" in late.content.decode()
+    action.refresh_from_db()
+    assert (action.title, action.due) == ("Plan v2", date(2026, 7, 1))
+
+
+def test_recommendation_list_links_to_dashboard_with_same_filters(categorised, client):
+    body = client.get("/recommendations/", {"addressee": "court", "q": "cooperation"}).content.decode()
+
+    assert "/followup/?addressee=court&amp;q=cooperation&amp;disagree=on" in body
+    assert "Where stakeholders disagree" in body

@@ -171,3 +171,17 @@ def changes_view(request: HttpRequest) -> HttpResponse:
         user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
     return render(request, "followup/changes.html", {"form": form, "changes": changes})
+
+
+def list_link(request: HttpRequest) -> str:
+    """Above the recommendation list (FollowupConfig.list_actions): the same filters on the follow-up
+    dashboard, and the "where stakeholders disagree" filter, which lives there."""
+    from django.template.loader import render_to_string
+
+    params = request.GET.copy()
+    for key in ("page", "sort", "group"):
+        params.pop(key, None)
+    disagree = params.copy()
+    disagree["disagree"] = "on"
+    ctx = {"query": params.urlencode(), "disagree_query": disagree.urlencode()}
+    return render_to_string("followup/_list_link.html", ctx, request=request)

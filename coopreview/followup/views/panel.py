@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.accounts.models import Organisation
 from coopreview.core.access import get_or_404, require_perm
@@ -351,9 +351,45 @@ def _action(request: HttpRequest, pk: int) -> Action:
     return get_or_404(lambda: selectors.actions_visible_to(user=request.user).get(pk=pk))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def action_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action, its updates and, for its lead's side, the form to edit it (concurrent saves refused)."""
     action = _action(request, pk)
+    can_manage = request.user.is_authenticated and request.user.has_perm("followup.manage_action", action)
+    form, conflict, status = None, None, 200
+    if can_manage:
+        form = ActionForm(
+            request.POST if request.method == "POST" else None,
+            leads=selectors.leads_for(user=request.user),
+            recommendations=recommendations_visible_to(user=request.user).select_related("source"),
+            initial=ActionForm.initial_for(action),
+            auto_id="id_edit_%s",
+        )
+        del form.fields["progress"]  # progress moves only through validated progress updates
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            # recommendations the user cannot see stay linked: the form only offers the visible ones
+            hidden = list(
+                action.recommendations.exclude(pk__in=recommendations_visible_to(user=request.user))
+            )
+            data["recommendations"] = [*data["recommendations"], *hidden]
+            try:
+                services.action_update(action=action, by=request.user, expected_updated_at=version, **data)
+            except ConcurrentEditError as exc:
+                conflict, status = exc, 409
+                form.add_error(None, str(exc))
+            except ServiceError as exc:
+                status = 422
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Action saved."))
+                return redirect("followup:action", pk=action.pk)
+        else:
+            status = 422
     updates = (
         selectors.updates_visible_to(user=request.user).filter(action=action).prefetch_related("attachments")
     )
@@ -365,8 +401,10 @@ def action_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "updates": updates,
         "recs": recs,
         "can_validate": request.user.has_perm("followup.validate_update"),
+        "form": form,
+        "conflict": conflict,
     }
-    return render(request, "followup/action_detail.html", ctx)
+    return render(request, "followup/action_detail.html", ctx, status=status)
 
 
 @require_POST
