@@ -464,3 +464,21 @@ def test_recommendation_list_links_to_dashboard_with_same_filters(categorised, c
 
     assert "/followup/?addressee=court&amp;q=cooperation&amp;disagree=on" in body
     assert "Where stakeholders disagree" in body
+
+
+def test_dashboard_search_status_filter_and_pagination(categorised, editor, court_focal_point, monkeypatch):
+    from coopreview.followup.views import overview
+
+    monkeypatch.setattr(overview, "PAGE_SIZE", 2)
+    part = FollowupPart.objects.get(recommendation=categorised["otp"])
+    services.part_transition(part=part, by=court_focal_point, status=Status.NOT_PURSUED)
+    client = client_for(editor)
+
+    by_status = client.get(DASH, {"status": Status.NOT_PURSUED}).content.decode()
+    searched = client.get(DASH, {"q": "wombatcode"}).content.decode()
+    page2 = client.get(DASH, {"page": 2}).content.decode()
+
+    assert "1 recommendation" in by_status and "ICC-ASP/19/16 272</a>" in by_status
+    assert "1 recommendation" in searched and "ICC-ASP/19/16 999</a>" in searched
+    assert "5 recommendations" in page2 and "Page 2 of 3" in page2
+    assert_valid_html(page2)

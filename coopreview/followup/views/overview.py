@@ -1,8 +1,10 @@
 """Overviews: the dashboard (counts, charts, the filtered list, "as of"), the schedule, what changed."""
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,9 +16,11 @@ from coopreview.followup import selectors
 from coopreview.followup.charts import bar_chart
 from coopreview.followup.enums import Status
 from coopreview.followup.forms import ChangesForm, FollowupFilterForm
-from coopreview.followup.models import FollowupPart
 from coopreview.recommendations import selectors as rec_selectors
-from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.enums import SortOrder
+from coopreview.recommendations.models import PriorityFlag, Recommendation
+
+PAGE_SIZE = 100
 
 
 def _month_ends(today: date, count: int) -> list[date]:
@@ -27,60 +31,85 @@ def _month_ends(today: date, count: int) -> list[date]:
     return [*ends[::-1], today]
 
 
-def dashboard_rows(request: HttpRequest, form: FollowupFilterForm) -> tuple[list[dict], date | None]:
-    """The filtered recommendations with their overall status (as of the chosen date), in fixed queries."""
+def _recommendation_source(request: HttpRequest, form: FollowupFilterForm):
+    """(ordered ids, id subquery) of the recommendations the filters keep, visibility applied.
+
+    The subquery is built without the search ranking (an annotation that cannot live inside a
+    subquery), so every count below is one query whatever the number of recommendations."""
     filters = form.to_filters() if form.is_bound else rec_selectors.RecommendationFilters()
     data = form.cleaned_data if form.is_bound else {}
-    qs = rec_selectors.recommendation_list(user=request.user, filters=filters)
+    ranked = rec_selectors.recommendation_list(user=request.user, filters=filters)
+    unranked = rec_selectors.recommendation_list(
+        user=request.user, filters=replace(filters, sort=SortOrder.REFERENCE)
+    )
     if data.get("disagree"):
-        qs = qs.filter(selectors.disagreement_q())
-    recs = list(qs)
+        ranked, unranked = (
+            ranked.filter(selectors.disagreement_q()),
+            unranked.filter(selectors.disagreement_q()),
+        )
+    return list(ranked.values_list("pk", flat=True)), unranked.values("pk")
+
+
+def dashboard_rows(
+    request: HttpRequest, form: FollowupFilterForm, source: tuple | None = None
+) -> tuple[list[dict], date | None]:
+    """The filtered recommendations with their overall status (as of the chosen date), cluster, flags,
+    disagreement and progress, in a fixed number of queries. Recommendation objects are not loaded:
+    the page fetches only the rows it shows."""
+    data = form.cleaned_data if form.is_bound else {}
+    ids, sub = source or _recommendation_source(request, form)
     when = data.get("as_of")
     parts_by_rec: dict[int, list] = defaultdict(list)
     if when:
-        for snap in selectors.parts_as_of(user=request.user, when=when, recommendations=recs):
-            parts_by_rec[snap.recommendation_id].append(snap)
+        snapshots = selectors.parts_as_of(user=request.user, when=when, recommendations=sub)
     else:
-        for part in FollowupPart.objects.filter(recommendation__in=[r.pk for r in recs]).select_related(
-            "lead"
-        ):
-            parts_by_rec[part.recommendation_id].append(part)
+        snapshots = selectors.parts_current(recommendations=sub)
+    for snap in snapshots:
+        parts_by_rec[snap.recommendation_id].append(snap)
     disagreeing = set(
-        Recommendation.objects.filter(pk__in=[r.pk for r in recs])
+        Recommendation.objects.filter(pk__in=sub)
         .filter(selectors.disagreement_q())
         .values_list("pk", flat=True)
     )
-    progress = selectors.recommendation_progress(user=request.user, recommendations=recs)
+    progress = selectors.recommendation_progress(user=request.user, recommendations=sub)
+    clusters = selectors.clusters_of(recommendations=sub)
+    flags = {f.pk: f for f in PriorityFlag.objects.all()}
+    flags_by_rec: dict[int, list] = defaultdict(list)
+    through = Recommendation.priority_flags.through
+    for rec_id, flag_id in through.objects.filter(recommendation_id__in=sub).values_list(
+        "recommendation_id", "priorityflag_id"
+    ):
+        flags_by_rec[rec_id].append(flags[flag_id])
     rows = []
-    for rec in recs:
-        parts = parts_by_rec[rec.pk]
+    for rec_id in ids:
+        parts = parts_by_rec[rec_id]
         status = selectors.overall_status(p.status for p in parts)
         if data.get("status") and status != data["status"]:
             continue
         rows.append(
             {
-                "rec": rec,
+                "id": rec_id,
                 "parts": parts,
                 "status": status,
                 "status_label": Status(status).label if status else _("Not categorised"),
-                "disagree": rec.pk in disagreeing,
-                "progress": progress.get(rec.pk),
-                "cluster": rec_selectors.cluster_of(rec),
+                "disagree": rec_id in disagreeing,
+                "progress": progress.get(rec_id),
+                "cluster": clusters.get(rec_id),
+                "flags": flags_by_rec[rec_id],
             }
         )
     return rows, when
 
 
-def _charts(request: HttpRequest, rows: list[dict], when: date | None) -> list:
-    status_counts = Counter(r["status_label"] for r in rows)
-    order = [str(s.label) for s in Status] + [_("Not categorised")]
+def _charts(rows: list[dict]) -> list:
+    status_counts = Counter(str(r["status_label"]) for r in rows)
+    order = [str(s.label) for s in Status] + [str(_("Not categorised"))]
     by_side: Counter = Counter()
     by_lead: Counter = Counter()
-    org_names = {}
-    if when:
-        from coopreview.accounts.models import Organisation
+    lead_ids = {p.lead_id for r in rows for p in r["parts"] if p.lead_id}
+    from coopreview.accounts.models import Organisation
 
-        org_names = {o.pk: o.display_name for o in Organisation.objects.exclude(kind="state")}
+    org_names = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=lead_ids)}
     for r in rows:
         sides = {p.side for p in r["parts"]}
         label = (
@@ -88,20 +117,19 @@ def _charts(request: HttpRequest, rows: list[dict], when: date | None) -> list:
             if {"court", "assembly"} <= sides
             else ", ".join(str(Side(s).label) for s in sorted(sides)) or _("Not categorised")
         )
-        by_side[label] += 1
+        by_side[str(label)] += 1
         for p in r["parts"]:
-            lead = org_names.get(p.lead_id) if when else (p.lead.display_name if p.lead else None)
-            if lead:
-                by_lead[lead] += 1
-    by_cluster = Counter(r["cluster"].display_title if r["cluster"] else "—" for r in rows)
+            if p.lead_id:
+                by_lead[org_names.get(p.lead_id, "—")] += 1
+    by_cluster = Counter(r["cluster"] or "—" for r in rows)
     by_flag: Counter = Counter()
     flag_colours = {}
     for r in rows:
-        for f in r["rec"].priority_flags.all():
+        for f in r["flags"]:
             by_flag[f.display_name] += 1
             flag_colours[f.display_name] = f.colour
-        if not r["rec"].priority_flags.all():
-            by_flag[_("No priority flag")] += 1
+        if not r["flags"]:
+            by_flag[str(_("No priority flag"))] += 1
     return [
         bar_chart("status", _("By status"), [(s, status_counts[s]) for s in order if status_counts[s]]),
         bar_chart("addressee", _("By addressee"), sorted(by_side.items())),
@@ -111,20 +139,19 @@ def _charts(request: HttpRequest, rows: list[dict], when: date | None) -> list:
     ]
 
 
-def _over_time(request: HttpRequest, rows: list[dict]) -> dict:
+def _over_time(request: HttpRequest, sub, total: int) -> dict:
     """Status counts at the end of each of the last six months (from the history)."""
-    recs = [r["rec"] for r in rows]
     months = _month_ends(timezone.localdate(), 6)
     table = []
     for month in months:
-        counts = selectors.status_counts_as_of(user=request.user, when=month, recommendations=recs)
+        counts = selectors.status_counts_as_of(user=request.user, when=month, recommendations=sub)
         table.append((month, counts))
     advanced = {Status.ASSESSED, Status.ACTION_PLANNED, Status.IN_PROGRESS, Status.IMPLEMENTED}
     chart = bar_chart(
         "time",
         _("Recommendations assessed or further, month by month"),
         [(m.strftime("%Y-%m"), sum(c[s] for s in advanced)) for m, c in table],
-        maximum=len(recs) or 1,
+        maximum=total or 1,
     )
     return {"table": table, "chart": chart, "statuses": list(Status)}
 
@@ -139,17 +166,26 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         ctx = {"form": form, "rows": [], "charts": [], "when": None, "invalid": True}
         return render(request, "followup/dashboard.html", ctx, status=400)
-    rows, when = dashboard_rows(request, form)
-    rollup = selectors.progress_rollup(
-        user=request.user, recommendations=Recommendation.objects.filter(pk__in=[r["rec"].pk for r in rows])
-    )
+    ids, sub = source = _recommendation_source(request, form)
+    rows, when = dashboard_rows(request, form, source)
+    kept = Recommendation.objects.filter(pk__in=[r["id"] for r in rows]) if form.data.get("status") else sub
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    recs = {
+        r.pk: r
+        for r in Recommendation.objects.filter(pk__in=[row["id"] for row in page.object_list]).select_related(
+            "source"
+        )
+    }
+    for row in page.object_list:
+        row["rec"] = recs[row["id"]]
     ctx = {
         "form": form,
         "rows": rows,
+        "page": page,
         "when": when,
-        "charts": _charts(request, rows, when),
-        "over_time": _over_time(request, rows),
-        "rollup": rollup,
+        "charts": _charts(rows),
+        "over_time": _over_time(request, sub, len(ids)),
+        "rollup": selectors.progress_rollup(user=request.user, recommendations=kept),
     }
     return render(request, "followup/dashboard.html", ctx)
 
@@ -170,7 +206,8 @@ def changes_view(request: HttpRequest) -> HttpResponse:
     changes = selectors.changes_between(
         user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
-    return render(request, "followup/changes.html", {"form": form, "changes": changes})
+    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followup/changes.html", {"form": form, "changes": changes, "page": page})
 
 
 def list_link(request: HttpRequest) -> str:
