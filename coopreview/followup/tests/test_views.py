@@ -482,3 +482,28 @@ def test_dashboard_search_status_filter_and_pagination(categorised, editor, cour
     assert "1 recommendation" in searched and "ICC-ASP/19/16 999</a>" in searched
     assert "5 recommendations" in page2 and "Page 2 of 3" in page2
     assert_valid_html(page2)
+
+
+def test_as_of_shows_views_and_actions_as_they_stood(
+    categorised, facilitator, court_focal_point, orgs, outsider
+):
+    rec = categorised["otp"]
+    view = services.stakeholder_view_record(
+        recommendation=rec, organisation=orgs["FAC-COOP"], by=facilitator, position="Old position"
+    )
+    action = services.action_create(
+        by=court_focal_point, title="Old title", lead=orgs["OTP"], recommendations=[rec]
+    )
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    StakeholderView.history.filter(id=view.id).update(history_date=ten_days_ago)
+    Action.history.filter(id=action.id).update(history_date=ten_days_ago)
+    services.stakeholder_view_record(
+        recommendation=rec, organisation=orgs["FAC-COOP"], by=facilitator, position="New position"
+    )
+    services.action_update(action=action, by=court_focal_point, title="New title")
+    past = (timezone.localdate() - timedelta(days=5)).isoformat()
+
+    body = client_for(outsider).get(f"/recommendations/{rec.pk}/", {"as_of": past}).content.decode()
+
+    assert "Old position" in body and "Old title" in body
+    assert "New position" not in body and "New title" not in body

@@ -30,7 +30,7 @@ from coopreview.followup.forms import (
     StakeholderViewForm,
     TransitionForm,
 )
-from coopreview.followup.models import Action, Attachment, Categorisation, FollowupPart
+from coopreview.followup.models import Action, Attachment, Categorisation, FollowupPart, StakeholderView
 from coopreview.recommendations.models import Recommendation
 from coopreview.recommendations.selectors import recommendation_get, recommendations_visible_to
 
@@ -119,11 +119,18 @@ def _snapshot(request: HttpRequest, rec: Recommendation, when) -> dict[str, Any]
     """The follow-up of `rec` as it stood at the end of `when` (from the history)."""
     parts = selectors.parts_as_of(user=request.user, when=when, recommendations=[rec])
     cat = Categorisation.objects.filter(recommendation=rec).first()
+    moment = selectors.end_of_day(when)
+    views = [as_of(v, moment) for v in StakeholderView.objects.filter(recommendation=rec)]
+    actions = [
+        as_of(a, moment) for a in selectors.actions_visible_to(user=request.user).filter(recommendations=rec)
+    ]
     return {
         "when": when,
         "parts": parts,
         "overall": selectors.overall_status(p.status for p in parts),
-        "cat": as_of(cat, selectors.end_of_day(when)) if cat else None,
+        "cat": as_of(cat, moment) if cat else None,
+        "views": [v for v in views if v is not None],
+        "actions": [a for a in actions if a is not None],
         "orgs": {
             o.pk: o.display_name for o in Organisation.objects.filter(pk__in=[p.addressee_id for p in parts])
         },
