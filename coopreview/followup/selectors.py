@@ -356,12 +356,12 @@ class Change:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
 
 
-def _display(model, name: str, value: Any, names: dict[int, str]) -> str:
+def _display(model, name: str, value: Any, names: dict[type, dict[int, str]]) -> str:
     if value in (None, ""):
         return "—"
     f = model._meta.get_field(name)
     if f.is_relation:
-        return names.get(value, str(value))
+        return names.get(f.related_model, {}).get(value, str(value))
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -395,7 +395,13 @@ def changes_between(
     rec_labels = {
         r.pk: str(r) for r in Recommendation.objects.filter(pk__in=visible_ids).select_related("source")
     }
+    from coopreview.recommendations.models import PriorityFlag
+
     org_names = {o.pk: o.display_name for o in Organisation.objects.all()}
+    names = {
+        Organisation: org_names,
+        PriorityFlag: {f.pk: f.display_name for f in PriorityFlag.objects.all()},
+    }
     visible_actions = set(actions_visible_to(user=user).values_list("pk", flat=True))
     visible_updates = set(updates_visible_to(user=user).values_list("pk", flat=True))
 
@@ -443,7 +449,7 @@ def changes_between(
                 if old != new:
                     label = str(model._meta.get_field(name).verbose_name)
                     diffs.append(
-                        (label, _display(model, name, old, org_names), _display(model, name, new, org_names))
+                        (label, _display(model, name, old, names), _display(model, name, new, names))
                     )
             kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
             if kind == "changed" and not diffs:

@@ -377,3 +377,19 @@ def test_part_lead_must_be_on_the_part_side(recs, editor, court_focal_point, org
     with pytest.raises(services.FollowupError, match="Lead"):
         services.part_update(part=part, by=court_focal_point, lead=orgs["FAC-COOP"])
     services.part_update(part=part, by=court_focal_point, lead=orgs["OTP"])
+
+
+def test_changes_name_related_records(recs, facilitator, orgs, fac_flag, outsider):
+    services.stakeholder_view_record(
+        recommendation=recs["otp"],
+        organisation=orgs["FAC-COOP"],
+        by=facilitator,
+        position="p",
+        priority_flag=fac_flag,
+    )
+
+    changes = selectors.changes_between(user=outsider, start=timezone.localdate(), end=timezone.localdate())
+
+    assert ("own priority flag", "—", "Facilitation priority") in [
+        tuple(c) for ch in changes for c in ch.changes
+    ]
