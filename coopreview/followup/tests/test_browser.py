@@ -260,3 +260,19 @@ def test_two_pages_editing_the_same_part(browser_page, demo):
     part = FollowupPart.objects.get(recommendation=rec, side="court")
     assert part.narrative == "First tab's narrative"
     other.close()
+
+
+def test_dashboard_and_schedule_print_without_forms(browser_page, demo):
+    page = browser_page
+    sign_in(page, "court", PASSWORD)
+    page.emulate_media(media="print")
+
+    page.goto(page.base_url + "/followup/")
+    assert not page.locator("form.filters").is_visible()
+    assert page.locator("table.chart-data").first.is_visible()
+    assert page.locator("figure.chart svg rect.bar").first.is_visible()
+    page.goto(f"{page.base_url}/recommendations/{demo['274'].pk}/")
+    assert not page.locator("#followup-panel form").first.is_visible()
+    assert "Guidelines on the OTP" in page.locator("#followup-panel").inner_text()
+    page.goto(page.base_url + "/followup/schedule/")
+    assert page.locator("table.gantt-table rect.gantt-bar").first.is_visible()

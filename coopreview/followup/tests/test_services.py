@@ -393,3 +393,22 @@ def test_changes_name_related_records(recs, facilitator, orgs, fac_flag, outside
     assert ("own priority flag", "—", "Facilitation priority") in [
         tuple(c) for ch in changes for c in ch.changes
     ]
+
+
+def test_concurrent_categorisation_refused(recs, editor, admin_user):
+    cat = _categorise(recs["both"], editor, Category.BOTH)
+    opened_at = cat.updated_at
+    services.categorisation_propose(
+        recommendation=recs["both"], category=Category.COURT, by=editor, expected_updated_at=opened_at
+    )
+
+    with pytest.raises(ConcurrentEditError):
+        services.categorisation_propose(
+            recommendation=recs["both"],
+            category=Category.ASSEMBLY,
+            by=admin_user,
+            expected_updated_at=opened_at,
+        )
+
+    cat.refresh_from_db()
+    assert cat.category == Category.COURT

@@ -507,3 +507,20 @@ def test_as_of_shows_views_and_actions_as_they_stood(
 
     assert "Old position" in body and "Old title" in body
     assert "New position" not in body and "New title" not in body
+
+
+def test_schedule_and_my_items_do_not_leak_restricted_actions(categorised, court_focal_point, orgs, outsider):
+    services.action_create(
+        by=court_focal_point,
+        title="Wombat plan",
+        lead=orgs["OTP"],
+        recommendations=[categorised["hidden"]],
+        start=date(2026, 1, 1),
+        due=date(2026, 2, 1),
+    )
+
+    hidden = client_for(outsider).get("/followup/schedule/").content.decode()
+    shown = client_for(court_focal_point).get("/followup/schedule/").content.decode()
+
+    assert "Wombat plan" not in hidden and "No dated action yet." in hidden
+    assert shown.count("Wombat plan") == 2  # in "my items" and on the timeline
