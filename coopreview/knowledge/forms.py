@@ -7,6 +7,9 @@ from coopreview.knowledge.models import StateProfile
 class ProposalForm(forms.ModelForm):
     """A focal point's proposed values for one profile section (only changed fields are kept)."""
 
+    legislation_link = forms.URLField(
+        label=_("link to the legislation"), required=False, assume_scheme="https", max_length=200
+    )
     reason = forms.CharField(
         label=_("Why this change?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -35,7 +35,9 @@ def test_proposal_accepted_applies_changes_and_updates_freshness(knowledge_data,
     assert "Six weeks" in SearchEntry.objects.get(kind="profile", object_id=profile.pk, language="en").body
 
 
-def test_proposal_declined_changes_nothing_and_cannot_be_decided_twice(knowledge_data, state_focal_point, editor):
+def test_proposal_declined_changes_nothing_and_cannot_be_decided_twice(
+    knowledge_data, state_focal_point, editor
+):
     profile = knowledge_data["profiles"]["public"]
     proposal = services.proposal_create(profile=profile, by=state_focal_point, changes={"languages": "Wolof"})
 
@@ -76,7 +78,9 @@ def test_freshness_period_is_a_setting(knowledge_data, settings):
     assert not profile.is_stale()
 
 
-def test_reminders_go_to_the_states_focal_points_only(knowledge_data, state_focal_point, court_focal_point, orgs):
+def test_reminders_go_to_the_states_focal_points_only(
+    knowledge_data, state_focal_point, court_focal_point, orgs
+):
     from coopreview.accounts.enums import Role
     from coopreview.accounts.services import membership_grant
 
