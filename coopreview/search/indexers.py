@@ -15,7 +15,7 @@ from coopreview.accounts.models import Organisation
 from coopreview.knowledge.enums import Measure
 from coopreview.knowledge.models import CaseLaw, Document, Practice, StateProfile
 from coopreview.recommendations.models import Recommendation
-from coopreview.search.models import Kind
+from coopreview.search.models import Kind, entry_id
 from coopreview.search.text import clean_stored, token
 
 
@@ -51,6 +51,9 @@ class IndexRow:
 
     def fields(self, kind: str, object_id: int) -> dict:
         return {
+            "id": entry_id(
+                kind=kind, object_id=object_id, language=self.language, visibility=self.visibility
+            ),
             "kind": kind,
             "object_id": object_id,
             "language": self.language,

@@ -23,21 +23,10 @@ def index_update(obj: models.Model) -> None:
     """Replace the index rows of `obj` (one per language it has)."""
     kind, rows_for = INDEXERS[type(obj)]
     rows = rows_for(obj)
-    existing = {e.language: e for e in SearchEntry.objects.filter(kind=kind, object_id=obj.pk)}
-    written: list[int] = []
-    for row in rows:
-        fields = row.fields(kind, obj.pk)
-        entry = existing.pop(row.language, None)
-        if entry is None:
-            entry = SearchEntry.objects.create(**fields)
-        else:
-            for name, value in fields.items():
-                setattr(entry, name, value)
-            entry.save()
-        written.append(entry.pk)
-    if existing:
-        SearchEntry.objects.filter(pk__in=[e.pk for e in existing.values()]).delete()
-    get_backend().after_write(written)
+    # The id depends on the access layer, so rows are replaced rather than updated.
+    SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
+    created = SearchEntry.objects.bulk_create([SearchEntry(**row.fields(kind, obj.pk)) for row in rows])
+    get_backend().after_write([e.pk for e in created])
 
 
 @transaction.atomic
@@ -56,7 +45,7 @@ def index_rebuild(*, batch_size: int = 2000, progress=None) -> int:
 
     def flush() -> None:
         created = SearchEntry.objects.bulk_create(batch)
-        backend.after_write([e.pk for e in created if e.pk is not None] or _ids_of(batch))
+        backend.after_write([e.pk for e in created])
         batch.clear()
 
     for kind, obj, rows in all_objects(chunk_size=batch_size):
@@ -72,13 +61,6 @@ def index_rebuild(*, batch_size: int = 2000, progress=None) -> int:
         flush()
     backend.after_rebuild()
     return total
-
-
-def _ids_of(batch: list[SearchEntry]) -> list[int]:
-    keys = [(e.kind, e.object_id, e.language) for e in batch]
-    kinds = {k for k, _, _ in keys}
-    ids = {o for _, o, _ in keys}
-    return list(SearchEntry.objects.filter(kind__in=kinds, object_id__in=ids).values_list("pk", flat=True))
 
 
 # --- signal receivers for recommendations (connected in apps.py) --------------------------------

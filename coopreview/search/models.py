@@ -10,6 +10,24 @@ class Kind(models.TextChoices):
     DOCUMENT = "document", _("Document")
 
 
+LAYER_BITS = 44  # id = layer << 44 | object_id << 4 | kind << 1 | language
+LAYERS = {"public": 0, "members": 1, "restricted": 2}
+KIND_CODES = {"rec": 0, "profile": 1, "practice": 2, "caselaw": 3, "document": 4}
+
+
+def entry_id(*, kind: str, object_id: int, language: str, visibility: str) -> int:
+    """The row id of an index entry. The access layer sits in the high bits so an engine can filter
+    by layer with a rowid range (FTS5 narrows its scan to it at no ranking cost), and the object id
+    above the kind so "highest ids first" is roughly "newest first" across kinds."""
+    layer = LAYERS.get(visibility, LAYERS["restricted"])
+    return (layer << LAYER_BITS) | (object_id << 4) | (KIND_CODES[kind] << 1) | (language == "fr")
+
+
+def layer_bound(layer: str) -> int:
+    """Ids below this belong to `layer` or a more open one."""
+    return (LAYERS[layer] + 1) << LAYER_BITS
+
+
 class SearchEntry(models.Model):
     """One searchable entry in one language: the unified index every search reads.
 

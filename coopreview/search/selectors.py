@@ -18,11 +18,12 @@ from coopreview.accounts.selectors import AnyUser, user_is_editor, user_is_membe
 from coopreview.knowledge.enums import Measure
 from coopreview.search.backends import get_backend
 from coopreview.search.models import Kind, SearchEntry
-from coopreview.search.text import ParsedQuery, marks_to_html, parse_terms, token
+from coopreview.search.text import ParsedQuery, highlight, marks_to_html, parse_terms, token
 
 COUNT_CAP = 10_000  # beyond this the count shows as "10,000+": counting every match costs too much
 FACET_SAMPLE = 2_000  # facet numbers are computed over at most this many matches (then marked "approximate")
 MAX_LIMIT = 100
+HIGHLIGHT_CHARS = 100_000  # snippets are looked for in the beginning of long documents only
 FACETS = ("kind", "state", "measure", "topic", "language", "year")
 LANGUAGES = {"en": _("English"), "fr": _("French")}
 
@@ -93,8 +94,14 @@ def parse_query(*, query: str, user: AnyUser, filters: dict) -> ParsedQuery:
         values = _values((filters or {}).get(name))
         if values:
             groups.append([token(name, v) for v in values])
+    access = access_tokens(user)
     return ParsedQuery(
-        terms=terms, access=access_tokens(user), filters=groups, only_stop_words=only_stop_words
+        terms=terms,
+        access=access,
+        open_layer=None if access is None else ("members" if user_is_member(user) else "public"),
+        org_tokens=[t for t in access or [] if t.startswith("xorg")],
+        filters=groups,
+        only_stop_words=only_stop_words,
     )
 
 
@@ -142,7 +149,7 @@ def search(*, query: str, user: AnyUser, filters: dict, limit: int = 20, offset:
     parsed = parse_query(query=query, user=user, filters=filters)
     backend = get_backend()
     matches = backend.matches(parsed, limit=limit, offset=offset)
-    entries = SearchEntry.objects.in_bulk([m.entry_id for m in matches])
+    entries = SearchEntry.objects.defer("tokens").in_bulk([m.entry_id for m in matches])
     hits = []
     kinds = dict(Kind.choices)
     for m in matches:
@@ -156,8 +163,8 @@ def search(*, query: str, user: AnyUser, filters: dict, limit: int = 20, offset:
                 object_id=entry.object_id,
                 language=entry.language,
                 url=entry.url,
-                title_html=marks_to_html(m.title or entry.title),
-                snippet_html=marks_to_html(m.snippet),
+                title_html=marks_to_html(highlight(entry.title, parsed.words)),
+                snippet_html=marks_to_html(highlight(entry.body[:HIGHLIGHT_CHARS], parsed.words, window=32)),
                 states=entry.states.split(),
                 measure=entry.measure,
                 date=entry.date,

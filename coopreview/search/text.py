@@ -39,6 +39,9 @@ class ParsedQuery:
 
     terms: list[list[str]] = field(default_factory=list)  # each item: one word, or a phrase
     access: list[str] | None = None  # None: no access restriction (editors)
+    # The same rule as layers: whole layers open to the user, and org tokens for restricted entries.
+    open_layer: str | None = None  # "public" or "members"; None with access None (editors)
+    org_tokens: list[str] = field(default_factory=list)
     filters: list[list[str]] = field(default_factory=list)  # AND of ORs
     only_stop_words: bool = False
 

@@ -7,9 +7,7 @@ from coopreview.search.text import ParsedQuery
 @dataclass
 class Match:
     entry_id: int
-    score: float
-    title: str  # plain text with MARK_START/MARK_END around matched words
-    snippet: str
+    score: float  # lower is better
 
 
 class Backend(Protocol):

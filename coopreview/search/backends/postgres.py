@@ -6,7 +6,7 @@ from django.db import connection
 
 from coopreview.search.backends.base import Match
 from coopreview.search.models import SearchEntry
-from coopreview.search.text import ParsedQuery, fold, highlight
+from coopreview.search.text import ParsedQuery, fold
 
 CONFIGS = {"fr": "french", "en": "english"}
 
@@ -77,16 +77,12 @@ class PostgresBackend:
             select, order, rank_params = "0.0", "date DESC NULLS LAST, id DESC", []
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, {select} AS score, title, body FROM search_entry WHERE {where} "  # noqa: S608 — fixed fragments
+                f"SELECT id, {select} AS score FROM search_entry WHERE {where} "  # noqa: S608 — fixed fragments
                 f"ORDER BY {order} LIMIT %s OFFSET %s",
                 [*rank_params, *params, limit, offset],
             )
             rows = cursor.fetchall()
-        words = query.words
-        return [
-            Match(pk, -float(score), highlight(title, words), highlight(body, words, window=32))
-            for pk, score, title, body in rows
-        ]
+        return [Match(pk, -float(score)) for pk, score in rows]
 
     def count(self, query: ParsedQuery, *, cap: int) -> int:
         where, params = _where(query)

@@ -1,35 +1,58 @@
-"""SQLite FTS5: bm25 ranking, snippet()/highlight(), access and facets as tokens in the `tokens` column."""
+"""SQLite FTS5: bm25 ranking, snippet()/highlight(), facets as tokens in the `tokens` column.
 
+Access layers are id ranges (search.models.entry_id): "public" and "members" entries are reached with
+a rowid range, which FTS5 applies while scanning and which adds no phrase to rank. Restricted entries
+sit above both and are reached by a second, small query with the user's organisation tokens. bm25 is
+computed over at most RANK_CANDIDATES matches (the highest ids, i.e. roughly the newest), because FTS5
+scores every match it ranks (~1.6 µs a row): beyond that many matches the order is approximate.
+Snippets are made by the selector from the page's rows (text.highlight): FTS5's snippet() re-runs the
+query for each row, one query per result.
+"""
+
+import heapq
+
+from django.conf import settings
 from django.db import connection
 
 from coopreview.search.backends.base import Match
-from coopreview.search.text import MARK_END, MARK_START, ParsedQuery
+from coopreview.search.models import layer_bound
+from coopreview.search.text import ParsedQuery
+
+
+def rank_candidates() -> int:
+    return int(getattr(settings, "SEARCH_RANK_CANDIDATES", 2000))
 
 
 def _quote(word: str) -> str:
     return '"' + word.replace('"', "") + '"'
 
 
-def match_expression(query: ParsedQuery) -> str:
-    """The FTS5 MATCH string. Words are quoted (no FTS syntax passes through); the last bare word
-    matches as a prefix; tokens are matched in the `tokens` column only, words in title and body."""
+def match_expression(query: ParsedQuery, *, org_tokens: list[str] | None = None) -> str:
+    """The FTS5 MATCH string. Words are quoted (no FTS syntax passes through); tokens are matched in
+    the `tokens` column only, words in title and body."""
     parts: list[str] = []
     if query.terms:
-        terms = []
-        for i, term in enumerate(query.terms):
-            if len(term) > 1:
-                terms.append(_quote(" ".join(term)))
-            else:
-                last = i == len(query.terms) - 1 and len(term[0]) >= 3
-                terms.append(_quote(term[0]) + ("*" if last else ""))
+        terms = [_quote(" ".join(term)) for term in query.terms]
         parts.append("{title body} : (" + " AND ".join(terms) + ")")
-    if query.access is not None:
-        parts.append("tokens : (" + " OR ".join(_quote(t) for t in query.access) + ")")
+    if org_tokens:
+        parts.append("tokens : (" + " OR ".join(_quote(t) for t in org_tokens) + ")")
     for group in query.filters:
         parts.append("tokens : (" + " OR ".join(_quote(t) for t in group) + ")")
     if not parts:
         parts.append('tokens : "xallx"')
     return " AND ".join(parts)
+
+
+def _parts(query: ParsedQuery) -> list[tuple[str, str, list]]:
+    """(MATCH expression, extra rowid condition, its parameters) for each access part of the query."""
+    if query.open_layer is None and query.access is None:
+        return [(match_expression(query), "", [])]
+    bound = layer_bound(query.open_layer or "public")
+    parts = [(match_expression(query), "AND rowid < %s", [bound])]
+    if query.org_tokens:
+        restricted = layer_bound("members")
+        parts.append((match_expression(query, org_tokens=query.org_tokens), "AND rowid >= %s", [restricted]))
+    return parts
 
 
 class SQLiteBackend:
@@ -41,39 +64,40 @@ class SQLiteBackend:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
     def matches(self, query: ParsedQuery, *, limit: int, offset: int) -> list[Match]:
-        expression = match_expression(query)
-        order = "rank" if query.terms else "rowid DESC"
+        wanted = limit + offset
+        ranked: list[tuple[float, int, str]] = []
         with connection.cursor() as cursor:
-            # Rank first (cheap columns only), then highlight the page: snippet() on every match would
-            # cost as much as the ranking itself.
-            sql = f"SELECT rowid, rank FROM search_fts WHERE search_fts MATCH %s ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608,E501 — order is one of two constants
-            cursor.execute(sql, [expression, limit, offset])
-            ranked = cursor.fetchall()
-            if not ranked:
-                return []
-            ids = [row[0] for row in ranked]
-            placeholders = ",".join(["%s"] * len(ids))
-            sql = (
-                "SELECT rowid, highlight(search_fts, 0, %s, %s), snippet(search_fts, 1, %s, %s, '…', 32) "
-                "FROM search_fts WHERE search_fts MATCH %s AND rowid IN (" + placeholders + ")"  # noqa: S608
-            )
-            cursor.execute(sql, [MARK_START, MARK_END, MARK_START, MARK_END, expression, *ids])
-            marked = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
-        return [Match(i, score, *marked.get(i, ("", ""))) for i, score in ranked]
+            for expression, condition, params in _parts(query):
+                if query.terms:
+                    inner = f"SELECT rowid, rank AS r FROM search_fts WHERE search_fts MATCH %s {condition}"  # noqa: S608
+                    sql = f"SELECT rowid, r FROM ({inner} ORDER BY rowid DESC LIMIT %s) ORDER BY r LIMIT %s"  # noqa: S608
+                    cursor.execute(sql, [expression, *params, max(rank_candidates(), wanted), wanted])
+                    ranked += [(score, rowid, expression) for rowid, score in cursor.fetchall()]
+                else:
+                    sql = f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s {condition} ORDER BY rowid DESC LIMIT %s"  # noqa: S608,E501
+                    cursor.execute(sql, [expression, *params, wanted])
+                    ranked += [(-float(rowid), rowid, expression) for (rowid,) in cursor.fetchall()]
+            page = heapq.nsmallest(wanted, ranked)[offset:]
+        return [Match(rowid, score) for score, rowid, _ in page]
 
     def count(self, query: ParsedQuery, *, cap: int) -> int:
+        total = 0
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-                [match_expression(query), cap],
-            )
-            return cursor.fetchone()[0]
+            for expression, condition, params in _parts(query):
+                sql = f"SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s {condition} LIMIT %s)"  # noqa: S608,E501
+                cursor.execute(sql, [expression, *params, cap])
+                total += cursor.fetchone()[0]
+        return total
 
     def facet_rows(self, query: ParsedQuery, *, sample: int) -> list[tuple]:
+        rows: list[tuple] = []
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT kind, language, states, measure, topics, date FROM search_entry WHERE id IN "
-                "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-                [match_expression(query), sample],
-            )
-            return cursor.fetchall()
+            for expression, condition, params in _parts(query):
+                ids = f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s {condition} LIMIT %s"  # noqa: S608
+                columns = "kind, language, states, measure, topics, date"
+                sql = f"SELECT {columns} FROM search_entry WHERE id IN ({ids})"  # noqa: S608
+                cursor.execute(sql, [expression, *params, sample - len(rows)])
+                rows += cursor.fetchall()
+                if len(rows) >= sample:
+                    break
+        return rows

@@ -166,7 +166,7 @@ def test_pagination(everything):
     second = search(query="", user=AnonymousUser(), filters={}, limit=2, offset=2)
 
     assert first.has_next and len(second.hits) == 2
-    assert {h.url for h in first.hits}.isdisjoint({h.url for h in second.hits})
+    assert {(h.url, h.language) for h in first.hits}.isdisjoint({(h.url, h.language) for h in second.hits})
 
 
 # --- the search page ---------------------------------------------------------------------------
