@@ -153,16 +153,3 @@ def knowledge_data(orgs, editor):
         "documents": documents,
     }
 
-
-@pytest.fixture
-def axe_page(browser_page):
-    """browser_page in a context that lets assert_accessible inject axe-core despite the strict CSP
-    (the shared fixture's context blocks Page.add_script_tag)."""
-    context = browser_page.context.browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-GB", bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.base_url = browser_page.base_url
-    yield page
-    context.close()

@@ -12,8 +12,8 @@ from coopreview.core.testing import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_state_focal_point_maintains_profile(axe_page, knowledge_data, state_focal_point, editor):
-    page = axe_page
+def test_state_focal_point_maintains_profile(browser_page, knowledge_data, state_focal_point, editor):
+    page = browser_page
     profile = knowledge_data["profiles"]["public"]
     sign_in(page, "state", PASSWORD)
     page.goto(page.base_url + "/cooperation/states/SEN/")
@@ -43,8 +43,8 @@ def test_state_focal_point_maintains_profile(axe_page, knowledge_data, state_foc
     expect(page.locator("#measure-witnesses")).to_contain_text("Ten weeks")
 
 
-def test_court_user_finds_requirements_and_case_law(axe_page, knowledge_data, court_focal_point):
-    page = axe_page
+def test_court_user_finds_requirements_and_case_law(browser_page, knowledge_data, court_focal_point):
+    page = browser_page
     sign_in(page, "court", PASSWORD)
     page.goto(page.base_url + "/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
@@ -68,8 +68,8 @@ def test_court_user_finds_requirements_and_case_law(axe_page, knowledge_data, co
     expect(page.locator(".hit")).to_have_count(1)
 
 
-def test_anonymous_sees_public_entries_and_counts_in_french(axe_page, knowledge_data, leak_data):
-    page = axe_page
+def test_anonymous_sees_public_entries_and_counts_in_french(browser_page, knowledge_data, leak_data):
+    page = browser_page
     page.goto(page.base_url + "/search/?q=")
     page.get_by_role("button", name="Français").click()
 
