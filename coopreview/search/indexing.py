@@ -40,6 +40,7 @@ def index_delete(obj: models.Model) -> None:
 def index_rebuild(*, batch_size: int = 2000, progress=None) -> int:
     """Empty the index and write it again from every entry. Returns the number of rows."""
     backend = get_backend()
+    backend.before_rebuild()
     SearchEntry.objects.all().delete()
     total, batch = 0, []
 

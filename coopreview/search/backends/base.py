@@ -18,6 +18,9 @@ class Backend(Protocol):
     def after_write(self, entry_ids: list[int]) -> None:
         """Called in the writing transaction after search_entry rows were inserted or updated."""
 
+    def before_rebuild(self) -> None:
+        """Called before a full rebuild, in its transaction (e.g. to pause per-row indexing)."""
+
     def after_rebuild(self) -> None:
         """Called after a full rebuild (e.g. to optimise the index)."""
 

@@ -63,6 +63,9 @@ class PostgresBackend:
                 ],
             )
 
+    def before_rebuild(self) -> None:
+        pass
+
     def after_rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_entry")

@@ -55,12 +55,38 @@ def _parts(query: ParsedQuery) -> list[tuple[str, str, list]]:
     return parts
 
 
+# The same triggers as migration 0002: dropped during a full rebuild, which indexes in one pass.
+TRIGGERS = {
+    "search_fts_ai": """CREATE TRIGGER IF NOT EXISTS search_fts_ai AFTER INSERT ON search_entry BEGIN
+        INSERT INTO search_fts(rowid, title, body, tokens) VALUES (new.id, new.title, new.body, new.tokens);
+    END""",
+    "search_fts_ad": """CREATE TRIGGER IF NOT EXISTS search_fts_ad AFTER DELETE ON search_entry BEGIN
+        INSERT INTO search_fts(search_fts, rowid, title, body, tokens)
+        VALUES ('delete', old.id, old.title, old.body, old.tokens);
+    END""",
+    "search_fts_au": """CREATE TRIGGER IF NOT EXISTS search_fts_au AFTER UPDATE ON search_entry BEGIN
+        INSERT INTO search_fts(search_fts, rowid, title, body, tokens)
+        VALUES ('delete', old.id, old.title, old.body, old.tokens);
+        INSERT INTO search_fts(rowid, title, body, tokens) VALUES (new.id, new.title, new.body, new.tokens);
+    END""",
+}
+
+
 class SQLiteBackend:
     def after_write(self, entry_ids: list[int]) -> None:
         pass  # triggers on search_entry keep search_fts in step
 
-    def after_rebuild(self) -> None:
+    def before_rebuild(self) -> None:
         with connection.cursor() as cursor:
+            for name in TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    def after_rebuild(self) -> None:
+        """Index every row in one pass, then put the triggers back (all in the caller's transaction)."""
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            for sql in TRIGGERS.values():
+                cursor.execute(sql)
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
     def matches(self, query: ParsedQuery, *, limit: int, offset: int) -> list[Match]:

@@ -149,6 +149,10 @@ def test_rebuild_command_restores_the_index(everything):
 
     assert SearchEntry.objects.count() == expected
     assert search(query="witness", user=AnonymousUser(), filters={}).total > 0
+    from coopreview.knowledge import services  # writes after a rebuild are indexed again
+
+    services.practice_create(by=None, title="Echidna practice")
+    assert search(query="echidna", user=AnonymousUser(), filters={}).total == 1
 
 
 def test_counts_are_capped(everything, monkeypatch):
