@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.models import Organisation
@@ -21,7 +22,8 @@ from coopreview.search.models import Kind, SearchEntry
 from coopreview.search.text import ParsedQuery, highlight, marks_to_html, parse_terms, token
 
 COUNT_CAP = 10_000  # beyond this the count shows as "10,000+": counting every match costs too much
-FACET_SAMPLE = 2_000  # facet numbers are computed over at most this many matches (then marked "approximate")
+# Facet numbers are computed over at most this many matches (then marked "approximate").
+FACET_SAMPLE = int(getattr(settings, "SEARCH_FACET_SAMPLE", 1000))
 MAX_LIMIT = 100
 HIGHLIGHT_CHARS = 100_000  # snippets are looked for in the beginning of long documents only
 FACETS = ("kind", "state", "measure", "topic", "language", "year")

@@ -20,7 +20,7 @@ from coopreview.search.text import ParsedQuery
 
 
 def rank_candidates() -> int:
-    return int(getattr(settings, "SEARCH_RANK_CANDIDATES", 2000))
+    return int(getattr(settings, "SEARCH_RANK_CANDIDATES", 1000))
 
 
 def _quote(word: str) -> str:
