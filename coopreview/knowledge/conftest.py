@@ -152,4 +152,3 @@ def knowledge_data(orgs, editor):
         "hidden_decision": hidden_decision,
         "documents": documents,
     }
-

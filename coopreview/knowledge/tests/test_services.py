@@ -191,3 +191,17 @@ def test_demo_loader_is_idempotent(db):
     assert counts == (StateProfile.objects.count(), Practice.objects.count(), CaseLaw.objects.count())
     assert counts[0] >= 4 and all(p.is_sample for p in StateProfile.objects.all())
     assert StateProfile.objects.filter(state__code="SEN", measure=Measure.WITNESS_PROTECTION).exists()
+
+
+def test_remind_profiles_command(knowledge_data, state_focal_point, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.KNOWLEDGE_FRESHNESS_DAYS = 1  # the Senegal section was verified 10 days ago
+    out = StringIO()
+
+    call_command("remind_profiles", "--dry-run", stdout=out)
+    assert "1 profile reminder(s) would be sent." in out.getvalue() and mail.outbox == []
+    call_command("remind_profiles", stdout=out)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [state_focal_point.email]
