@@ -59,6 +59,8 @@ def as_row(data: dict) -> list:
         value = data.get(key)
         if key == "section":
             value = " > ".join(value or [])
+        elif key in ("themes", "priority_flags"):
+            value = "\n".join(value or [])  # names may hold ";" (OHCHR themes)
         elif isinstance(value, list):
             value = "; ".join(value)
         row.append("" if value is None else value)

@@ -22,7 +22,9 @@ class ImportJob(TimestampedModel):
     format = models.CharField(_("format"), max_length=20, blank=True)
     source_symbol = models.CharField(_("source"), max_length=100, blank=True)
     mark_flag = models.CharField(_("flag for priority marks"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.PARSING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.PARSING
+    )
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     preview = models.JSONField(_("preview"), default=dict, blank=True)

@@ -29,7 +29,11 @@ def export_filters(
     filters = RecommendationFilters(q=q, addressee=addressee, visibility=visibility)
     missing = Source(symbol="\x00")
     if source:
-        qs = Source.objects.filter(pk=int(source)) if source.isdigit() else Source.objects.filter(symbol=source)
+        qs = (
+            Source.objects.filter(pk=int(source))
+            if source.isdigit()
+            else Source.objects.filter(symbol=source)
+        )
         filters.source = qs.first() or missing
     if organ:
         filters.organ = Organisation.objects.filter(code__iexact=organ).first() or Organisation(code="\x00")
@@ -37,7 +41,9 @@ def export_filters(
         filters.flag = PriorityFlag.objects.filter(name__iexact=flag).first() or PriorityFlag(name="\x00")
     if theme:
         filters.theme = (
-            Theme.objects.filter(slug=theme).first() or Theme.objects.filter(name__iexact=theme).first() or Theme(slug="\x00")
+            Theme.objects.filter(slug=theme).first()
+            or Theme.objects.filter(name__iexact=theme).first()
+            or Theme(slug="\x00")
         )
     return filters
 

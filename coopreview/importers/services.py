@@ -89,7 +89,9 @@ class ImportPlan:
                 }
                 for r in self.records
             ],
-            "problems": [{"place": str(p.place), "reason": p.reason, "blocking": p.blocking} for p in self.problems],
+            "problems": [
+                {"place": str(p.place), "reason": p.reason, "blocking": p.blocking} for p in self.problems
+            ],
         }
 
 
@@ -113,7 +115,8 @@ def parse_file(
     """Parse `path`; every failure becomes ImportRefused with the file (and place) in its message."""
     if max_bytes is not None and path.stat().st_size > max_bytes:
         raise ImportRefused(
-            _("%(file)s: the file is larger than %(max)s MB.") % {"file": file, "max": round(max_bytes / 1048576, 1)}
+            _("%(file)s: the file is larger than %(max)s MB.")
+            % {"file": file, "max": round(max_bytes / 1048576, 1)}
         )
     try:
         return parsers.parse(path, format=format, file=file, progress=progress)
@@ -143,9 +146,7 @@ def _existing(sources: list[Source], references: set[str]) -> dict[tuple[int, st
     qs = (
         Recommendation.objects.filter(source__in=sources)
         .select_related("section__parent__parent__parent")
-        .prefetch_related(
-            Prefetch("addressees"), Prefetch("recommended_by"), "priority_flags", "themes"
-        )
+        .prefetch_related(Prefetch("addressees"), Prefetch("recommended_by"), "priority_flags", "themes")
     )
     if len(references) < 5000:
         qs = qs.filter(reference__in=references)
@@ -209,11 +210,19 @@ def build_plan(
         symbol = record.source or default_symbol
         if not symbol:
             plan.problems.append(
-                Problem(record.place or Place(file), _("reference %(ref)s: no source; choose one (--source).") % {"ref": record.reference})
+                Problem(
+                    record.place or Place(file),
+                    _("reference %(ref)s: no source; choose one (--source).") % {"ref": record.reference},
+                )
             )
             continue
         if (symbol, record.reference) in seen:
-            plan.problems.append(Problem(record.place or Place(file), _("reference %(ref)s appears twice") % {"ref": record.reference}))
+            plan.problems.append(
+                Problem(
+                    record.place or Place(file),
+                    _("reference %(ref)s appears twice") % {"ref": record.reference},
+                )
+            )
             continue
         seen.add((symbol, record.reference))
         src = sources.get(symbol)
@@ -232,7 +241,9 @@ def build_plan(
         if current is None:
             for name in FIELDS:
                 if name in entry.values and _show(name, entry.values[name]) != "—":
-                    entry.changes.append(FieldChange(name, str(LABELS[name]()), "—", _show(name, entry.values[name])))
+                    entry.changes.append(
+                        FieldChange(name, str(LABELS[name]()), "—", _show(name, entry.values[name]))
+                    )
         else:
             old = _current_values(current)
             for name in FIELDS:
@@ -250,7 +261,9 @@ def build_plan(
 
 def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
-    values: dict[str, Any] = {"text": " ".join(record.text.split()) if "\n" not in record.text else record.text.strip()}
+    values: dict[str, Any] = {
+        "text": " ".join(record.text.split()) if "\n" not in record.text else record.text.strip()
+    }
     values["text_fr"] = record.text_fr.strip()
     values["section"] = [" ".join(s.split()) for s in record.section if s.strip()]
     for key in ("addressees", "recommended_by"):
@@ -267,7 +280,10 @@ def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tupl
         values[key] = refs
     values["response"] = record.response
     if record.response and record.response not in Response.values:
-        problems.append(_("reference %(ref)s: unknown response “%(value)s”") % {"ref": record.reference, "value": record.response})
+        problems.append(
+            _("reference %(ref)s: unknown response “%(value)s”")
+            % {"ref": record.reference, "value": record.response}
+        )
     values["page"] = record.page
     values["priority_flags"] = sorted(
         {lookups.flag_name(mark_flag if f == MARK_FLAG_DEFAULT else f) for f in record.priority_flags}
@@ -340,14 +356,21 @@ def plan_apply(*, plan: ImportPlan, by: User | None, progress=None) -> dict[str,
             sources[entry.source] = source
         data = _write_values(entry, source=source, lookups=lookups, by=by)
         if entry.status == RecordStatus.NEW:
-            rec_services.recommendation_create(by=by, reason=reason, source=source, reference=entry.reference, **data)
+            rec_services.recommendation_create(
+                by=by, reason=reason, source=source, reference=entry.reference, **data
+            )
         else:
             if source.pk not in existing_cache:
-                existing_cache[source.pk] = {r.reference: r for r in Recommendation.objects.filter(source=source)}
+                existing_cache[source.pk] = {
+                    r.reference: r for r in Recommendation.objects.filter(source=source)
+                }
             current = existing_cache[source.pk][entry.reference]
             changed = {c.field for c in entry.changes}
             rec_services.recommendation_update(
-                recommendation=current, by=by, reason=reason, **{k: v for k, v in data.items() if k in changed}
+                recommendation=current,
+                by=by,
+                reason=reason,
+                **{k: v for k, v in data.items() if k in changed},
             )
         written[entry.status] += 1
         if progress and index % 100 == 0:

@@ -22,7 +22,16 @@ MODULES = {
 }
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-__all__ = ["FORMATS", "ImportFileError", "ParseResult", "ParsedRecord", "Place", "Problem", "detect_format", "parse"]
+__all__ = [
+    "FORMATS",
+    "ImportFileError",
+    "ParseResult",
+    "ParsedRecord",
+    "Place",
+    "Problem",
+    "detect_format",
+    "parse",
+]
 
 
 def detect_format(path: Path, *, file: str | None = None) -> str:
@@ -39,17 +48,22 @@ def detect_format(path: Path, *, file: str | None = None) -> str:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
         except zipfile.BadZipFile as exc:
-            raise ImportFileError(_("%(file)s: the archive is damaged and cannot be read.") % {"file": file}) from exc
+            raise ImportFileError(
+                _("%(file)s: the archive is damaged and cannot be read.") % {"file": file}
+            ) from exc
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
         raise ImportFileError(
-            _("%(file)s: a zip archive that is neither a Word (.docx) nor an Excel (.xlsx) file.") % {"file": file}
+            _("%(file)s: a zip archive that is neither a Word (.docx) nor an Excel (.xlsx) file.")
+            % {"file": file}
         )
     if head.startswith(OLE):
         raise ImportFileError(
-            _("%(file)s: an encrypted Office file or an old .doc/.xls file; save it as .docx or .xlsx without a password.")
+            _(
+                "%(file)s: an encrypted Office file or an old .doc/.xls file; save it as .docx or .xlsx without a password."
+            )
             % {"file": file}
         )
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
@@ -73,14 +87,19 @@ def detect_format(path: Path, *, file: str | None = None) -> str:
                 from coopreview.importers.parsers.columns import looks_like_header, map_headers
 
                 first = lines[0].split(delimiter)
-                if looks_like_header([c.strip(' "') for c in first]) or map_headers([c.strip(' "') for c in first])[0]:
+                if (
+                    looks_like_header([c.strip(' "') for c in first])
+                    or map_headers([c.strip(' "') for c in first])[0]
+                ):
                     return "csv"
     if path.suffix.lower() in (".csv", ".tsv"):
         return "csv"
     return "annex-text"
 
 
-def parse(path: Path, *, format: str = "auto", file: str | None = None, progress=None) -> tuple[str, ParseResult]:
+def parse(
+    path: Path, *, format: str = "auto", file: str | None = None, progress=None
+) -> tuple[str, ParseResult]:
     """(format used, result). Raises ImportFileError for a file that cannot be read at all."""
     path = Path(path)
     file = file or path.name

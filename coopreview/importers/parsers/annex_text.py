@@ -80,7 +80,7 @@ def _annex_lines(text: str) -> list[tuple[int, str]]:
     starts = [i for i, (_, line) in enumerate(lines) if ANNEX_START.match(line) and len(line) < 60]
     # The annex begins at the last short "… Annex …" line that is followed by a reference somewhere.
     for i in reversed(starts):
-        if any(REFERENCE_LINE.match(line) for _, line in lines[i + 1 :]):
+        if any(REFERENCE_LINE.match(line) or REFERENCE_THEN_TEXT.match(line) for _n, line in lines[i + 1 :]):
             lines = lines[i + 1 :]
             break
     return [(n, line) for n, line in lines if line]
@@ -114,7 +114,7 @@ def tokenize(text: str) -> list[Token]:
 def _addressee_line_follows(lines: list[tuple[int, str]], index: int) -> bool:
     """True when an addressee cell stands alone before the next reference: then a line starting
     with "Court staff…" is text, not an addressee with text stuck to it."""
-    for _, line in lines[index + 1 :]:
+    for _n, line in lines[index + 1 :]:
         if REFERENCE_LINE.match(line) or REFERENCE_THEN_TEXT.match(line):
             return False
         if ADDRESSEE_LINE.match(line):
@@ -149,6 +149,10 @@ def _mark_headings(tokens: list[Token]) -> list[Token]:
             out.append(token)
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if following is not None and following.kind == "ref" and i + 2 < len(tokens):
+            after = tokens[i + 2]  # "R12 The Assembly…" on one line: the text after the reference
+            if after.kind == "text" and after.line == following.line:
+                following = after
         words = token.value.split()
         if (
             following is not None
@@ -227,7 +231,11 @@ def parse_text(text: str, *, file: str) -> ParseResult:
         for i in range(begin, finish):
             token = tokens[i]
             if token.kind == "heading":
-                section = [token.value] if i == begin or tokens[i - 1].kind != "heading" else [*section, token.value]
+                section = (
+                    [token.value]
+                    if i == begin or tokens[i - 1].kind != "heading"
+                    else [*section, token.value]
+                )
             elif token.kind == "text":
                 block.text.append(token)
             elif token.kind == "addr" and i > ref_index:
@@ -241,7 +249,9 @@ def parse_text(text: str, *, file: str) -> ParseResult:
         place = Place(file=file, line=block.line)
         text = join_lines([t.value for t in block.text])
         if not text:
-            result.problems.append(Problem(place, _("reference %(ref)s has no text") % {"ref": block.reference}))
+            result.problems.append(
+                Problem(place, _("reference %(ref)s has no text") % {"ref": block.reference})
+            )
             continue
         if block.reference in seen:
             result.problems.append(

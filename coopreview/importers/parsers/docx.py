@@ -41,13 +41,17 @@ def _open(path: Path, file: str):
         raise ImportFileError(_("%(file)s: the file is empty.") % {"file": file})
     if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFileError(
-            _("%(file)s: the document is encrypted or in the old .doc format; save it as .docx without a password.")
+            _(
+                "%(file)s: the document is encrypted or in the old .doc format; save it as .docx without a password."
+            )
             % {"file": file}
         )
     try:
         return docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:
-        raise ImportFileError(_("%(file)s: the document is damaged and cannot be read.") % {"file": file}) from exc
+        raise ImportFileError(
+            _("%(file)s: the document is damaged and cannot be read.") % {"file": file}
+        ) from exc
 
 
 def _unique_cells(row) -> list:
@@ -64,7 +68,15 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
     document = _open(path, file)
     result = ParseResult()
     records: dict[str, ParsedRecord] = {}
-    result.meta["fields"] = ["reference", "text", "addressees", "recommended_by", "response", "themes", "priority_flags"]
+    result.meta["fields"] = [
+        "reference",
+        "text",
+        "addressees",
+        "recommended_by",
+        "response",
+        "themes",
+        "priority_flags",
+    ]
     result.meta["managed_flags"] = [HIGHLIGHT_FLAG]
     if not document.tables:
         raise ImportFileError(_("%(file)s: the document has no table of recommendations.") % {"file": file})
@@ -101,7 +113,11 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
             values["text"] = text
             themes = []
             if "themes" in values:
-                themes = [line.strip() for line in values.pop("themes").splitlines() if THEME_LINE.match(line.strip())]
+                themes = [
+                    line.strip()
+                    for line in values.pop("themes").splitlines()
+                    if THEME_LINE.match(line.strip())
+                ]
             record, reason = record_from_cells(values, place)
             if record is None:
                 result.problems.append(Problem(place, reason))
@@ -121,16 +137,25 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
                 records[record.reference] = record
             elif _same(existing, record):
                 existing.themes += [t for t in record.themes if t not in existing.themes]
-                existing.priority_flags += [f for f in record.priority_flags if f not in existing.priority_flags]
+                existing.priority_flags += [
+                    f for f in record.priority_flags if f not in existing.priority_flags
+                ]
             else:
                 result.problems.append(
-                    Problem(place, _("reference %(ref)s appears twice with different text") % {"ref": record.reference})
+                    Problem(
+                        place,
+                        _("reference %(ref)s appears twice with different text") % {"ref": record.reference},
+                    )
                 )
             if progress and done % 200 == 0:
                 progress(done, total)
         if mapping is None and any(c.text.strip() for row in table.rows for c in row.cells):
             result.problems.append(
-                Problem(Place(file=file, sheet=sheet), _("no header row with a “Recommendation” or “Text” column"), blocking=False)
+                Problem(
+                    Place(file=file, sheet=sheet),
+                    _("no header row with a “Recommendation” or “Text” column"),
+                    blocking=False,
+                )
             )
     result.records = list(records.values())
     state = _state_under_review(document)
@@ -149,7 +174,9 @@ def _state_under_review(document) -> str:
         for header in (section.header, section.first_page_header):
             texts += [p.text for p in header.paragraphs]
     texts += [p.text for p in document.paragraphs[:20]]
-    pattern = re.compile(r"(?:UPR of|Review of|EPU (?:de|du|de la|des)|Examen de)\s+(?:the\s+)?([A-Z][^(\t\n–\-:]+)")
+    pattern = re.compile(
+        r"(?:UPR of|Review of|EPU (?:de|du|de la|des)|Examen de)\s+(?:the\s+)?([A-Z][^(\t\n–\-:]+)"
+    )
     for text in texts:
         for m in pattern.finditer(text):
             name = m.group(1).strip()

@@ -11,8 +11,18 @@ from coopreview.importers.parsers.base import ImportFileError, ParseResult, Plac
 from coopreview.importers.parsers.rows import record_from_cells
 
 FIELDS = {
-    "reference", "text", "text_fr", "section", "addressees", "priority_flags", "recommended_by", "response",
-    "page", "themes", "visibility", "source",
+    "reference",
+    "text",
+    "text_fr",
+    "section",
+    "addressees",
+    "priority_flags",
+    "recommended_by",
+    "response",
+    "page",
+    "themes",
+    "visibility",
+    "source",
 }
 LISTS = ("section", "addressees", "priority_flags", "recommended_by", "themes")
 
@@ -26,7 +36,8 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
         payload = jsonlib.loads(decode_bytes(data, file=file).lstrip("\ufeff"))
     except jsonlib.JSONDecodeError as exc:
         raise ImportFileError(
-            _("%(file)s, line %(line)s: not valid JSON (%(error)s).") % {"file": file, "line": exc.lineno, "error": exc.msg}
+            _("%(file)s, line %(line)s: not valid JSON (%(error)s).")
+            % {"file": file, "line": exc.lineno, "error": exc.msg}
         ) from exc
     if isinstance(payload, dict) and isinstance(payload.get("recommendations"), list):
         payload = payload["recommendations"]
@@ -61,7 +72,11 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
             continue
         if record.reference in seen:
             result.problems.append(
-                Problem(place, _("reference %(ref)s already in item %(row)s") % {"ref": record.reference, "row": seen[record.reference]})
+                Problem(
+                    place,
+                    _("reference %(ref)s already in item %(row)s")
+                    % {"ref": record.reference, "row": seen[record.reference]},
+                )
             )
             continue
         seen[record.reference] = index

@@ -103,7 +103,9 @@ def page_lines(page, number: int) -> tuple[list[Line], list[dict]]:
     body = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
     page = page.filter(lambda o: o.get("object_type") != "char" or o["size"] >= body * 0.75)
     fills = [
-        r for r in page.rects if r.get("fill") and not _is_white(r.get("non_stroking_color")) and r["width"] > 20
+        r
+        for r in page.rects
+        if r.get("fill") and not _is_white(r.get("non_stroking_color")) and r["width"] > 20
     ]
     lines: list[Line] = []
     raw = page.extract_text_lines(return_chars=True)
@@ -117,7 +119,8 @@ def page_lines(page, number: int) -> tuple[list[Line], list[dict]]:
             continue  # footnote at the foot of the page
         middle = (row["top"] + row["bottom"]) / 2
         shaded = any(
-            r["top"] <= middle <= r["bottom"] and min(r["x1"], row["x1"]) - max(r["x0"], row["x0"]) > 0.5 * (row["x1"] - row["x0"])
+            r["top"] <= middle <= r["bottom"]
+            and min(r["x1"], row["x1"]) - max(r["x0"], row["x0"]) > 0.5 * (row["x1"] - row["x0"])
             for r in fills
         )
         bold = all("bold" in c.get("fontname", "").lower() for c in row["chars"] if c["text"].strip())
@@ -141,7 +144,9 @@ def _strip_running(pages: list[list[Line]], removed: list[str] | None = None) ->
     for lines in pages:
         edge = set(range(min(2, len(lines)))) | set(range(max(0, len(lines) - 2), len(lines)))
         for i, line in enumerate(lines):
-            if i in edge and (shape(line.text) in running or re.fullmatch(r"[-–\s]*\d{1,4}[-–\s]*", line.text)):
+            if i in edge and (
+                shape(line.text) in running or re.fullmatch(r"[-–\s]*\d{1,4}[-–\s]*", line.text)
+            ):
                 if removed is not None:
                     removed.append(line.text)
                 continue
@@ -205,9 +210,17 @@ def recommenders(text: str) -> tuple[str, list[str]]:
 
 def _state_under_review(lines: list[Line], paragraphs: list[str]) -> str:
     for text in paragraphs:
-        m = re.search(r"(?:support of|made to|examined by|recommended that|by the State of)\s+(?:the\s+)?([A-Z][^:,.;(]+)", text)
+        m = re.search(
+            r"(?:support of|made to|examined by|recommended that|by the State of)\s+(?:the\s+)?([A-Z][^:,.;(]+)",
+            text,
+        )
         if m:
-            for candidate in (m.group(1), " ".join(m.group(1).split()[:3]), " ".join(m.group(1).split()[:2]), m.group(1).split()[0]):
+            for candidate in (
+                m.group(1),
+                " ".join(m.group(1).split()[:3]),
+                " ".join(m.group(1).split()[:2]),
+                m.group(1).split()[0],
+            ):
                 if state_code(candidate):
                     return candidate.strip()
     for line in lines[:40]:
@@ -221,7 +234,16 @@ def parse(path: Path, *, file: str | None = None, progress: Progress | None = No
     running: list[str] = []
     lines, pages = extract_lines(path, file=file, progress=progress, removed=running)
     result = ParseResult(meta={"pages": pages})
-    result.meta["fields"] = ["reference", "text", "section", "addressees", "recommended_by", "response", "page", "priority_flags"]
+    result.meta["fields"] = [
+        "reference",
+        "text",
+        "section",
+        "addressees",
+        "recommended_by",
+        "response",
+        "page",
+        "priority_flags",
+    ]
     result.meta["managed_flags"] = [HIGHLIGHT_FLAG]
     result.records += _un_lists(lines, file, result)
     symbol = re.search(
@@ -259,7 +281,7 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
                 current_list["items"].append(item)
                 current_list["next"] = n + 1
                 continue
-            if dot and last_para < n <= last_para + 3 and rest[:1].isupper():
+            if dot and last_para < n and (n <= last_para + 3 or not paragraphs) and rest[:1].isupper():
                 if current_list is not None:
                     current_list["after"] = len(paragraphs)
                     current_list = None
@@ -275,7 +297,9 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
                 and re.search(r"recommend", join_lines([x.text for x in paragraphs[-1][1]]), re.I)
             ):
                 current_list = {"intro": paragraphs[-1][0], "items": [], "next": 2, "after": None}
-                current_list["items"].append(Item(number=1, page=line.page, lines=[Line(rest, line.page, line.shaded)]))
+                current_list["items"].append(
+                    Item(number=1, page=line.page, lines=[Line(rest, line.page, line.shaded)])
+                )
                 lists.append(current_list)
                 continue
         if current_list is not None and current_list["items"]:
@@ -361,12 +385,17 @@ def _ier_style(lines: list[Line], file: str) -> list[ParsedRecord]:
         if m:
             close()
             reference = m.group(1)
-            current = (reference if line.text.startswith("R") and not line.text.startswith("Rec") else reference, [])
+            current = (
+                reference if line.text.startswith("R") and not line.text.startswith("Rec") else reference,
+                [],
+            )
             current_section = list(section)
             if m.group(2):
                 current[1].append(Line(m.group(2), line.page, line.shaded))
             continue
-        is_heading = (line.bold and len(line.text.split()) <= 15 and not line.text.endswith(".")) or ROMAN_HEADING.match(line.text)
+        is_heading = (
+            line.bold and len(line.text.split()) <= 15 and not line.text.endswith(".")
+        ) or ROMAN_HEADING.match(line.text)
         if is_heading or NUMBERED.match(line.text):
             close()
             current = None

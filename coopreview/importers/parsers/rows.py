@@ -46,7 +46,10 @@ def record_from_cells(values: dict[str, str], place: Place) -> tuple[ParsedRecor
     page = None
     if page_text:
         if not page_text.isdigit():
-            return None, _("reference %(ref)s: page “%(page)s” is not a number") % {"ref": reference, "page": page_text}
+            return None, _("reference %(ref)s: page “%(page)s” is not a number") % {
+                "ref": reference,
+                "page": page_text,
+            }
         page = int(page_text)
     response_text = values.get("response", "")
     response = normalise_response(response_text)
@@ -66,7 +69,7 @@ def record_from_cells(values: dict[str, str], place: Place) -> tuple[ParsedRecor
         response=response,
         page=page,
         priority_flags=_flags(values.get("priority_flags", "")),
-        themes=split_names(values.get("themes", ""), separators=";\n|", ampersand=False),
+        themes=_list(values.get("themes", "")),
         visibility=values.get("visibility", "").strip().lower(),
         source=values.get("source", "").strip(),
         place=place,
@@ -80,7 +83,12 @@ def _flags(value: str) -> list[str]:
         return []
     if value.lower() in {"x", "yes", "oui", "1", "true", "✓", "✔", "*"}:
         return ["Priority"]
-    return split_names(value, separators=";\n|", ampersand=False)
+    return _list(value)
+
+
+def _list(value: str) -> list[str]:
+    """Names one per line, or separated by ";" or "|" when the cell has a single line."""
+    return split_names(value, separators="\n" if "\n" in value.strip() else ";|", ampersand=False)
 
 
 def rows_to_result(
@@ -128,7 +136,8 @@ def rows_to_result(
             result.problems.append(
                 Problem(
                     place,
-                    _("reference %(ref)s already in row %(row)s") % {"ref": record.reference, "row": seen[record.reference]},
+                    _("reference %(ref)s already in row %(row)s")
+                    % {"ref": record.reference, "row": seen[record.reference]},
                 )
             )
         else:
@@ -137,5 +146,7 @@ def rows_to_result(
         if progress and total and count % 500 == 0:
             progress(count, total)
     if mapping is None:
-        raise ImportFileError(_("%(file)s: the file is empty.") % {"file": file if not sheet else f"{file}, {sheet}"})
+        raise ImportFileError(
+            _("%(file)s: the file is empty.") % {"file": file if not sheet else f"{file}, {sheet}"}
+        )
     return result

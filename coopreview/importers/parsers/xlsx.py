@@ -23,10 +23,14 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise ImportFileError(
-                _("%(file)s: the workbook is encrypted or in the old .xls format; save it as .xlsx without a password.")
+                _(
+                    "%(file)s: the workbook is encrypted or in the old .xls format; save it as .xlsx without a password."
+                )
                 % {"file": file}
             ) from exc
-        raise ImportFileError(_("%(file)s: the workbook is damaged and cannot be read.") % {"file": file}) from exc
+        raise ImportFileError(
+            _("%(file)s: the workbook is damaged and cannot be read.") % {"file": file}
+        ) from exc
     result = ParseResult()
     try:
         for sheet in workbook.worksheets:
@@ -36,11 +40,15 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
                 head.append((number, list(row)))
                 if looks_like_header([cell_text(c) for c in row]) or number >= 20:
                     break
-            header_at = next((i for i, (_n, r) in enumerate(head) if looks_like_header([cell_text(c) for c in r])), None)
+            header_at = next(
+                (i for i, (_n, r) in enumerate(head) if looks_like_header([cell_text(c) for c in r])), None
+            )
             if header_at is None:
                 if any(any(cell_text(c) for c in r) for _n, r in head):
                     result.problems.append(
-                        _sheet_problem(file, sheet.title, _("no header row with a “Recommendation” or “Text” column"))
+                        _sheet_problem(
+                            file, sheet.title, _("no header row with a “Recommendation” or “Text” column")
+                        )
                     )
                 continue
 
@@ -53,7 +61,9 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
             part = rows_to_result(stream(), file=file, sheet=sheet.title, progress=progress, total=total)
             result.records += part.records
             result.problems += part.problems
-            result.meta["fields"] = sorted(set(result.meta.get("fields", [])) | set(part.meta.get("fields", [])))
+            result.meta["fields"] = sorted(
+                set(result.meta.get("fields", [])) | set(part.meta.get("fields", []))
+            )
             result.meta.setdefault("sheets", []).append(sheet.title)
     finally:
         workbook.close()
@@ -66,7 +76,11 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
     for record in result.records:  # the same reference on two sheets
         if record.reference in seen:
             result.problems.append(
-                Problem(record.place, _("reference %(ref)s already in %(where)s") % {"ref": record.reference, "where": seen[record.reference]})
+                Problem(
+                    record.place,
+                    _("reference %(ref)s already in %(where)s")
+                    % {"ref": record.reference, "where": seen[record.reference]},
+                )
             )
         else:
             seen[record.reference] = str(record.place)

@@ -14,7 +14,12 @@ from pathlib import Path
 from coopreview.importers.parsers.base import normalise_response
 
 DATA = Path("/work/shared/data/upr")
-RESPONSES = {"support": "supported", "consider": "consider", "implemented": "implemented", "reject": "rejected"}
+RESPONSES = {
+    "support": "supported",
+    "consider": "consider",
+    "implemented": "implemented",
+    "reject": "rejected",
+}
 
 
 def squash(text: str) -> str:
@@ -73,7 +78,11 @@ def score(records, state: str) -> Score:
         if all(p[:60] in bare or p[:60] in mine for p in parts):
             text_ok += 1
         words = set(re.findall(r"[a-z0-9]+", record.text.lower()))
-        wanted = [w for t in texts.split("\n") for w in re.findall(r"[a-z0-9]+", re.sub(r"\([^()]*\)", "", t).lower())]
+        wanted = [
+            w
+            for t in texts.split("\n")
+            for w in re.findall(r"[a-z0-9]+", re.sub(r"\([^()]*\)", "", t).lower())
+        ]
         if wanted and sum(w in words for w in wanted) >= 0.9 * len(wanted):
             words_ok += 1
         if normalise_response(record.response) == response:

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="xlsx")
-        parser.add_argument("-o", "--output", required=True, help="File to write ('-' for stdout, not for xlsx).")
+        parser.add_argument(
+            "-o", "--output", required=True, help="File to write ('-' for stdout, not for xlsx)."
+        )
         parser.add_argument("--source", default="")
         parser.add_argument("--addressee", default="", choices=["", "court", "assembly", "both", "state"])
         parser.add_argument("--organ", default="", help="Organisation code, e.g. OTP")

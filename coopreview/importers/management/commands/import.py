@@ -15,20 +15,39 @@ from coopreview.importers.parsers import FORMATS
 
 
 class Command(BaseCommand):
-    help = "Import recommendations from a PDF, DOCX, XLSX, CSV, JSON or annex-text file (preview, then apply)."
+    help = (
+        "Import recommendations from a PDF, DOCX, XLSX, CSV, JSON or annex-text file (preview, then apply)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
-        parser.add_argument("--source", default="", help="Document symbol or id of the source (created if new).")
+        parser.add_argument(
+            "--source", default="", help="Document symbol or id of the source (created if new)."
+        )
         parser.add_argument("--format", default="auto", choices=["auto", *FORMATS])
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
-        parser.add_argument("--json", action="store_true", help="Print the parsed recommendations as JSON only.")
         parser.add_argument(
-            "--mark-flag", default=services.MARK_FLAG_DEFAULT, help="Priority flag that an “x” mark stands for."
+            "--json", action="store_true", help="Print the parsed recommendations as JSON only."
+        )
+        parser.add_argument(
+            "--mark-flag",
+            default=services.MARK_FLAG_DEFAULT,
+            help="Priority flag that an “x” mark stands for.",
         )
         parser.add_argument("--user", default="", help="Username recorded in the history.")
 
-    def handle(self, *args, file: str, source: str, format: str, dry_run: bool, json: bool, mark_flag: str, user: str, **options) -> None:
+    def handle(
+        self,
+        *args,
+        file: str,
+        source: str,
+        format: str,
+        dry_run: bool,
+        json: bool,
+        mark_flag: str,
+        user: str,
+        **options,
+    ) -> None:
         path = Path(file)
         name = path.name
         if not path.is_file():
@@ -48,9 +67,13 @@ class Command(BaseCommand):
                 if any(p.blocking for p in result.problems):
                     for problem in result.problems:
                         sys.stderr.write(f"{problem}\n")
-                    raise CommandError(f"{name}: {len([p for p in result.problems if p.blocking])} problem(s).")
+                    raise CommandError(
+                        f"{name}: {len([p for p in result.problems if p.blocking])} problem(s)."
+                    )
                 return
-            plan = services.build_plan(result=result, file=name, format=used, source=source, mark_flag=mark_flag)
+            plan = services.build_plan(
+                result=result, file=name, format=used, source=source, mark_flag=mark_flag
+            )
             self._show(plan)
             if dry_run:
                 if plan.blocking:
@@ -73,7 +96,9 @@ class Command(BaseCommand):
         for record in plan.records:
             if record.status == "unchanged":
                 continue
-            self.stdout.write(f"  {record.status.upper():8} {record.source} {record.reference}  ({record.place})")
+            self.stdout.write(
+                f"  {record.status.upper():8} {record.source} {record.reference}  ({record.place})"
+            )
             for change in record.changes:
                 self.stdout.write(f"      {change.label}: {_short(change.old)} → {_short(change.new)}")
         for problem in plan.problems:
