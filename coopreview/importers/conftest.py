@@ -37,7 +37,9 @@ def write_csv(path: Path, rows: list[list], *, encoding: str = "utf-8", delimite
     return path
 
 
-def write_docx(path: Path, rows: list[list[str]], *, shaded: set[int] = frozenset(), header: str = "") -> Path:
+def write_docx(
+    path: Path, rows: list[list[str]], *, shaded: set[int] = frozenset(), header: str = ""
+) -> Path:
     import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn

@@ -25,25 +25,25 @@ def export_filters(
     q: str = "",
     visibility: str = "",
 ) -> RecommendationFilters:
-    """Filters from names as typed on a command line; an unknown name matches nothing."""
+    """Filters from names as typed on a command line. Raises LookupError naming an unknown value."""
     filters = RecommendationFilters(q=q, addressee=addressee, visibility=visibility)
-    missing = Source(symbol="\x00")
+
+    def one(qs, label: str, value: str):
+        found = qs.first()
+        if found is None:
+            raise LookupError(f"No {label} “{value}”.")
+        return found
+
     if source:
-        qs = (
-            Source.objects.filter(pk=int(source))
-            if source.isdigit()
-            else Source.objects.filter(symbol=source)
-        )
-        filters.source = qs.first() or missing
+        by_id = Source.objects.filter(pk=int(source)) if source.isdigit() else Source.objects.none()
+        filters.source = by_id.first() or one(Source.objects.filter(symbol=source), "source", source)
     if organ:
-        filters.organ = Organisation.objects.filter(code__iexact=organ).first() or Organisation(code="\x00")
+        filters.organ = one(Organisation.objects.filter(code__iexact=organ), "organisation", organ)
     if flag:
-        filters.flag = PriorityFlag.objects.filter(name__iexact=flag).first() or PriorityFlag(name="\x00")
+        filters.flag = one(PriorityFlag.objects.filter(name__iexact=flag), "priority flag", flag)
     if theme:
-        filters.theme = (
-            Theme.objects.filter(slug=theme).first()
-            or Theme.objects.filter(name__iexact=theme).first()
-            or Theme(slug="\x00")
+        filters.theme = Theme.objects.filter(slug=theme).first() or one(
+            Theme.objects.filter(name__iexact=theme), "theme", theme
         )
     return filters
 

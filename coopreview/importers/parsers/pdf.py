@@ -76,7 +76,8 @@ def _open(path: Path, file: str):
             _("%(file)s: the PDF is encrypted; remove the password and try again.") % {"file": file}
         ) from exc
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on damaged files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        causes = f"{exc!r} {exc.args!r}".lower()
+        if "password" in causes or "encrypt" in causes:
             raise ImportFileError(
                 _("%(file)s: the PDF is encrypted; remove the password and try again.") % {"file": file}
             ) from exc

@@ -69,4 +69,7 @@ def test_clean_table_text_with_reference_and_text_on_one_line(tmp_path):
 def test_hyphenation_is_repaired_across_lines(tmp_path):
     path = tmp_path / "annex.txt"
     path.write_text("7\nThe Court should improve the effi-\nciency of anti-\ncorruption work.\nCourt\n")
-    assert annex_text.parse(path).records[0].text == "The Court should improve the efficiency of anti-corruption work."
+    assert (
+        annex_text.parse(path).records[0].text
+        == "The Court should improve the efficiency of anti-corruption work."
+    )

@@ -129,14 +129,16 @@ def test_encrypted_pdf_is_refused(files):
 
 def test_scanned_image_only_pdf_is_refused(files):
     import base64
+    import io
 
-    png = base64.b64encode(
-        bytes.fromhex(
-            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-            "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2217bc40000000049454e44ae426082"
-        )
-    ).decode()
-    path = files.pdf("scan.pdf", f'<html><body><img src="data:image/png;base64,{png}" width="400"></body></html>')
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), "white").save(buffer, format="PNG")
+    png = base64.b64encode(buffer.getvalue()).decode()
+    path = files.pdf(
+        "scan.pdf", f'<html><body><img src="data:image/png;base64,{png}" width="400"></body></html>'
+    )
     with pytest.raises(ImportFileError, match="scan.pdf: the PDF holds only scanned images"):
         pdf.parse(path)
 

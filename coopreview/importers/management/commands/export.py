@@ -35,10 +35,13 @@ class Command(BaseCommand):
             user = User.objects.filter(username=o["as_user"]).first()
             if user is None:
                 raise CommandError(f"No user named {o['as_user']}.")
-        filters = selectors.export_filters(
+        try:
+            filters = selectors.export_filters(
             source=o["source"], addressee=o["addressee"], organ=o["organ"], flag=o["flag"], theme=o["theme"],
-            q=o["q"], visibility=o["visibility"],
-        )  # fmt: skip
+                q=o["q"], visibility=o["visibility"],
+            )  # fmt: skip
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
         records = selectors.recommendations_for_export(user=user, filters=filters)
         out = o["output"]
         if o["format"] == "xlsx" or o["template"]:
