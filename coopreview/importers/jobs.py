@@ -127,7 +127,8 @@ def import_job_apply(*, job: ImportJob, by: User) -> dict[str, int]:
         job.save(update_fields=["preview", "updated_at"])
         raise services.ImportRefused(
             _(
-                "The recommendations changed since the preview was made; review the new preview and confirm again."
+                "The recommendations changed since the preview was made; "
+                "review the new preview and confirm again."
             )
         )
     counts = services.plan_apply(plan=plan, by=by)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -132,6 +132,7 @@ STATE_ALIASES = {
 }
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text or ""))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
@@ -196,12 +197,18 @@ def institution_code(name: str) -> str | None:
     return INSTITUTIONS.get(key(name))
 
 
+@lru_cache(maxsize=65536)
 def organisation_key(name: str) -> str | None:
     """A canonical code for a printed name (institution code or ISO alpha-3), or None when unknown."""
     return institution_code(name) or state_code(name)
 
 
 def split_organisations(value: str) -> list[str]:
+    return list(_split_organisations(value))
+
+
+@lru_cache(maxsize=65536)
+def _split_organisations(value: str) -> tuple[str, ...]:
     """Split "Mexico; Egypt", "Assembly & Court", "Korea, Republic of", "Bosnia and Herzegovina and
     Serbia" into names, keeping together what is one known name."""
     from coopreview.importers.parsers.base import split_names
@@ -223,4 +230,4 @@ def split_organisations(value: str) -> list[str]:
             out.extend(pieces)
         else:
             out.append(part)
-    return out
+    return tuple(out)

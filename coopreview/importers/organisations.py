@@ -31,12 +31,18 @@ class OrganisationResolver:
     def __init__(self) -> None:
         self.by_code: dict[str, Organisation] = {o.code.upper(): o for o in Organisation.objects.all()}
         self.by_name: dict[str, Organisation] = {}
+        self._cache: dict[str, OrgRef | None] = {}
         for org in self.by_code.values():
             for label in (org.name, org.name_fr):
                 if label:
                     self.by_name.setdefault(names.key(label), org)
 
     def resolve(self, name: str) -> OrgRef | None:
+        if name not in self._cache:
+            self._cache[name] = self._resolve(name)
+        return self._cache[name]
+
+    def _resolve(self, name: str) -> OrgRef | None:
         key = names.key(name)
         if not key:
             return None

@@ -204,6 +204,7 @@ def build_plan(
         sources[default_symbol] = default_source
     existing = _existing(list(sources.values()), {r.reference for r in result.records})
     lookups = _Lookups()
+    labels = {name: str(label()) for name, label in LABELS.items()}
     seen: set[tuple[str, str]] = set()
     for record in result.records:
         place = str(record.place) if record.place else file
@@ -242,7 +243,7 @@ def build_plan(
             for name in FIELDS:
                 if name in entry.values and _show(name, entry.values[name]) != "—":
                     entry.changes.append(
-                        FieldChange(name, str(LABELS[name]()), "—", _show(name, entry.values[name]))
+                        FieldChange(name, labels[name], "—", _show(name, entry.values[name]))
                     )
         else:
             old = _current_values(current)
@@ -253,7 +254,7 @@ def build_plan(
                     continue  # a file without French keeps the French
                 before, after = _show(name, old[name]), _show(name, entry.values[name])
                 if before != after:
-                    entry.changes.append(FieldChange(name, str(LABELS[name]()), before, after))
+                    entry.changes.append(FieldChange(name, labels[name], before, after))
             entry.status = RecordStatus.CHANGED if entry.changes else RecordStatus.UNCHANGED
         plan.records.append(entry)
     return plan
@@ -313,6 +314,18 @@ def _current_values(r: Recommendation) -> dict[str, Any]:
     }
 
 
+def _choice_label(name: str, value: str) -> str:
+    from django.utils.translation import get_language
+
+    cache_key = (get_language(), name)
+    if cache_key not in _CHOICES:
+        _CHOICES[cache_key] = {k: str(v) for k, v in (Response if name == "response" else Visibility).choices}
+    return _CHOICES[cache_key].get(value, value)
+
+
+_CHOICES: dict[tuple, dict[str, str]] = {}
+
+
 def _show(name: str, value: Any) -> str:
     if name in ("addressees", "recommended_by"):
         return _names(sorted(ref.label for ref in value))
@@ -320,10 +333,8 @@ def _show(name: str, value: Any) -> str:
         return " > ".join(value) if value else "—"
     if name in ("priority_flags", "themes"):
         return _names(sorted(value))
-    if name == "response":
-        return str(dict(Response.choices).get(value, value)) if value else "—"
-    if name == "visibility":
-        return str(dict(Visibility.choices).get(value, value)) if value else "—"
+    if name in ("response", "visibility"):
+        return _choice_label(name, value) if value else "—"
     if value in (None, ""):
         return "—"
     return str(value)

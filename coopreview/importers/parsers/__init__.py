@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import re
 import zipfile
 from pathlib import Path
 
@@ -62,7 +61,8 @@ def detect_format(path: Path, *, file: str | None = None) -> str:
     if head.startswith(OLE):
         raise ImportFileError(
             _(
-                "%(file)s: an encrypted Office file or an old .doc/.xls file; save it as .docx or .xlsx without a password."
+                "%(file)s: an encrypted Office file or an old .doc/.xls file; "
+                "save it as .docx or .xlsx without a password."
             )
             % {"file": file}
         )

@@ -108,7 +108,7 @@ def join_lines(lines: list[str]) -> str:
 
 
 def normalise_header(text: str) -> str:
-    """Lower case, accents and punctuation removed, spaces collapsed: "Entité  responsable" → "entite responsable"."""
+    """Lower case, no accents or punctuation, single spaces: "Entité  responsable" → "entite responsable"."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", str(text or ""))
@@ -173,9 +173,12 @@ def read_text(path: Path, *, file: str) -> str:
 
 
 RESPONSE_PATTERNS = [
-    ("rejected", r"did not (?:enjoy|receive) the support|not supported|\breject|non soutenue|\brejet|not accepted"),
-    ("implemented", r"already (?:been )?implemented|process of implementation|\bimplemented\b|d[ée]j[àa] mise"),
-    ("consider", r"will be examined|will examine|in due time|outcome report|\bconsider|\bpending\b|examin[ée]e"),
+    ("rejected", r"did not (?:enjoy|receive) the support|not supported|\breject|non soutenue|\brejet"
+                 r"|not accepted"),
+    ("implemented", r"already (?:been )?implemented|process of implementation|\bimplemented\b"
+                    r"|d[ée]j[àa] mise"),
+    ("consider", r"will be examined|will examine|in due time|outcome report|\bconsider|\bpending\b"
+                 r"|examin[ée]e"),
     ("noted", r"\bnoted\b|prend note|pris note|not[ée]e\b"),
     ("supported", r"enjoy the support|\bsupport|\baccept|soutenue|\bsoutien|appuy[ée]e|accept[ée]e"),
 ]  # fmt: skip

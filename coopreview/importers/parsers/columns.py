@@ -15,13 +15,16 @@ _SYNONYMS = {
         "text", "recommendation", "recommendations", "recommendation text", "texte", "recommandation",
         "recommandations", "texte de la recommandation", "wording",
     ],
-    "text_fr": ["text fr", "text french", "french text", "texte fr", "texte francais", "recommendation french"],
+    "text_fr": [
+        "text fr", "text french", "french text", "texte fr", "texte francais", "recommendation french",
+    ],
     "section": [
         "section", "cluster", "heading", "chapter", "theme cluster", "rubrique", "chapitre", "groupe",
         "section path",
     ],
     "addressees": [
-        "addressee", "addressees", "responsible entity", "responsible entities", "responsible", "entite responsable",
+        "addressee", "addressees", "responsible entity", "responsible entities", "responsible",
+        "entite responsable",
         "entites responsables", "destinataire", "destinataires", "state under review", "etat examine",
         "etat sous examen", "sur", "addressed to", "responsible organ", "actor", "acteur",
     ],
@@ -37,7 +40,9 @@ _SYNONYMS = {
     "themes": ["themes", "theme", "full list of themes", "issues", "topics", "thematique", "thematiques"],
     "page": ["page", "p", "page no"],
     "visibility": ["visibility", "visibilite"],
-    "source": ["source", "document", "symbol", "document symbol", "source symbol", "cote", "cote du document"],
+    "source": [
+        "source", "document", "symbol", "document symbol", "source symbol", "cote", "cote du document",
+    ],
 }  # fmt: skip
 for _field, _names in _SYNONYMS.items():
     for _name in _names:

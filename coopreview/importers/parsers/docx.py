@@ -42,7 +42,8 @@ def _open(path: Path, file: str):
     if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFileError(
             _(
-                "%(file)s: the document is encrypted or in the old .doc format; save it as .docx without a password."
+                "%(file)s: the document is encrypted or in the old .doc format; "
+                "save it as .docx without a password."
             )
             % {"file": file}
         )

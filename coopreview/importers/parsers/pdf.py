@@ -212,7 +212,8 @@ def recommenders(text: str) -> tuple[str, list[str]]:
 def _state_under_review(lines: list[Line], paragraphs: list[str]) -> str:
     for text in paragraphs:
         m = re.search(
-            r"(?:support of|made to|examined by|recommended that|by the State of)\s+(?:the\s+)?([A-Z][^:,.;(]+)",
+            r"(?:support of|made to|examined by|recommended that|by the State of)"
+            r"\s+(?:the\s+)?([A-Z][^:,.;(]+)",
             text,
         )
         if m:

@@ -24,7 +24,8 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
         if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise ImportFileError(
                 _(
-                    "%(file)s: the workbook is encrypted or in the old .xls format; save it as .xlsx without a password."
+                    "%(file)s: the workbook is encrypted or in the old .xls format; "
+                    "save it as .xlsx without a password."
                 )
                 % {"file": file}
             ) from exc
@@ -52,13 +53,19 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
                     )
                 continue
 
-            def stream(sheet_rows=rows, start=len(head) + 1, first=head[header_at:]):
+            def stream(sheet_rows, start: int, first: list):
                 yield from first
                 for number, row in enumerate(sheet_rows, start=start):
                     yield number, list(row)
 
             total = sheet.max_row or None
-            part = rows_to_result(stream(), file=file, sheet=sheet.title, progress=progress, total=total)
+            part = rows_to_result(
+                stream(rows, len(head) + 1, head[header_at:]),
+                file=file,
+                sheet=sheet.title,
+                progress=progress,
+                total=total,
+            )
             result.records += part.records
             result.problems += part.problems
             result.meta["fields"] = sorted(

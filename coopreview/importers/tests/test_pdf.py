@@ -48,7 +48,8 @@ def test_canada_response_comes_from_the_paragraph_after_the_list():
 
 HTML = """
 <html><head><style>
-@page { size: A4; margin: 2.5cm 2cm; @top-center { content: "ICC-ASP/99/1"; } @bottom-center { content: counter(page); } }
+@page { size: A4; margin: 2.5cm 2cm;
+  @top-center { content: "ICC-ASP/99/1"; } @bottom-center { content: counter(page); } }
 body { font-size: 11pt; } .fn { font-size: 8pt; } h2 { font-weight: bold; font-size: 11pt; }
 td { padding: 4pt; } tr.hl { background: #ffd966; }
 </style></head><body>

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from coopreview.importers.parsers import ImportFileError, csv, detect_format, json as json_parser, xlsx
+from coopreview.importers.parsers import ImportFileError, csv, detect_format, xlsx
+from coopreview.importers.parsers import json as json_parser
 from coopreview.importers.parsers.columns import map_header
 
 HEADER = ["Reference", "Recommendation", "Responsible entity", "Priority", "Status"]

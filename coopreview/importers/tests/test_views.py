@@ -17,7 +17,9 @@ def _upload(client, name: str, content: bytes, **extra):
     return client.post(UPLOAD, data)
 
 
-@pytest.mark.parametrize("persona", ["outsider", "observer", "state_focal_point", "court_focal_point", "facilitator"])
+@pytest.mark.parametrize(
+    "persona", ["outsider", "observer", "state_focal_point", "court_focal_point", "facilitator"]
+)
 def test_non_editors_are_refused_and_see_no_nav_item(request, persona, orgs):
     client = client_for(request.getfixturevalue(persona))
     assert client.get(UPLOAD).status_code == 403
@@ -99,7 +101,7 @@ def test_bad_files_are_form_errors_with_the_file_name(orgs, editor, settings):
 
 def test_problems_are_listed_with_their_place_and_block_the_apply(orgs, editor):
     client = client_for(editor)
-    content = "Reference,Text\nR1,First.\nR1,Again.\n".encode()
+    content = b"Reference,Text\nR1,First.\nR1,Again.\n"
     response = _upload(client, "dup.csv", content, source="X/1")
     job = ImportJob.objects.get()
     body = client.get(response["Location"]).content.decode()
@@ -137,7 +139,10 @@ def test_changed_data_since_preview_is_refused(orgs, editor):
     from coopreview.importers import services
 
     _used, result = services.parse_file(SEED, file="x.txt")
-    services.plan_apply(plan=services.build_plan(result=result, file="x.txt", format="annex-text", source="ICC-ASP/19/16"), by=editor)
+    services.plan_apply(
+        plan=services.build_plan(result=result, file="x.txt", format="annex-text", source="ICC-ASP/19/16"),
+        by=editor,
+    )
     response = client.post(f"/imports/{job.pk}/apply/")
     assert response.status_code == 409
     assert "changed since the preview" in response.content.decode()

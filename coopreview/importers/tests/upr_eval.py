@@ -42,7 +42,8 @@ class Score:
         return (
             f"{name}: references {self.found}/{self.expected} ({self.recall:.1%}), "
             f"text verbatim {self.text_match}/{self.found} ({self.text_match / max(1, self.found):.1%}), "
-            f"text ≥90 % of words {self.words_match}/{self.found} ({self.words_match / max(1, self.found):.1%}), "
+            f"text ≥90 % of words {self.words_match}/{self.found} "
+            f"({self.words_match / max(1, self.found):.1%}), "
             f"response {self.response_match}/{self.found} ({self.response_match / max(1, self.found):.1%})"
         )
 

@@ -90,7 +90,8 @@ class Command(BaseCommand):
     def _show(self, plan: services.ImportPlan) -> None:
         c = plan.counts
         self.stdout.write(
-            f"{plan.file} ({plan.format}): {c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, "
+            f"{plan.file} ({plan.format}): {c['new']} new, {c['changed']} changed, "
+            f"{c['unchanged']} unchanged, "
             f"{c['problems']} could not be read, {c['warnings']} warning(s)."
         )
         for record in plan.records:
