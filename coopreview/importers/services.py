@@ -168,6 +168,7 @@ class _Lookups:
         for f in list(self.flags.values()):
             if f.name_fr:
                 self.flags.setdefault(f.name_fr.lower(), f)
+        self.sections: dict[tuple, Any] = {}
         self.themes: dict[str, Theme] = {}
         for t in Theme.objects.all():
             for label in (t.slug, t.name.lower(), t.name_fr.lower()):
@@ -393,11 +394,20 @@ def _write_values(entry: RecordPlan, *, source: Source, lookups: _Lookups, by) -
     data: dict[str, Any] = {}
     for name, value in entry.values.items():
         if name == "section":
-            data["section"] = rec_services.section_get_or_create_path(source=source, titles=value, by=by)
+            key = (source.pk, tuple(value))
+            if key not in lookups.sections:
+                lookups.sections[key] = rec_services.section_get_or_create_path(
+                    source=source, titles=value, by=by
+                )
+            data["section"] = lookups.sections[key]
         elif name in ("addressees", "recommended_by"):
             data[name] = [lookups.orgs.materialise(ref, by=by) for ref in value]
         elif name == "priority_flags":
-            data[name] = [rec_services.priority_flag_get_or_create(name=flag) for flag in value]
+            data[name] = [
+                lookups.flags.get(flag.lower())
+                or lookups.flags.setdefault(flag.lower(), rec_services.priority_flag_get_or_create(name=flag))
+                for flag in value
+            ]
         elif name == "themes":
             data[name] = [
                 lookups.themes.get(t.lower())

@@ -152,3 +152,10 @@ def test_template_download(orgs, editor):
     response = client_for(editor).get("/imports/template.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_upload_page_in_french(orgs, editor):
+    client = client_for(editor)
+    client.cookies["django_language"] = "fr"
+    body = client.get(UPLOAD, headers={"Accept-Language": "fr"}).content.decode()
+    assert "Importer des recommandations" in body and "Lire le fichier et prévisualiser" in body
