@@ -16,6 +16,7 @@ from coopreview.importers.models import ImportJob
 
 # Files above this size are read in a background thread while the page shows progress.
 BACKGROUND_BYTES = 1_000_000
+SHOWN = 1000  # records listed in the preview; the counts cover all
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
@@ -60,7 +61,14 @@ def preview_view(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx and job.status == JobStatus.PARSING
         else "importers/preview.html"
     )
-    response = render(request, template, {"job": job, "preview": job.preview})
+    changed = [r for r in (job.preview or {}).get("records", []) if r["status"] != "unchanged"]
+    context = {
+        "job": job,
+        "preview": job.preview,
+        "shown": changed[:SHOWN],
+        "hidden": max(0, len(changed) - SHOWN),
+    }
+    response = render(request, template, context)
     if request.htmx and job.status != JobStatus.PARSING:
         response["HX-Refresh"] = "true"  # parsing finished: reload the whole page with the preview
     return response

@@ -159,3 +159,15 @@ def test_upload_page_in_french(orgs, editor):
     client.cookies["django_language"] = "fr"
     body = client.get(UPLOAD, headers={"Accept-Language": "fr"}).content.decode()
     assert "Importer des recommandations" in body and "Lire le fichier et prévisualiser" in body
+
+
+def test_long_previews_list_the_first_records_and_count_the_rest(orgs, editor, monkeypatch):
+    from coopreview.importers import views
+
+    monkeypatch.setattr(views, "SHOWN", 5)
+    client = client_for(editor)
+    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    body = client.get(response["Location"]).content.decode()
+    assert "<strong>17</strong> new" in body
+    assert "ICC-ASP/19/16 276" in body and "ICC-ASP/19/16 282" not in body
+    assert "…and 12 more records with changes (all are applied)." in body
