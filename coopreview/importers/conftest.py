@@ -18,6 +18,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English; a request in French must not leave French active after it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 def write_xlsx(path: Path, rows: list[list], *, sheet: str = "Matrix") -> Path:
     from openpyxl import Workbook
 
