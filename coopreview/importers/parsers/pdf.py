@@ -37,6 +37,7 @@ from coopreview.importers.parsers.base import (
 
 HIGHLIGHT_FLAG = "Highlighted"
 NUMBERED = re.compile(r"^(\d{1,3})(\.?)\s+(\S.*)$")
+DOTTED = re.compile(r"^(\d{1,3})\.(\d{1,3})\.?\s+(\S.*)$")
 IER_REF = re.compile(r"^(?:R\s?|Recommendation\s+|Recommandation\s+)(\d{1,4}(?:\.\d+)?)\s*[.:)\-–]?\s*(.*)$")
 ROMAN_HEADING = re.compile(r"^([IVX]{1,5})\.\s+(\S.*)$")
 NUMBERS_NAMED = re.compile(
@@ -271,6 +272,26 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
     current_list: dict | None = None
     sections: dict[int, str] = {}
     for line in lines:
+        d = DOTTED.match(line.text)
+        if d and paragraphs:
+            # Later reports print the full reference: "115.1 Ratify … (France);"
+            p, n, rest = int(d.group(1)), int(d.group(2)), d.group(3)
+            intro = current_list["intro"] if current_list is not None else paragraphs[-1][0]
+            expected = current_list["next"] if current_list is not None else 1
+            intro_text = join_lines([x.text for x in paragraphs[-1][1]]) if current_list is None else ""
+            if (
+                p == intro
+                and n == expected
+                and (current_list is not None or re.search("recommend", intro_text, re.I))
+            ):
+                if current_list is None:
+                    current_list = {"intro": intro, "items": [], "next": 1, "after": None}
+                    lists.append(current_list)
+                current_list["items"].append(
+                    Item(number=n, page=line.page, lines=[Line(rest, line.page, line.shaded)])
+                )
+                current_list["next"] = n + 1
+                continue
         m = NUMBERED.match(line.text)
         heading = ROMAN_HEADING.match(line.text)
         if heading and current_list is None:

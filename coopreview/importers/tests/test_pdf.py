@@ -148,3 +148,24 @@ def test_pdf_without_recommendations_says_so(files):
     path = files.pdf("prose.pdf", "<p>A letter about the weather.</p>")
     with pytest.raises(ImportFileError, match="prose.pdf: no numbered recommendation found"):
         pdf.parse(path)
+
+
+def test_later_un_reports_printing_full_references(files):
+    html = """<html><body style="font-size:11pt">
+    <p>114. Ruritania thanked the delegations.</p>
+    <p>115. The following recommendations will be examined by Slovenia, which will provide responses in due
+    time, but no later than the twenty-eighth session of the Human Rights Council:</p>
+    <p>115.1 Take further steps for the ratification of several international treaties (Croatia);</p>
+    <p>115.2 Ratify the Optional Protocol to the Convention on the Rights of the Child on a
+    communications procedure (Portugal, Slovakia);</p>
+    <p>116. All conclusions and/or recommendations contained in the present report reflect the position
+    of the submitting State(s).</p>
+    </body></html>"""
+    records = pdf.parse(files.pdf("later.pdf", html)).records
+
+    assert [(r.reference, r.response, r.recommended_by) for r in records] == [
+        ("115.1", "consider", ["Croatia"]),
+        ("115.2", "consider", ["Portugal", "Slovakia"]),
+    ]
+    assert records[1].text.endswith("on a communications procedure")
+    assert records[0].addressees == ["Slovenia"]
