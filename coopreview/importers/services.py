@@ -194,7 +194,8 @@ def build_plan(
 ) -> ImportPlan:
     """What applying `result` would do: per record new/changed/unchanged with field changes, and problems."""
     plan = ImportPlan(file=file, format=format, problems=list(result.problems), meta=dict(result.meta))
-    fields = set(result.meta.get("fields") or FIELDS) | {"text"}
+    responses_only = bool(result.meta.get("responses_only"))
+    fields = set(result.meta.get("fields") or FIELDS) | (set() if responses_only else {"text"})
     managed = result.meta.get("managed_flags")
     managed = {mark_flag if n == MARK_FLAG_DEFAULT else n for n in managed} if managed is not None else None
     default_symbol = source or result.meta.get("symbol", "")
@@ -229,6 +230,15 @@ def build_plan(
         seen.add((symbol, record.reference))
         src = sources.get(symbol)
         current = existing.get((src.pk, record.reference)) if src else None
+        if current is None and responses_only:
+            plan.problems.append(
+                Problem(
+                    record.place or Place(file),
+                    _("reference %(ref)s is not in %(source)s; import the report before its addendum")
+                    % {"ref": record.reference, "source": symbol},
+                )
+            )
+            continue
         values, problems = _resolve(record, lookups=lookups, mark_flag=mark_flag)
         if problems:
             plan.problems += [Problem(record.place or Place(file), p) for p in problems]

@@ -250,12 +250,24 @@ def parse(path: Path, *, file: str | None = None, progress: Progress | None = No
     result.meta["managed_flags"] = [HIGHLIGHT_FLAG]
     result.records += _un_lists(lines, file, result)
     symbol = re.search(
-        r"(?<![\w/])([A-Z]{1,6}(?:/[A-Z0-9.]+){2,})", "\n".join(running + [x.text for x in lines[:15]])
+        r"(?<![\w/])([A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.]*){2,})",
+        "\n".join(running + [x.text for x in lines[:15]]),
     )
     if symbol:
-        result.meta["symbol"] = symbol.group(1).rstrip("*")
+        result.meta["symbol"] = symbol.group(1).rstrip("*.")
+    if not result.records and (responses := _addendum_responses(lines)):
+        # An addendum stating the State's responses: it updates the responses of known references.
+        result.meta["fields"] = ["reference", "response"]
+        result.meta["responses_only"] = True
+        result.records = [
+            ParsedRecord(reference=ref, text="", response=resp, page=page, place=Place(file=file, page=page))
+            for ref, (resp, page) in responses.items()
+        ]
     known = {r.reference for r in result.records}
-    result.records += [r for r in _ier_style(lines, file) if r.reference not in known]
+    if not result.meta.get("responses_only"):
+        result.records += [r for r in _ier_style(lines, file) if r.reference not in known]
+    elif "symbol" in result.meta:  # A/HRC/28/15/Add.1 answers A/HRC/28/15
+        result.meta["symbol"] = re.sub(r"/Add\.\d+$", "", result.meta["symbol"])
     if not result.records:
         raise ImportFileError(
             _("%(file)s: no numbered recommendation found (looked for “R12”, “Recommendation 12” and "
@@ -430,3 +442,54 @@ def _ier_style(lines: list[Line], file: str) -> list[ParsedRecord]:
     close()
     seen: set[str] = set()
     return [r for r in records if not (r.reference in seen or seen.add(r.reference))]
+
+
+REFERENCE_LIST = re.compile(r"\d{1,3}\.\d{1,3}(?:\s*(?:,|;|and|et|to|à|-|–)\s*\d{1,3}\.\d{1,3})*")
+ITEM_RESPONSE = re.compile(
+    r"^(?:Recommendations?\s+|Recommandations?\s+)?(\d{1,3}\.\d{1,3})\s*[:.–-]?\s*"
+    r"(Supported|Accepted|Noted|Not supported|Rejected|Partially supported|Soutenue|Notée|Acceptée"
+    r"|Rejetée)\b",
+    re.IGNORECASE,
+)
+
+
+def _expand(listing: str) -> list[str]:
+    """ "115.1, 115.3 to 115.5" → ["115.1", "115.3", "115.4", "115.5"]."""
+    refs: list[str] = []
+    tokens = re.findall(r"\d{1,3}\.\d{1,3}|\bto\b|\bà\b|[-–]", listing)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if i + 2 < len(tokens) and tokens[i + 1] in ("to", "à", "-", "–"):
+            a, b = token.split("."), tokens[i + 2].split(".")
+            if a[0] == b[0] and int(a[1]) <= int(b[1]) <= int(a[1]) + 500:
+                refs += [f"{a[0]}.{n}" for n in range(int(a[1]), int(b[1]) + 1)]
+                i += 3
+                continue
+        if token[0].isdigit():
+            refs.append(token)
+        i += 1
+    return refs
+
+
+def _addendum_responses(lines: list[Line]) -> dict[str, tuple[str, int]]:
+    """Responses stated in an addendum: per item ("115.1 Supported") or per sentence ("Slovenia
+    supports recommendations 115.1, 115.3 to 115.5")."""
+    found: dict[str, tuple[str, int]] = {}
+    for line in lines:
+        if m := ITEM_RESPONSE.match(line.text):
+            found.setdefault(m.group(1), (normalise_response(m.group(2)), line.page))
+    if found:
+        return found
+    text = " ".join(f"\x00{line.page}\x00 {line.text}" for line in lines)
+    for sentence in re.split(r"(?<=[.:;])\s+(?=[A-Z\x00])", text):
+        pages = re.findall(r"\x00(\d+)\x00", sentence)
+        clean = re.sub(r"\x00\d+\x00", " ", sentence)
+        response = normalise_response(re.sub(REFERENCE_LIST, " ", clean))
+        listings = [m.group(0) for m in REFERENCE_LIST.finditer(clean) if "." in m.group(0)]
+        if not response or not listings:
+            continue
+        for listing in listings:
+            for ref in _expand(listing):
+                found.setdefault(ref, (response, int(pages[0]) if pages else 1))
+    return found

@@ -149,3 +149,38 @@ def test_flags_created_by_name(orgs, editor, files):
     )
     services.plan_apply(plan=_plan(path, source="X/1"), by=editor)
     assert sorted(PriorityFlag.objects.values_list("name", flat=True)) == ["Facilitation", "Urgent"]
+
+
+def test_addendum_updates_the_responses_of_known_references(orgs, editor, files):
+    report = files.pdf(
+        "report.pdf",
+        """<html><body><p>A/HRC/99/1</p>
+        <p>115. The following recommendations will be examined by Slovenia,
+        which will respond in due time:</p>
+        <p>115.1 Ratify the Rome Statute amendments (Croatia);</p>
+        <p>115.2 Cooperate with the Court (France);</p>
+        <p>115.3 Adopt implementing legislation (Senegal);</p></body></html>""",
+    )
+    services.plan_apply(plan=_plan(report), by=editor)
+    addendum = files.pdf(
+        "addendum.pdf",
+        """<html><body><p>A/HRC/99/1/Add.1</p>
+        <p>1. Slovenia supports recommendations 115.1 and 115.2 to 115.3.</p>
+        <p>2. Recommendation 115.9 is noted.</p></body></html>""",
+    )
+    plan = _plan(addendum)
+
+    assert plan.meta["symbol"] == "A/HRC/99/1"
+    assert {r.reference: [(c.field, c.old, c.new) for c in r.changes] for r in plan.records} == {
+        "115.1": [("response", "Will be examined", "Supported")],
+        "115.2": [("response", "Will be examined", "Supported")],
+        "115.3": [("response", "Will be examined", "Supported")],
+    }
+    assert [p.reason for p in plan.problems] == [
+        "reference 115.9 is not in A/HRC/99/1; import the report before its addendum"
+    ]
+    services.plan_apply(
+        plan=services.ImportPlan(file=plan.file, format=plan.format, records=plan.records), by=editor
+    )
+    r = Recommendation.objects.get(reference="115.2")
+    assert r.response == "supported" and r.text == "Cooperate with the Court"
