@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -88,7 +89,15 @@ def _flags(value: str) -> list[str]:
 
 def _list(value: str) -> list[str]:
     """Names one per line, or separated by ";" or "|" when the cell has a single line."""
-    return split_names(value, separators="\n" if "\n" in value.strip() else ";|", ampersand=False)
+    value = value.strip()
+    if not value:
+        return []
+    return list(_split_cached(value))
+
+
+@lru_cache(maxsize=16384)
+def _split_cached(value: str) -> tuple[str, ...]:
+    return tuple(split_names(value, separators="\n" if "\n" in value else ";|", ampersand=False))
 
 
 def rows_to_result(
