@@ -182,3 +182,17 @@ def test_wrong_types_are_refused_by_content_not_name(files):
         detect_format(archive)
     renamed = files.xlsx("really-a-workbook.pdf", ROWS)
     assert detect_format(renamed) == "xlsx"
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_both_xlsx_readers_give_the_same_records(files, monkeypatch, reader):
+    if reader == "openpyxl":
+        monkeypatch.setattr(xlsx, "_calamine_sheets", lambda path: None)
+    path = files.xlsx(
+        "m.xlsx", [[], ["", *HEADER], ["", "R1", "Text one.", "Court", 1, ""], ["", 2, "Two.", "", "", ""]]
+    )
+    result = xlsx.parse(path)
+    assert [(r.reference, r.text, r.addressees, str(r.place)) for r in result.records] == [
+        ("R1", "Text one.", ["Court"], "m.xlsx, sheet Matrix, row 3"),
+        ("2", "Two.", [], "m.xlsx, sheet Matrix, row 4"),
+    ]
