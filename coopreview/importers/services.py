@@ -17,7 +17,14 @@ from coopreview.core.exceptions import ServiceError
 from coopreview.importers import parsers
 from coopreview.importers.enums import RecordStatus
 from coopreview.importers.organisations import OrganisationResolver, OrgRef
-from coopreview.importers.parsers.base import ImportFileError, ParsedRecord, ParseResult, Place, Problem
+from coopreview.importers.parsers.base import (
+    ImportFileError,
+    ParsedRecord,
+    ParseResult,
+    Place,
+    Problem,
+    place_words,
+)
 from coopreview.recommendations import services as rec_services
 from coopreview.recommendations.enums import Response, Visibility
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Source, Theme
@@ -27,6 +34,10 @@ FIELDS = (
     "text", "text_fr", "section", "addressees", "recommended_by", "response", "page", "priority_flags",
     "themes", "visibility",
 )  # fmt: skip
+
+
+RESPONSES = frozenset(Response.values)
+VISIBILITIES = frozenset(Visibility.values)
 
 
 class ImportRefused(ServiceError):
@@ -207,9 +218,20 @@ def build_plan(
     existing = _existing(list(sources.values()), {r.reference for r in result.records})
     lookups = _Lookups()
     labels = {name: str(label()) for name, label in LABELS.items()}
+    words = place_words()
+    choices = {
+        "response": {k: str(v) for k, v in Response.choices},
+        "visibility": {k: str(v) for k, v in Visibility.choices},
+    }
+
+    def show(name: str, value: Any) -> str:
+        if name in choices:
+            return choices[name].get(value, value) if value else "—"
+        return _show(name, value)
+
     seen: set[tuple[str, str]] = set()
     for record in result.records:
-        place = str(record.place) if record.place else file
+        place = record.place.format(words) if record.place else file
         symbol = record.source or default_symbol
         if not symbol:
             plan.problems.append(
@@ -252,10 +274,8 @@ def build_plan(
             entry.values.pop("visibility", None)
         if current is None:
             for name in FIELDS:
-                if name in entry.values and _show(name, entry.values[name]) != "—":
-                    entry.changes.append(
-                        FieldChange(name, labels[name], "—", _show(name, entry.values[name]))
-                    )
+                if name in entry.values and show(name, entry.values[name]) != "—":
+                    entry.changes.append(FieldChange(name, labels[name], "—", show(name, entry.values[name])))
         else:
             old = _current_values(current)
             for name in FIELDS:
@@ -263,7 +283,7 @@ def build_plan(
                     continue
                 if name == "text_fr" and not entry.values[name]:
                     continue  # a file without French keeps the French
-                before, after = _show(name, old[name]), _show(name, entry.values[name])
+                before, after = show(name, old[name]), show(name, entry.values[name])
                 if before != after:
                     entry.changes.append(FieldChange(name, labels[name], before, after))
             entry.status = RecordStatus.CHANGED if entry.changes else RecordStatus.UNCHANGED
@@ -291,7 +311,7 @@ def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tupl
                 refs.append(ref)
         values[key] = refs
     values["response"] = record.response
-    if record.response and record.response not in Response.values:
+    if record.response and record.response not in RESPONSES:
         problems.append(
             _("reference %(ref)s: unknown response “%(value)s”")
             % {"ref": record.reference, "value": record.response}
@@ -302,7 +322,7 @@ def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tupl
     )
     values["themes"] = sorted({lookups.theme_name(t) for t in record.themes})
     values["visibility"] = record.visibility or ""
-    if record.visibility and record.visibility not in Visibility.values:
+    if record.visibility and record.visibility not in VISIBILITIES:
         problems.append(
             _("reference %(ref)s: unknown visibility “%(value)s” (public, members or restricted)")
             % {"ref": record.reference, "value": record.visibility}
@@ -325,18 +345,6 @@ def _current_values(r: Recommendation) -> dict[str, Any]:
     }
 
 
-def _choice_label(name: str, value: str) -> str:
-    from django.utils.translation import get_language
-
-    cache_key = (get_language(), name)
-    if cache_key not in _CHOICES:
-        _CHOICES[cache_key] = {k: str(v) for k, v in (Response if name == "response" else Visibility).choices}
-    return _CHOICES[cache_key].get(value, value)
-
-
-_CHOICES: dict[tuple, dict[str, str]] = {}
-
-
 def _show(name: str, value: Any) -> str:
     if name in ("addressees", "recommended_by"):
         return _names(sorted(ref.label for ref in value))
@@ -345,7 +353,8 @@ def _show(name: str, value: Any) -> str:
     if name in ("priority_flags", "themes"):
         return _names(sorted(value))
     if name in ("response", "visibility"):
-        return _choice_label(name, value) if value else "—"
+        choices = Response.choices if name == "response" else Visibility.choices
+        return str(dict(choices).get(value, value)) if value else "—"
     if value in (None, ""):
         return "—"
     return str(value)

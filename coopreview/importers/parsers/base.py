@@ -29,16 +29,29 @@ class Place:
     line: int | None = None
 
     def __str__(self) -> str:
+        return self.format(place_words())
+
+    def format(self, words: dict[str, str]) -> str:
+        """With the translated words fetched once (place_words()): fast for 100,000 rows."""
         parts = [self.file]
         if self.sheet:
-            parts.append(_("sheet %(sheet)s") % {"sheet": self.sheet})
+            parts.append(words["sheet"] % {"sheet": self.sheet})
         if self.page is not None:
-            parts.append(_("page %(page)s") % {"page": self.page})
+            parts.append(words["page"] % {"page": self.page})
         if self.row is not None:
-            parts.append(_("row %(row)s") % {"row": self.row})
+            parts.append(words["row"] % {"row": self.row})
         if self.line is not None:
-            parts.append(_("line %(line)s") % {"line": self.line})
+            parts.append(words["line"] % {"line": self.line})
         return ", ".join(parts)
+
+
+def place_words() -> dict[str, str]:
+    return {
+        "sheet": _("sheet %(sheet)s"),
+        "page": _("page %(page)s"),
+        "row": _("row %(row)s"),
+        "line": _("line %(line)s"),
+    }
 
 
 @dataclass
