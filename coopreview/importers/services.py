@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,20 @@ FIELDS = (
 
 RESPONSES = frozenset(Response.values)
 VISIBILITIES = frozenset(Visibility.values)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building hundreds of thousands of small objects
+    (records, changes): its repeated full passes otherwise double the time of a 100,000-row import.
+    Reference counting still frees memory; the collector resumes (and catches up) afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class ImportRefused(ServiceError):
@@ -130,7 +147,8 @@ def parse_file(
             % {"file": file, "max": round(max_bytes / 1048576, 1)}
         )
     try:
-        return parsers.parse(path, format=format, file=file, progress=progress)
+        with gc_paused():
+            return parsers.parse(path, format=format, file=file, progress=progress)
     except ImportFileError as exc:
         raise ImportRefused(str(exc)) from exc
     except MemoryError as exc:  # pragma: no cover
@@ -204,6 +222,11 @@ def build_plan(
     mark_flag: str = MARK_FLAG_DEFAULT,
 ) -> ImportPlan:
     """What applying `result` would do: per record new/changed/unchanged with field changes, and problems."""
+    with gc_paused():
+        return _build_plan(result=result, file=file, format=format, source=source, mark_flag=mark_flag)
+
+
+def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mark_flag: str) -> ImportPlan:
     plan = ImportPlan(file=file, format=format, problems=list(result.problems), meta=dict(result.meta))
     responses_only = bool(result.meta.get("responses_only"))
     fields = set(result.meta.get("fields") or FIELDS) | (set() if responses_only else {"text"})
