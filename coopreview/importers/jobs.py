@@ -121,21 +121,58 @@ def import_job_apply(*, job: ImportJob, by: User) -> dict[str, int]:
     """Re-read the file and apply it, refusing if the result differs from the preview the user saw."""
     if job.status != JobStatus.READY:
         raise services.ImportRefused(_("This import is not ready to apply."))
+    return _apply(job, by=by)
+
+
+def _apply(job: ImportJob, *, by: User, progress=None) -> dict[str, int]:
     plan = _plan_for(job)
-    if plan.as_json() != job.preview:
+    if plan.as_json() != {k: v for k, v in job.preview.items() if k != "applied"}:
         job.preview = plan.as_json()
-        job.save(update_fields=["preview", "updated_at"])
+        job.status = JobStatus.READY
+        job.save(update_fields=["preview", "status", "updated_at"])
         raise services.ImportRefused(
             _(
                 "The recommendations changed since the preview was made; "
                 "review the new preview and confirm again."
             )
         )
-    counts = services.plan_apply(plan=plan, by=by)
+    counts = services.plan_apply(plan=plan, by=by, progress=progress)
     job.status = JobStatus.APPLIED
+    job.preview = {**job.preview, "applied": counts}
+    job.error = ""
     _discard(job)
     save_with_history(job, by=by, reason="applied")
     return counts
+
+
+def import_job_apply_in_background(*, job: ImportJob, by: User) -> None:
+    """Apply in a thread; the page polls the progress. On refusal the job is ready again, with the reason."""
+    if job.status != JobStatus.READY:
+        raise services.ImportRefused(_("This import is not ready to apply."))
+    total = job.preview["counts"]["new"] + job.preview["counts"]["changed"]
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.APPLYING, progress_done=0, progress_total=max(total, 1), error=""
+    )
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+
+    def run() -> None:
+        current = ImportJob.objects.get(pk=job.pk)
+        try:
+            _apply(current, by=by, progress=progress)
+        except services.ImportRefused as exc:
+            ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.READY, error=str(exc))
+        except Exception:  # never leave a job spinning; the transaction was rolled back
+            logger.exception("import job %s failed while applying", job.pk)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.READY,
+                error=_("%(file)s: applying failed; nothing was written.") % {"file": job.file_name},
+            )
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=run, name=f"import-apply-{job.pk}", daemon=True).start()
 
 
 def import_job_cancel(*, job: ImportJob, by: User) -> ImportJob:

@@ -17,6 +17,7 @@ from coopreview.importers.models import ImportJob
 # Files above this size are read in a background thread while the page shows progress.
 BACKGROUND_BYTES = 1_000_000
 SHOWN = 1000  # records listed in the preview; the counts cover all
+BACKGROUND_APPLY = 300  # records to write above which the apply runs in a thread with progress
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
@@ -52,25 +53,26 @@ def upload_view(request: HttpRequest) -> HttpResponse:
     return render(request, "importers/upload.html", context, status=status)
 
 
-@login_required
-@require_GET
-def preview_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    template = (
-        "importers/_progress.html"
-        if request.htmx and job.status == JobStatus.PARSING
-        else "importers/preview.html"
-    )
+def _preview_context(job: ImportJob, **extra) -> dict:
     changed = [r for r in (job.preview or {}).get("records", []) if r["status"] != "unchanged"]
-    context = {
+    return {
         "job": job,
         "preview": job.preview,
         "shown": changed[:SHOWN],
         "hidden": max(0, len(changed) - SHOWN),
+        **extra,
     }
-    response = render(request, template, context)
-    if request.htmx and job.status != JobStatus.PARSING:
-        response["HX-Refresh"] = "true"  # parsing finished: reload the whole page with the preview
+
+
+@login_required
+@require_GET
+def preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    busy = job.status in (JobStatus.PARSING, JobStatus.APPLYING)
+    template = "importers/_progress.html" if request.htmx and busy else "importers/preview.html"
+    response = render(request, template, _preview_context(job))
+    if request.htmx and not busy:
+        response["HX-Refresh"] = "true"  # finished: reload the whole page
     return response
 
 
@@ -78,16 +80,18 @@ def preview_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
+    counts = (job.preview or {}).get("counts", {})
+    large = counts.get("new", 0) + counts.get("changed", 0) > getattr(
+        settings, "IMPORTS_BACKGROUND_APPLY", BACKGROUND_APPLY
+    )
     try:
+        if large:
+            jobs.import_job_apply_in_background(job=job, by=request.user)
+            return redirect("importers:preview", pk=job.pk)
         counts = jobs.import_job_apply(job=job, by=request.user)
     except services.ImportRefused as exc:
         job.refresh_from_db()
-        return render(
-            request,
-            "importers/preview.html",
-            {"job": job, "preview": job.preview, "error": str(exc)},
-            status=409,
-        )
+        return render(request, "importers/preview.html", _preview_context(job, error=str(exc)), status=409)
     messages.success(
         request,
         _("%(file)s imported: %(new)s new, %(changed)s changed.")

@@ -8,7 +8,9 @@ from coopreview.recommendations.models import Recommendation
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_editor_uploads_previews_and_confirms(browser_page, editor):
+@pytest.mark.parametrize("background", [False, True])
+def test_editor_uploads_previews_and_confirms(browser_page, editor, settings, background):
+    settings.IMPORTS_BACKGROUND_APPLY = 5 if background else 1000
     page = browser_page
     sign_in(page, "editor", PASSWORD)
     page.get_by_role("link", name="Import", exact=True).click()
@@ -21,6 +23,11 @@ def test_editor_uploads_previews_and_confirms(browser_page, editor):
     assert page.get_by_text("ICC-ASP/19/16 274").count() == 1
     assert_accessible(page, context="preview")
     page.get_by_role("button", name="Confirm and apply").click()
-    page.wait_for_url("**/recommendations/")
-    assert "17 new, 0 changed" in page.content()
+    if background:
+        # the page polls the progress (htmx) and reloads itself when the apply is done
+        page.wait_for_selector("text=Applied: 17 new, 0 changed.", timeout=60_000)
+        assert_accessible(page, context="applied")
+    else:
+        page.wait_for_url("**/recommendations/")
+        assert "17 new, 0 changed" in page.content()
     assert Recommendation.objects.count() == 17

@@ -171,3 +171,37 @@ def test_long_previews_list_the_first_records_and_count_the_rest(orgs, editor, m
     assert "<strong>17</strong> new" in body
     assert "ICC-ASP/19/16 274" in body and "ICC-ASP/19/16 275" not in body
     assert "…and 12 more records with changes (all are applied)." in body
+
+
+def test_large_applies_run_in_the_background_and_the_page_follows(orgs, editor, settings, monkeypatch):
+    from coopreview.importers import jobs
+
+    class Immediate:  # run the thread's work at once, inside the test's transaction
+        def __init__(self, target, **kwargs):
+            self.target = target
+
+        def start(self):
+            self.target()
+
+    monkeypatch.setattr(jobs.threading, "Thread", Immediate)
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    settings.IMPORTS_BACKGROUND_APPLY = 5
+    client = client_for(editor)
+    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+    applied = client.post(f"/imports/{job.pk}/apply/")
+    assert applied.status_code == 302 and applied["Location"] == response["Location"]
+    job.refresh_from_db()
+    assert job.status == JobStatus.APPLIED and job.preview["applied"] == {"new": 17, "changed": 0}
+    page = client.get(response["Location"])
+    assert "Applied: 17 new, 0 changed." in page.content.decode()
+    assert_valid_html(page.content)
+    assert Recommendation.objects.count() == 17
+
+
+def test_applying_shows_progress(orgs, editor):
+    client = client_for(editor)
+    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    ImportJob.objects.update(status=JobStatus.APPLYING, progress_done=3, progress_total=4)
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "Applying annex.txt…" in fragment and 'value="75"' in fragment
