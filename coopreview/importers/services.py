@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coopreview.core.exceptions import ServiceError
 from coopreview.importers import parsers
@@ -253,16 +254,25 @@ def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mar
         return _show(name, value)
 
     seen: set[tuple[str, str]] = set()
+    orphans = [r for r in result.records if not (r.source or default_symbol)]
+    if orphans:
+        plan.problems.append(
+            Problem(
+                Place(file),
+                ngettext(
+                    "%(count)s recommendation has no source: "
+                    "choose the source (document symbol) of the file.",
+                    "%(count)s recommendations have no source: "
+                    "choose the source (document symbol) of the file.",
+                    len(orphans),
+                )
+                % {"count": len(orphans)},
+            )
+        )
     for record in result.records:
         place = record.place.format(words) if record.place else file
         symbol = record.source or default_symbol
         if not symbol:
-            plan.problems.append(
-                Problem(
-                    record.place or Place(file),
-                    _("reference %(ref)s: no source; choose one (--source).") % {"ref": record.reference},
-                )
-            )
             continue
         if (symbol, record.reference) in seen:
             plan.problems.append(

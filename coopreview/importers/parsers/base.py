@@ -24,6 +24,7 @@ class ImportFileError(Exception):
 class Place:
     file: str
     sheet: str = ""
+    table: int | None = None  # Word tables, numbered from 1
     row: int | None = None
     page: int | None = None
     line: int | None = None
@@ -36,6 +37,8 @@ class Place:
         parts = [self.file]
         if self.sheet:
             parts.append(words["sheet"] % {"sheet": self.sheet})
+        if self.table is not None:
+            parts.append(words["table"] % {"table": self.table})
         if self.page is not None:
             parts.append(words["page"] % {"page": self.page})
         if self.row is not None:
@@ -48,6 +51,7 @@ class Place:
 def place_words() -> dict[str, str]:
     return {
         "sheet": _("sheet %(sheet)s"),
+        "table": _("table %(table)s"),
         "page": _("page %(page)s"),
         "row": _("row %(row)s"),
         "line": _("line %(line)s"),

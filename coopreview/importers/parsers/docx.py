@@ -86,12 +86,11 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
     for t_index, table in enumerate(document.tables, start=1):
         mapping: dict[int, str] | None = None
         theme = ""
-        sheet = _("table %(n)s") % {"n": t_index}
         for r_index, row in enumerate(table.rows, start=1):
             done += 1
             cells = _unique_cells(row)
             texts = [c.text.strip() for c in cells]
-            place = Place(file=file, sheet=sheet, row=r_index)
+            place = Place(file=file, table=t_index, row=r_index)
             if not any(texts):
                 continue
             if mapping is None:
@@ -153,7 +152,7 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
         if mapping is None and any(c.text.strip() for row in table.rows for c in row.cells):
             result.problems.append(
                 Problem(
-                    Place(file=file, sheet=sheet),
+                    Place(file=file, table=t_index),
                     _("no header row with a “Recommendation” or “Text” column"),
                     blocking=False,
                 )

@@ -118,7 +118,10 @@ def test_unknown_addressee_is_a_problem_with_its_place(orgs, files):
 
 def test_no_source_is_a_problem(orgs, files):
     path = files.csv("nosrc.csv", [["Reference", "Text"], ["R1", "Do it."]])
-    assert "no source" in _plan(path).problems[0].reason
+    plan = _plan(path)
+    assert [(str(p.place), p.reason) for p in plan.problems] == [
+        ("nosrc.csv", "1 recommendation has no source: choose the source (document symbol) of the file.")
+    ]
 
 
 def test_upr_pdf_import_creates_missing_states_as_non_parties(orgs, editor):

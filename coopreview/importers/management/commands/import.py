@@ -128,7 +128,7 @@ class _Progress:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, file=sys.stderr, unit="rows", leave=False)
+            self.bar = tqdm(total=total, file=sys.stderr, leave=False)
         self.bar.total = total
         self.bar.n = done
         self.bar.refresh()
