@@ -19,9 +19,10 @@ def main(argv: list[str]) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import corpus, harness, load, memory, report, schema, searchbench
+    from bench import corpus, harness, load, memory, report, schema, searchbench, topk
     from bench.harness import log
     from coopreview.accounts.services import organisations_load_reference_data
+    from coopreview.recommendations.models import Theme
 
     n_recs, n_know, wrk_seconds = harness.SCALES[scale]
     work = out / "work"
@@ -52,6 +53,12 @@ def main(argv: list[str]) -> None:
             log=log,
         )
         memory_mb["search_job_peak_cumulative"] = memory.self_peak_mb()
+        if sqlite_path and topk.available():
+            themes = dict(Theme.objects.values_list("slug", "id"))
+            probe, memory_mb["topk_probe_job_peak"] = memory.run_job(
+                topk.measure, str(sqlite_path), work / scale, themes
+            )
+            topk.attach(results["search"], probe, str(sqlite_path), themes)
         log("counting SQL queries per page")
         results["queries_per_page"] = query_counts()
         log("HTTP under load")

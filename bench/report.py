@@ -146,11 +146,26 @@ def markdown(r: dict) -> str:
         if s.get(key):
             x = s[key]
             lines.append(f"| {label} | {x['median_ms']} | {x['p95_ms']} | {x['max_ms']} |")
+    probe = s.get("topk_probe")
+    if probe:
+        lines.append(
+            f"| top-k probe: {probe['engine']}, filters as index terms — NOT the platform "
+            f"| {probe['median_ms']} | {probe['p95_ms']} | {probe['max_ms']} |"
+        )
     lines += [
         "",
         f"Ratios (medians): platform/peer {s.get('ratio_platform_peer')}, "
         f"platform/floor {s['ratio_platform_floor']}. Result-count disagreements between engines: "
-        f"{s['count_mismatch_total']}.",
+        f"{s['count_mismatch_total']}."
+        + (
+            f" Top-k probe: index of {probe['index']['documents']:,} documents built in "
+            f"{probe['index']['seconds']} s ({probe['index']['size_mb']} MB), exact counts differing from "
+            f"FTS5's on {probe['count_mismatches_vs_fts5']} queries, median {probe.get('ratio_probe_peer')}× "
+            "Datasette's. It shows what wiring a top-k engine into the selector could reach; it is not "
+            "counted toward the targets."
+            if probe
+            else ""
+        ),
         "",
         "## HTTP under load (wrk; gunicorn with 3 sync workers vs Datasette)",
         "",

@@ -133,8 +133,14 @@ class Engines:
         frm = FTS_FROM.format(theme_join=THEME_JOIN if query.theme else "")
         sql = PEER_SQL.format(frm=frm, cap=COUNT_CAP + 1)
         path = "/bench.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array", **params})
-        self.peer.request("GET", path)
-        response = self.peer.getresponse()
+        try:
+            self.peer.request("GET", path)
+            response = self.peer.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the idle keep-alive connection (uvicorn: after 5 s): reconnect once.
+            self.peer.close()
+            self.peer.request("GET", path)
+            response = self.peer.getresponse()
         body = response.read()
         if response.status != 200:
             raise RuntimeError(f"Datasette answered {response.status}: {json.loads(body).get('error')}")
