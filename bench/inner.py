@@ -27,6 +27,7 @@ def main(argv: list[str]) -> None:
     n_recs, n_know, wrk_seconds = harness.SCALES[scale]
     work = out / "work"
     results: dict = {"scale": scale, "db": db, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    results["commit"] = report.git_commit()
     memory_mb: dict = {}
 
     log(f"migrating the {db} bench database")

@@ -14,6 +14,20 @@ SHARED_NOTE = (
 )
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603, S607
+
+
+def git_commit() -> str:
+    """The commit measured (with "+changes" when the work tree differs), so runs can be compared."""
+    try:
+        head = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
 def machine_info() -> dict:
     cpu = ""
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -121,7 +135,7 @@ def _fmt_levels(name: str, levels: list[dict] | None) -> list[str]:
 def markdown(r: dict) -> str:
     m, s = r["machine"], r["search"]
     lines = [
-        f"# Benchmark: {r['scale']} scale on {r['db']} ({r['finished']})",
+        f"# Benchmark: {r['scale']} scale on {r['db']} ({r['finished']}, commit {r.get('commit', '?')})",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, "
         f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}; {m['wrk']}.",
