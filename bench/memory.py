@@ -1,12 +1,15 @@
 """Peak resident memory (RSS) of processes: ours, a server's process tree, a job run in a child."""
 
 import multiprocessing
+import os
 import resource
 from pathlib import Path
 
 
 def self_peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """This process's own peak RSS (VmHWM: reset at exec, unlike ru_maxrss, which Linux carries over
+    from the process that forked us)."""
+    return _hwm_mb(os.getpid()) or round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _children(pid: int) -> list[int]:
