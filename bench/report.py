@@ -122,9 +122,15 @@ def targets(r: dict) -> list[dict]:
     return out
 
 
-def _fmt_levels(name: str, levels: list[dict] | None) -> list[str]:
+def _fmt_levels(name: str, levels: list[dict] | None, seconds: int | None = None) -> list[str]:
     rows = []
     for x in levels or []:
+        if not x["requests"]:
+            rows.append(
+                f"| {name} | {x['connections']} | 0 | no request completed within the {seconds} s level "
+                f"| | | {x['errors']} |"
+            )
+            continue
         rows.append(
             f"| {name} | {x['connections']} | {x['rps']} | {x['p50_ms']} | {x['p95_ms']} | {x['p99_ms']} "
             f"| {x['errors']} |"
@@ -187,9 +193,10 @@ def markdown(r: dict) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     h = r["http"]
-    lines += _fmt_levels("list page (filtered)", h.get("list_page"))
-    lines += _fmt_levels("platform search", h.get("search"))
-    lines += _fmt_levels("Datasette JSON search", h.get("peer_search"))
+    secs = h.get("seconds_per_level")
+    lines += _fmt_levels("list page (filtered)", h.get("list_page"), secs)
+    lines += _fmt_levels("platform search", h.get("search"), secs)
+    lines += _fmt_levels("Datasette JSON search", h.get("peer_search"), secs)
     lines += ["", f"SQL queries per list page: {r['queries_per_page']}", "", "## Peak memory (RSS, MB)", ""]
     for key, value in r["memory_mb"].items():
         lines.append(f"- {key}: {value}")
@@ -205,3 +212,11 @@ def markdown(r: dict) -> str:
     if r["scale"] != "full":
         lines += ["", "Targets are set for 1,000,000 recommendations; at this scale they are indicative."]
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # regenerate a summary from its results file: python -m bench.report FILE.json
+    import json
+    import sys
+
+    path = Path(sys.argv[1])
+    path.with_suffix(".md").write_text(markdown(json.loads(path.read_text())))

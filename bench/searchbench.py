@@ -16,7 +16,7 @@ from bench.queries import Query, query_set
 from coopreview.recommendations import selectors
 from coopreview.recommendations.models import Theme
 from coopreview.recommendations.pagination import COUNT_CAP, RecommendationPaginator
-from coopreview.recommendations.search import fts5_match_expression
+from coopreview.recommendations.search import fts5_match_expression, postgres_tsquery
 
 K = 20  # results per page in every engine: total count plus the top 20 by relevance
 
@@ -38,10 +38,13 @@ RAW_TOP = (
     "SELECT rowid, bm25(recommendations_fts) AS score FROM recommendations_fts "
     "WHERE recommendations_fts MATCH :q ORDER BY score LIMIT 20"
 )
+PG_VECTOR = (
+    "to_tsvector('simple', unaccent(r.reference) || ' ' || unaccent(r.text) || ' ' || unaccent(r.text_fr))"
+)
 PG_FROM = (
     "FROM recommendations_recommendation r {theme_join} WHERE "
-    "to_tsvector('simple', r.reference || ' ' || r.text || ' ' || r.text_fr) "
-    "@@ websearch_to_tsquery('simple', %(q)s) AND r.visibility = 'public'"
+    + PG_VECTOR
+    + " @@ to_tsquery('simple', %(q)s) AND r.visibility = 'public'"
 )
 PG_THEME_JOIN = (
     "JOIN recommendations_recommendation_themes t ON t.recommendation_id = r.id AND t.theme_id = %(theme)s"
@@ -105,15 +108,18 @@ class Engines:
         return count
 
     def _floor_pg(self, query: Query) -> int:
-        params = {"q": query.q, "theme": self.themes[query.theme].id if query.theme else None}
+        params = {
+            "q": postgres_tsquery(query.q),
+            "theme": self.themes[query.theme].id if query.theme else None,
+        }
         frm = PG_FROM.format(theme_join=PG_THEME_JOIN if query.theme else "")
         raw = connection.connection  # the driver's own connection, no ORM
         with raw.cursor() as cur:
             cur.execute(f"SELECT count(*) FROM (SELECT 1 {frm} LIMIT {COUNT_CAP + 1}) s", params)  # noqa: S608
             count = cur.fetchone()[0]
             cur.execute(
-                "SELECT r.id, r.reference, r.text, ts_rank(to_tsvector('simple', r.reference || ' ' || "  # noqa: S608
-                f"r.text || ' ' || r.text_fr), websearch_to_tsquery('simple', %(q)s)) AS score {frm} "
+                f"SELECT r.id, r.reference, r.text, ts_rank({PG_VECTOR}, to_tsquery('simple', %(q)s)) "  # noqa: S608
+                f"AS score {frm} "
                 "ORDER BY score DESC LIMIT 20",
                 params,
             )
