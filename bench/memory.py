@@ -4,6 +4,7 @@ import multiprocessing
 import os
 import resource
 from pathlib import Path
+from queue import Empty
 
 
 def self_peak_mb() -> float:
@@ -42,20 +43,33 @@ def tree_peak_mb(pid: int) -> dict:
 
 
 def _job_entry(target, args, queue) -> None:
+    import traceback
+
     import django
 
-    django.setup()
-    result = target(*args)
-    queue.put((result, self_peak_mb()))
+    try:
+        django.setup()
+        queue.put(("ok", target(*args), self_peak_mb()))
+    except BaseException as exc:  # reported to the parent, which must never wait forever
+        queue.put(("error", f"{exc!r}\n{traceback.format_exc(limit=5)}", self_peak_mb()))
 
 
 def run_job(target, *args):
     """Run target(*args) in a fresh interpreter (spawn, so the peak is the job's own, not inherited
-    from this process) and return (its result, its peak RSS in MB)."""
+    from this process) and return (its result, its peak RSS in MB). Raises RuntimeError if the job
+    fails or dies."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=_job_entry, args=(target, args, queue))
     proc.start()
-    result, peak = queue.get()
+    while True:
+        try:
+            status, result, peak = queue.get(timeout=1)
+            break
+        except Empty:
+            if not proc.is_alive():
+                raise RuntimeError(f"the job died (exit code {proc.exitcode})") from None
     proc.join()
+    if status != "ok":
+        raise RuntimeError(result)
     return result, peak

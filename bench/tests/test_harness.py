@@ -45,6 +45,8 @@ def test_tiny_run_writes_a_complete_results_document(tiny_run):
         assert doc["http"][endpoint][0]["errors"] == 0, endpoint
     assert doc["queries_per_page"]["constant"] is True
     assert doc["memory_mb"]["server"]["max_process_mb"] > 10
+    # Every app offering benchmarks.py is run and reported (its figures, or the error it raised).
+    assert set(doc["apps"]) == {name.rsplit(".", 1)[1] for name in harness.app_benchmarks()}
 
 
 def test_tiny_run_writes_the_markdown_summary(tiny_run):
