@@ -1,14 +1,17 @@
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from coopreview.followup.services import FollowupError, reminders_send
+from coopreview.knowledge.services import profile_reminders_send
 
 
 class Command(BaseCommand):
     help = (
         "Email each lead's members about follow-up actions due within N days or overdue "
-        "(run daily by cron; never twice for the same item and day)."
+        "(run daily by cron; never twice for the same item and day), and each State's focal points about "
+        "sections of their State's cooperation profile that need verifying."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,3 +32,7 @@ class Command(BaseCommand):
         for email, titles in sent:
             self.stdout.write(f"{verb} {email}: {'; '.join(titles)}")
         self.stdout.write(f"{len(sent)} reminder(s) {'to send' if dry_run else 'sent'}.")
+        # One cron line for every reminder: State focal points about profile sections to verify too.
+        now = timezone.now() if when is None else timezone.make_aware(datetime.combine(when, time(12)))
+        profiles = profile_reminders_send(now=now, dry_run=dry_run)
+        self.stdout.write(f"{profiles} profile reminder(s) {'to send' if dry_run else 'sent'}.")
