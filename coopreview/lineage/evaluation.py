@@ -17,6 +17,7 @@ least one earlier ask, and every other recommendation of the review with that ke
 import csv
 import hashlib
 import json
+import os
 import random
 import re
 from collections import defaultdict
@@ -28,7 +29,20 @@ from coopreview.lineage.similarity import Item, make_ranker
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EVAL_FILE = DATA_DIR / "eval_upr.jsonl"
-UPR_CSV = Path("/work/shared/data/upr/upr_recommendations_2008_2011.csv")
+_UPR_NAME = "data/upr/upr_recommendations_2008_2011.csv"
+# The shared data folder: /work/shared on the workplace, or a shared/ beside the repository (CI).
+UPR_CSV = next(
+    (
+        p
+        for p in (
+            Path(os.environ.get("COOPREVIEW_UPR_CSV", "/nonexistent")),
+            Path("/work/shared") / _UPR_NAME,
+            Path(__file__).resolve().parents[3] / "shared" / _UPR_NAME,
+        )
+        if p.exists()
+    ),
+    Path("/work/shared") / _UPR_NAME,
+)
 
 _JOIN = r"ratif|accede|accession|become (?:a )?part|becoming (?:a )?part|adher|sign"
 TREATY_KEYS = {
