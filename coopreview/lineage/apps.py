@@ -6,3 +6,6 @@ class LineageConfig(AppConfig):
     name = "coopreview.lineage"
     label = "lineage"
     verbose_name = _("Links between recommendations")
+    url_prefix = "lineage/"
+    nav_items = [("lineage:links", _("Links"), None)]
+    recommendation_panels = ["coopreview.lineage.views.recommendation_panel"]
