@@ -1,22 +1,10 @@
 import pytest
 
 from coopreview.conftest import PASSWORD
-from coopreview.core import testing
-from coopreview.core.testing import sign_in
+from coopreview.core.testing import assert_accessible, sign_in
 from coopreview.lineage.models import Link, RejectedPair
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page, *, context: str = "") -> None:
-    """core.testing.assert_accessible injects axe with an inline <script>, which the strict CSP
-    blocks; evaluating it through the DevTools protocol is not subject to CSP, the check is the same."""
-    page.evaluate(testing.AXE_JS.read_text(encoding="utf-8") + "\n;0")
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, f"accessibility violations {context}: " + "; ".join(
-        f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:120]})" for v in bad
-    )
 
 
 def test_review_confirm_reject_and_see_link_on_both_records(browser_page, facilitator, sets):
