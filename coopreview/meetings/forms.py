@@ -1,0 +1,190 @@
+"""Forms: they take wall-clock times in the meeting's time zone and hand aware datetimes to services."""
+
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from coopreview.accounts.models import Organisation
+from coopreview.meetings.enums import DEFAULT_TIME_ZONE, ChangeKind, MeetingType, ParticipantRole
+from coopreview.meetings.models import Meeting, Participant, time_zone_names, validate_time_zone
+from coopreview.recommendations.models import PriorityFlag, Recommendation
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def local_datetime(naive: datetime, time_zone: str) -> datetime:
+    """Attach `time_zone` to a wall-clock time; refuses times that do not exist or are ambiguous there
+    (the hour skipped or repeated when clocks change)."""
+    tz = zoneinfo.ZoneInfo(time_zone)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        raise forms.ValidationError(
+            _("%(time)s does not exist or happens twice in %(zone)s (clocks change): choose another time.")
+            % {"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": time_zone}
+        )
+    return first
+
+
+class TimeZoneField(forms.CharField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("validators", [validate_time_zone])
+        kwargs.setdefault("widget", forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    type = forms.ChoiceField(label=_("Type"), choices=MeetingType.choices)
+    start = forms.DateTimeField(label=_("Start"), widget=DATETIME_WIDGET)
+    end = forms.DateTimeField(label=_("End"), widget=DATETIME_WIDGET)
+    time_zone = TimeZoneField(
+        label=_("Time zone"), initial=DEFAULT_TIME_ZONE, help_text=_("Start and end are in this time zone.")
+    )
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    organisers = forms.ModelMultipleChoiceField(
+        label=_("Organisers"), queryset=Organisation.objects.order_by("kind", "name"), required=False
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs) -> None:
+        if meeting is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": meeting.title,
+                "type": meeting.type,
+                "start": meeting.local_start.replace(tzinfo=None),
+                "end": meeting.local_end.replace(tzinfo=None),
+                "time_zone": meeting.time_zone,
+                "place": meeting.place,
+                "online_link": meeting.online_link,
+                "organisers": list(meeting.organisers.all()),
+                "description": meeting.description,
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        tz = data.get("time_zone")
+        if tz and data.get("start") and data.get("end"):
+            for name in ("start", "end"):
+                try:
+                    data[name] = local_datetime(data[name].replace(tzinfo=None), tz)
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
+            if not self.errors and data["end"] <= data["start"]:
+                self.add_error("end", _("The end must be after the start."))
+        return data
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    start = forms.DateTimeField(label=_("Start"), widget=DATETIME_WIDGET)
+    end = forms.DateTimeField(label=_("End"), widget=DATETIME_WIDGET)
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    speakers = forms.ModelMultipleChoiceField(
+        label=_("Speakers"),
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["start"].help_text = _("In the meeting's time zone (%(zone)s).") % {
+            "zone": meeting.time_zone
+        }
+        self.fields["speakers"].queryset = meeting.participants.select_related("user", "organisation")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in ("start", "end"):
+            if data.get(name):
+                try:
+                    data[name] = local_datetime(data[name].replace(tzinfo=None), self.meeting.time_zone)
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
+        return data
+
+
+class ParticipantForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"), choices=ParticipantRole.choices, initial=ParticipantRole.PARTICIPANT
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("kind", "name"), required=False
+    )
+    user = forms.ModelChoiceField(
+        label=_("Person (user)"),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        required=False,
+    )
+    name = forms.CharField(label=_("Name (external person)"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email (external person)"), required=False)
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    recommendation = forms.ModelChoiceField(
+        label=_("Recommendation"), queryset=Recommendation.objects.none(), required=False
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, recommendations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"].queryset = recommendations.select_related("source")
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(
+        label=_("Follow-up change"), choices=[("", _("None"))] + list(ChangeKind.choices), required=False
+    )
+    priority_flag = forms.ModelChoiceField(
+        label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") in (
+            ChangeKind.ADD_PRIORITY_FLAG,
+            ChangeKind.REMOVE_PRIORITY_FLAG,
+        ) and not data.get("priority_flag"):
+            self.add_error("priority_flag", _("Choose the priority flag to set or remove."))
+        return data
+
+    def changes(self) -> list[dict]:
+        kind = self.cleaned_data.get("kind")
+        if not kind:
+            return []
+        return [{"kind": kind, "priority_flag": self.cleaned_data.get("priority_flag")}]
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt) or text.")
+    )
+
+
+class TimeZonePreferenceForm(forms.Form):
+    time_zone = TimeZoneField(
+        label=_("Your time zone"), help_text=_("Meeting times are shown in this time zone.")
+    )
+
+
+def time_zone_choices() -> list[str]:
+    return sorted(time_zone_names())
