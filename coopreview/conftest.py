@@ -31,7 +31,11 @@ def orgs(db) -> dict[str, Organisation]:
     """A small organisation tree: the Court and its organs, the Assembly and its bodies, three States."""
 
     def org(code: str, kind: str, name: str, parent: Organisation | None = None, **extra) -> Organisation:
-        return Organisation.objects.create(code=code, kind=kind, name=name, parent=parent, **extra)
+        # update_or_create: coexists with demo or reference data loaded by the same test
+        org, _ = Organisation.objects.update_or_create(
+            code=code, defaults={"kind": kind, "name": name, "parent": parent, **extra}
+        )
+        return org
 
     icc = org(
         "ICC", OrganisationKind.COURT, "International Criminal Court", name_fr="Cour pénale internationale"

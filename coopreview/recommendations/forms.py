@@ -1,4 +1,7 @@
+from datetime import datetime, time
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import OrganisationKind
@@ -64,6 +67,15 @@ class RecommendationFilterForm(forms.Form):
             visibility=data.get("visibility") or "",
             sort=SortOrder.SECTION if data.get("group") else (data.get("sort") or ""),
         )
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def moment(self) -> datetime:
+        """The end of the chosen day in the server's time zone: "as of 3 May" includes 3 May."""
+        day = self.cleaned_data["as_of"]
+        return timezone.make_aware(datetime.combine(day, time.max))
 
 
 class RecommendationForm(forms.ModelForm):

@@ -143,3 +143,58 @@ def sections_visible_to(*, user: AnyUser) -> QuerySet[Section]:
     return Section.objects.filter(source__in=sources_visible_to(user=user)).select_related(
         "source", "parent__parent"
     )
+
+
+@dataclass
+class RecommendationSnapshot:
+    """A recommendation as it stood at a past moment (from its history)."""
+
+    when: object
+    text: str
+    text_fr: str
+    section: Section | None
+    visibility: str
+    response: str
+    addressees: list[Organisation]
+    priority_flags: list[PriorityFlag]
+    themes: list[Theme]
+
+    @property
+    def visibility_label(self) -> str:
+        return str(Visibility(self.visibility).label)
+
+
+def recommendation_as_of(
+    *, user: AnyUser, recommendation: Recommendation, when
+) -> RecommendationSnapshot | None:
+    """The state of `recommendation` at `when`, or None if it did not exist then or `user` could not
+    have seen it then (a record public today may have been restricted before)."""
+    from coopreview.core.history import as_of
+
+    record = as_of(recommendation, when)
+    if record is None:
+        return None
+    restricted_ids = {row.organisation_id for row in record.restricted_to.all()}
+    if not user_is_editor(user):
+        allowed = record.visibility == Visibility.PUBLIC
+        allowed |= record.visibility == Visibility.MEMBERS and user_is_member(user)
+        allowed |= record.visibility == Visibility.RESTRICTED and bool(
+            restricted_ids & user_organisation_ids(user)
+        )
+        if not allowed:
+            return None
+    return RecommendationSnapshot(
+        when=when,
+        text=record.text,
+        text_fr=record.text_fr,
+        section=Section.objects.filter(pk=record.section_id).first() if record.section_id else None,
+        visibility=record.visibility,
+        response=record.response,
+        addressees=list(
+            Organisation.objects.filter(pk__in=[r.organisation_id for r in record.addressees.all()])
+        ),
+        priority_flags=list(
+            PriorityFlag.objects.filter(pk__in=[r.priorityflag_id for r in record.priority_flags.all()])
+        ),
+        themes=list(Theme.objects.filter(pk__in=[r.theme_id for r in record.themes.all()])),
+    )

@@ -14,7 +14,7 @@ from coopreview.core.apps_registry import list_actions, recommendation_panels
 from coopreview.core.exceptions import ConcurrentEditError
 from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
-from coopreview.recommendations.forms import RecommendationFilterForm, RecommendationForm
+from coopreview.recommendations.forms import AsOfForm, RecommendationFilterForm, RecommendationForm
 from coopreview.recommendations.models import Recommendation
 
 
@@ -57,6 +57,18 @@ def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     panels = [mark_safe(panel(request, recommendation)) for panel in recommendation_panels()]  # noqa: S308
     context = {"rec": recommendation, "timeline": timeline, "cluster": selectors.cluster_of(recommendation)}
+    as_of_form = AsOfForm(request.GET or None)
+    if as_of_form.is_bound:
+        if not as_of_form.is_valid():
+            return render(
+                request, "recommendations/detail.html", {**context, "as_of_form": as_of_form}, status=400
+            )
+        when = as_of_form.moment()
+        context["snapshot"] = selectors.recommendation_as_of(
+            user=request.user, recommendation=recommendation, when=when
+        )
+        context["as_of"] = as_of_form.cleaned_data["as_of"]
+    context["as_of_form"] = as_of_form
     return render(request, "recommendations/detail.html", {**context, "panels": panels})
 
 

@@ -202,3 +202,55 @@ def test_language_switch_renders_french(client, leak_data):
     assert 'lang="fr"' in body
     assert "Recommandations" in body
     assert "(non traduit)" in body
+
+
+def test_detail_as_of_shows_the_text_of_that_date(editor, source, orgs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coopreview.core.history import save_with_history
+
+    rec = save_with_history(Recommendation(source=source, reference="R9", text="Original wording"), by=editor)
+    record = rec.history.first()
+    record.history_date = timezone.now() - timedelta(days=10)
+    record.save()
+    rec.text = "Revised wording"
+    save_with_history(rec, by=editor)
+    past = (timezone.localdate() - timedelta(days=5)).isoformat()
+    too_early = (timezone.localdate() - timedelta(days=20)).isoformat()
+
+    response = client_for(editor).get(f"/recommendations/{rec.pk}/", {"as_of": past})
+    early = client_for(editor).get(f"/recommendations/{rec.pk}/", {"as_of": too_early})
+    bad = client_for(editor).get(f"/recommendations/{rec.pk}/", {"as_of": "31/31/2020"})
+
+    assert "Original wording" in response.content.decode() and "Revised wording" in response.content.decode()
+    assert_valid_html(response.content)
+    assert "not recorded yet on that date" in early.content.decode()
+    assert bad.status_code == 400 and "Enter a valid date." in bad.content.decode()
+
+
+def test_as_of_hides_a_past_state_the_user_could_not_see_then(outsider, editor, source):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coopreview.core.history import save_with_history
+
+    rec = save_with_history(
+        Recommendation(
+            source=source, reference="R8", text="Secret draft zorblax", visibility=Visibility.MEMBERS
+        ),
+        by=editor,
+    )
+    record = rec.history.first()
+    record.history_date = timezone.now() - timedelta(days=10)
+    record.save()
+    rec.visibility, rec.text = Visibility.PUBLIC, "Published wording"
+    save_with_history(rec, by=editor)
+    past = (timezone.localdate() - timedelta(days=5)).isoformat()
+
+    response = client_for(outsider).get(f"/recommendations/{rec.pk}/", {"as_of": past})
+
+    assert response.status_code == 200
+    assert "zorblax" not in response.content.decode()

@@ -1,0 +1,511 @@
+"""Reads of the follow-up. Every list is filtered in the query by the visibility of its recommendations.
+
+Public API used by other apps (reports, meetings): overall_status, parts_visible_to, actions_visible_to,
+updates_visible_to, recommendation_followup, disagreement_q, recommendations_where_disagree,
+progress_rollup, parts_as_of, status_counts_as_of, changes_between, my_items, timeline_rows.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from coopreview.accounts.enums import Role
+from coopreview.accounts.selectors import AnyUser, user_is_editor, user_organisation_ids
+from coopreview.followup.enums import STATUS_ORDER, Status, UpdateState
+from coopreview.followup.models import (
+    Action,
+    Categorisation,
+    FollowupPart,
+    ProgressUpdate,
+    StakeholderView,
+    Transition,
+)
+from coopreview.followup.rules import court_scope
+from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.selectors import cluster_of, recommendations_visible_to, visibility_q
+
+
+def overall_status(statuses: Iterable[str]) -> str | None:
+    """The least advanced open part decides; a recommendation is "not to be pursued" only if all parts are."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    open_ = [s for s in statuses if s != Status.NOT_PURSUED]
+    if not open_:
+        return Status.NOT_PURSUED
+    return min(open_, key=STATUS_ORDER.index)
+
+
+def _rec_visible(user: AnyUser, prefix: str) -> Q:
+    condition = visibility_q(user=user, prefix=prefix)
+    return Q() if condition is None else condition
+
+
+def parts_visible_to(*, user: AnyUser) -> QuerySet[FollowupPart]:
+    return FollowupPart.objects.filter(_rec_visible(user, "recommendation__")).select_related(
+        "recommendation__source", "addressee", "lead"
+    )
+
+
+def actions_visible_to(*, user: AnyUser) -> QuerySet[Action]:
+    """Actions all of whose recommendations the user may see (an action never reveals a hidden one)."""
+    qs = Action.objects.select_related("lead")
+    if user_is_editor(user):
+        return qs
+    through = Action.recommendations.through
+    hidden = through.objects.filter(action_id=OuterRef("pk")).exclude(
+        recommendation__in=recommendations_visible_to(user=user)
+    )
+    return qs.filter(~Exists(hidden), Exists(through.objects.filter(action_id=OuterRef("pk"))))
+
+
+def updates_visible_to(*, user: AnyUser) -> QuerySet[ProgressUpdate]:
+    """Published updates; pending or returned ones only to their author and to editors."""
+    qs = ProgressUpdate.objects.filter(action__in=actions_visible_to(user=user)).select_related(
+        "author", "validated_by", "action"
+    )
+    if user_is_editor(user):
+        return qs
+    mine = Q(author=user) if user.is_authenticated else Q(pk__in=[])
+    return qs.filter(Q(state=UpdateState.PUBLISHED) | mine)
+
+
+@dataclass
+class RecommendationFollowup:
+    recommendation: Recommendation
+    categorisation: Categorisation | None
+    views: list[StakeholderView]
+    parts: list[FollowupPart]
+    actions: list[Action]
+    transitions: list[Transition]
+    overall: str | None
+    progress: int | None
+    disagreement: bool
+
+
+def recommendation_followup(*, user: AnyUser, recommendation: Recommendation) -> RecommendationFollowup:
+    """Everything about one (already visibility-checked) recommendation's follow-up, in fixed queries."""
+    cat = Categorisation.objects.filter(recommendation=recommendation).select_related("proposed_by").first()
+    views = list(
+        StakeholderView.objects.filter(recommendation=recommendation).select_related(
+            "organisation", "priority_flag", "author"
+        )
+    )
+    parts = list(
+        FollowupPart.objects.filter(recommendation=recommendation).select_related("addressee", "lead")
+    )
+    actions = list(
+        actions_visible_to(user=user)
+        .filter(recommendations=recommendation)
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=updates_visible_to(user=user).prefetch_related("attachments"),
+                to_attr="visible_updates",
+            )
+        )
+    )
+    transitions = list(
+        Transition.objects.filter(part__recommendation=recommendation).select_related(
+            "by", "part__addressee"
+        )[:50]
+    )
+    progress = round(sum(a.progress for a in actions) / len(actions)) if actions else None
+    reference = cat.category if cat else None
+    disagreement = any(v.category and reference and v.category != reference for v in views)
+    return RecommendationFollowup(
+        recommendation=recommendation,
+        categorisation=cat,
+        views=views,
+        parts=parts,
+        actions=actions,
+        transitions=transitions,
+        overall=overall_status(p.status for p in parts),
+        progress=progress,
+        disagreement=disagreement,
+    )
+
+
+def disagreement_q(prefix: str = "") -> Q:
+    """Recommendations where a stakeholder's view differs from the (proposed or approved) categorisation."""
+    differing = StakeholderView.objects.filter(recommendation_id=OuterRef(f"{prefix}pk")).exclude(category="")
+    differing = differing.exclude(category=OuterRef(f"{prefix}categorisation__category"))
+    return Q(Exists(differing)) & Q(**{f"{prefix}categorisation__isnull": False})
+
+
+def recommendations_where_disagree(*, user: AnyUser) -> QuerySet[Recommendation]:
+    return recommendations_visible_to(user=user).filter(disagreement_q())
+
+
+def recommendation_progress(
+    *, user: AnyUser, recommendations: Iterable[Recommendation]
+) -> dict[int, int | None]:
+    """Mean progress of the visible actions of each recommendation (None: no action yet). One query."""
+    ids = [r.pk for r in recommendations]
+    through = Action.recommendations.through
+    rows = through.objects.filter(
+        recommendation_id__in=ids, action__in=actions_visible_to(user=user)
+    ).values_list("recommendation_id", "action__progress")
+    acc: dict[int, list[int]] = defaultdict(list)
+    for rec_id, progress in rows:
+        acc[rec_id].append(progress)
+    return {i: (round(sum(acc[i]) / len(acc[i])) if acc[i] else None) for i in ids}
+
+
+@dataclass
+class Rollup:
+    label: str
+    count: int = 0
+    progress: int = 0  # mean over recommendations; those without actions count as 0, implemented as 100
+
+
+def progress_rollup(
+    *, user: AnyUser, recommendations: QuerySet[Recommendation] | None = None
+) -> dict[str, Any]:
+    """Progress rolled up action → recommendation → cluster → source.
+
+    A recommendation's progress is the mean of its actions' (0 if none), 100 once every open part is
+    implemented; recommendations not to be pursued are left out of the means."""
+    recs = list(
+        (recommendations if recommendations is not None else recommendations_visible_to(user=user))
+        .select_related("source", "section__parent__parent")
+        .prefetch_related(
+            Prefetch(
+                "followup_parts", queryset=FollowupPart.objects.only("id", "status", "recommendation_id")
+            )
+        )
+    )
+    by_action = recommendation_progress(user=user, recommendations=recs)
+    per_rec: dict[int, int] = {}
+    clusters: dict[str, list[int]] = defaultdict(list)
+    sources: dict[str, list[int]] = defaultdict(list)
+    for rec in recs:
+        status = overall_status(p.status for p in rec.followup_parts.all())
+        if status == Status.NOT_PURSUED:
+            continue
+        value = 100 if status == Status.IMPLEMENTED else (by_action.get(rec.pk) or 0)
+        per_rec[rec.pk] = value
+        cluster = cluster_of(rec)
+        clusters[cluster.display_title if cluster else "—"].append(value)
+        sources[rec.source.symbol].append(value)
+
+    def mean(values: list[int]) -> int:
+        return round(sum(values) / len(values)) if values else 0
+
+    return {
+        "recommendations": per_rec,
+        "clusters": [Rollup(label=k, count=len(v), progress=mean(v)) for k, v in clusters.items()],
+        "sources": [Rollup(label=k, count=len(v), progress=mean(v)) for k, v in sources.items()],
+    }
+
+
+# ---------------------------------------------------------------- "as of" and "what changed"
+
+
+@dataclass
+class PartSnapshot:
+    """A part as it stood at a date (from its history)."""
+
+    id: int
+    recommendation_id: int
+    addressee_id: int
+    side: str
+    status: str
+    assessment: str
+    budgetary: str
+    narrative: str
+    lead_id: int | None
+    as_of: datetime
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+
+def _end_of_day(when: date | datetime) -> datetime:
+    if isinstance(when, datetime):
+        return when if timezone.is_aware(when) else timezone.make_aware(when)
+    return timezone.make_aware(datetime.combine(when, datetime.max.time()))
+
+
+def parts_as_of(
+    *, user: AnyUser, when: date | datetime, recommendations: Iterable[Recommendation] | None = None
+) -> list[PartSnapshot]:
+    """Each visible part's state at `when` (a date means the end of that day). Parts that did not exist
+    yet are absent. One query."""
+    moment = _end_of_day(when)
+    history = FollowupPart.history.model
+    latest = (
+        history.objects.filter(id=OuterRef("id"), history_date__lte=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    qs = history.objects.filter(history_date__lte=moment, history_id=Subquery(latest)).exclude(
+        history_type="-"
+    )
+    visible = recommendations_visible_to(user=user)
+    if recommendations is not None:
+        visible = visible.filter(pk__in=[r.pk for r in recommendations])
+    qs = qs.filter(recommendation_id__in=visible.values("pk")).order_by("recommendation_id", "side", "id")
+    return [
+        PartSnapshot(
+            id=r.id,
+            recommendation_id=r.recommendation_id,
+            addressee_id=r.addressee_id,
+            side=r.side,
+            status=r.status,
+            assessment=r.assessment,
+            budgetary=r.budgetary,
+            narrative=r.narrative,
+            lead_id=r.lead_id,
+            as_of=r.history_date,
+        )
+        for r in qs
+    ]
+
+
+def status_counts_as_of(
+    *,
+    user: AnyUser,
+    when: date | datetime | None = None,
+    recommendations: Iterable[Recommendation] | None = None,
+) -> dict[str, int]:
+    """Number of recommendations per overall status at `when` (now if None); "" counts those without parts."""
+    if when is None:
+        parts = parts_visible_to(user=user)
+        if recommendations is not None:
+            parts = parts.filter(recommendation__in=[r.pk for r in recommendations])
+        rows = [(p.recommendation_id, p.status) for p in parts.only("recommendation_id", "status")]
+    else:
+        rows = [
+            (p.recommendation_id, p.status)
+            for p in parts_as_of(user=user, when=when, recommendations=recommendations)
+        ]
+    by_rec: dict[int, list[str]] = defaultdict(list)
+    for rec_id, status in rows:
+        by_rec[rec_id].append(status)
+    counts = {s: 0 for s in Status.values}
+    for statuses in by_rec.values():
+        counts[overall_status(statuses)] += 1
+    return counts
+
+
+@dataclass
+class Change:
+    """One change in the follow-up, for "what changed" lists and reports to the Assembly."""
+
+    when: datetime
+    who: str
+    kind: str  # "created", "changed", "deleted"
+    what: str  # model verbose name, e.g. "follow-up part"
+    label: str  # the record, e.g. "ICC-ASP/19/16 274 · Office of the Prosecutor"
+    recommendation_ids: list[int]
+    reason: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
+
+
+def _display(model, name: str, value: Any, names: dict[int, str]) -> str:
+    if value in (None, ""):
+        return "—"
+    f = model._meta.get_field(name)
+    if f.is_relation:
+        return names.get(value, str(value))
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def changes_between(
+    *,
+    user: AnyUser,
+    start: date | datetime,
+    end: date | datetime,
+    recommendations: Iterable[Recommendation] | None = None,
+) -> list[Change]:
+    """What changed in the follow-up between `start` and `end` (dates are whole days), newest first:
+    categorisations, stakeholder views, parts, actions, and progress updates the user may see."""
+    from coopreview.accounts.models import Organisation
+
+    begin = (
+        _end_of_day(start)
+        if isinstance(start, datetime)
+        else timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    )
+    finish = _end_of_day(end)
+    visible_recs = recommendations_visible_to(user=user)
+    if recommendations is not None:
+        visible_recs = visible_recs.filter(pk__in=[r.pk for r in recommendations])
+    visible_ids = set(visible_recs.values_list("pk", flat=True))
+    rec_labels = {
+        r.pk: str(r) for r in Recommendation.objects.filter(pk__in=visible_ids).select_related("source")
+    }
+    org_names = {o.pk: o.display_name for o in Organisation.objects.all()}
+    visible_actions = set(actions_visible_to(user=user).values_list("pk", flat=True))
+    visible_updates = set(updates_visible_to(user=user).values_list("pk", flat=True))
+
+    specs = [
+        (
+            Categorisation,
+            ("category", "rationale", "approved", "approved_by", "approved_on", "approved_in"),
+            "rec",
+        ),
+        (StakeholderView, ("category", "position", "rationale", "priority_flag"), "rec"),
+        (FollowupPart, ("status", "assessment", "budgetary", "narrative", "lead"), "rec"),
+        (Action, ("title", "lead", "start", "due", "progress"), "action"),
+        (ProgressUpdate, ("state", "text", "progress"), "update"),
+    ]
+    result: list[Change] = []
+    for model, fields, scope in specs:
+        history = model.history.model
+        records = history.objects.filter(history_date__gte=begin, history_date__lte=finish).select_related(
+            "history_user"
+        )
+        if scope == "rec":
+            records = records.filter(recommendation_id__in=visible_ids)
+        elif scope == "action":
+            records = records.filter(id__in=visible_actions)
+        else:
+            records = records.filter(id__in=visible_updates)
+        records = list(records.order_by("history_date", "history_id"))
+        # the record just before each one, to diff against (one query per model)
+        ids = {r.id for r in records}
+        earlier = defaultdict(list)
+        for r in history.objects.filter(id__in=ids, history_date__lte=finish).order_by(
+            "history_date", "history_id"
+        ):
+            earlier[r.id].append(r)
+        for record in records:
+            chain = earlier[record.id]
+            pos = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
+            previous = chain[pos - 1] if pos > 0 else None
+            diffs = []
+            for name in fields:
+                old = getattr(previous, _attname(model, name)) if previous else None
+                new = getattr(record, _attname(model, name))
+                if previous is None and new in (None, "", False):
+                    continue
+                if old != new:
+                    label = str(model._meta.get_field(name).verbose_name)
+                    diffs.append(
+                        (label, _display(model, name, old, org_names), _display(model, name, new, org_names))
+                    )
+            kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
+            if kind == "changed" and not diffs:
+                continue
+            if scope == "rec":
+                rec_ids = [record.recommendation_id]
+                label = rec_labels.get(record.recommendation_id, "")
+                if model is FollowupPart:
+                    label = f"{label} · {org_names.get(record.addressee_id, '')}"
+                elif model is StakeholderView:
+                    label = f"{label} · {org_names.get(record.organisation_id, '')}"
+            else:
+                rec_ids = []
+                label = record.title if model is Action else f"{record.text[:80]}"
+            result.append(
+                Change(
+                    when=record.history_date,
+                    who=record.history_user.get_username() if record.history_user else "—",
+                    kind=kind,
+                    what=str(model._meta.verbose_name),
+                    label=label,
+                    recommendation_ids=rec_ids,
+                    reason=record.history_change_reason or "",
+                    changes=diffs,
+                )
+            )
+    result.sort(key=lambda c: c.when, reverse=True)
+    return result
+
+
+def _attname(model, name: str) -> str:
+    return model._meta.get_field(name).attname
+
+
+# ---------------------------------------------------------------- schedule
+
+
+def my_items(*, user: AnyUser) -> dict[str, Any]:
+    """What the user's organisations lead or must act on: open actions and open parts."""
+    if not user.is_authenticated:
+        return {"actions": [], "parts": []}
+    orgs = set(user_organisation_ids(user)) | set(court_scope(user))
+    actions = list(
+        actions_visible_to(user=user)
+        .filter(lead_id__in=orgs, progress__lt=100)
+        .prefetch_related("recommendations__source")
+    )
+    part_q = Q(lead_id__in=orgs) | Q(addressee_id__in=orgs)
+    from coopreview.accounts.selectors import user_has_role
+
+    if user_has_role(user, Role.EDITOR, Role.FACILITATOR):
+        part_q |= Q(side="assembly")
+    parts = list(parts_visible_to(user=user).open().filter(part_q))
+    return {"actions": actions, "parts": parts}
+
+
+@dataclass
+class TimelineRow:
+    action: Action
+    offset: float  # percent of the window where the bar starts
+    width: float  # percent of the window the bar covers
+    overdue: bool
+
+
+def timeline_rows(
+    *, user: AnyUser, actions: QuerySet[Action] | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """Gantt-like rows for dated actions: each bar placed in percent of the whole window."""
+    today = today or timezone.localdate()
+    qs = (actions if actions is not None else actions_visible_to(user=user)).filter(
+        Q(start__isnull=False) | Q(due__isnull=False)
+    )
+    items = list(
+        qs.select_related("lead")
+        .prefetch_related("recommendations__source")
+        .order_by(F("due").asc(nulls_last=True))
+    )
+    if not items:
+        return {"rows": [], "start": today, "end": today, "months": [], "today": None}
+    starts = [a.start or a.due for a in items]
+    ends = [a.due or a.start for a in items]
+    lo, hi = min([*starts, today]), max([*ends, today])
+    lo = lo.replace(day=1)
+    span = max((hi - lo).days + 1, 1)
+    rows = []
+    for a in items:
+        s, e = a.start or a.due, a.due or a.start
+        rows.append(
+            TimelineRow(
+                action=a,
+                offset=round(100 * (s - lo).days / span, 2),
+                width=max(round(100 * ((e - s).days + 1) / span, 2), 0.8),
+                overdue=bool(a.due and a.due < today and a.progress < 100),
+            )
+        )
+    months = []
+    cursor = lo
+    while cursor <= hi:
+        months.append((cursor, round(100 * (cursor - lo).days / span, 2)))
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    return {
+        "rows": rows,
+        "start": lo,
+        "end": hi,
+        "months": months,
+        "today": round(100 * (today - lo).days / span, 2),
+    }
+
+
+def actions_due(*, days: int, today: date | None = None) -> QuerySet[Action]:
+    """Actions due within `days` or overdue and not finished (for reminders; no user filter: the
+    recipients are the lead's own members)."""
+    return Action.objects.due_within(days, today=today).filter(due__isnull=False).select_related("lead")

@@ -1,0 +1,455 @@
+"""Writes of the follow-up. Views, forms, commands and the demo call these; each checks who may act.
+
+Refusals are ServiceError subclasses whose message says what is wrong and what is allowed.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopreview.accounts.enums import OrganisationKind, Side
+from coopreview.accounts.models import Organisation
+from coopreview.core.exceptions import ConcurrentEditError, ServiceError
+from coopreview.core.history import history_timeline, save_with_history
+from coopreview.followup.enums import ALLOWED_TRANSITIONS, CATEGORY_SIDES, Status, UpdateState
+from coopreview.followup.models import (
+    Action,
+    Attachment,
+    Categorisation,
+    FollowupPart,
+    ProgressUpdate,
+    StakeholderView,
+    Transition,
+)
+from coopreview.recommendations.models import PriorityFlag, Recommendation
+
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+}
+MAX_ATTACHMENT_BYTES = getattr(settings, "FOLLOWUP_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+PART_FIELDS = ("assessment", "budgetary", "narrative", "lead")
+
+
+class FollowupError(ServiceError):
+    """A follow-up refusal a user can act on."""
+
+
+class TransitionNotAllowed(FollowupError):
+    def __init__(self, current: str, target: str) -> None:
+        self.current, self.target = current, target
+        self.allowed = list(ALLOWED_TRANSITIONS.get(current, ()))
+        allowed = ", ".join(str(Status(s).label) for s in self.allowed) or "—"
+        super().__init__(
+            _('A part that is "%(current)s" cannot become "%(target)s". Allowed: %(allowed)s.')
+            % {"current": Status(current).label, "target": Status(target).label, "allowed": allowed}
+        )
+
+
+class WrongSide(FollowupError, PermissionDenied):
+    """An edit by someone who does not act for that side (e.g. the Assembly's side on a Court part)."""
+
+
+def _require(user: User | None, perm: str, obj: object, message: str) -> None:
+    if user is None or not user.has_perm(perm, obj):
+        raise WrongSide(message)
+
+
+def _check_version(model: type, pk: int, expected: datetime | None):
+    current = model.objects.select_for_update().get(pk=pk)
+    if expected is not None and current.updated_at != expected:
+        raise ConcurrentEditError([e for e in history_timeline(current) if e.when > expected])
+    return current
+
+
+def _validate(instance, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise FollowupError(
+            "; ".join(f"{_field_label(instance, f)}: {' '.join(m)}" for f, m in exc.message_dict.items())
+        ) from exc
+
+
+def _field_label(instance, name: str) -> str:
+    if name == "__all__":
+        return _("record")
+    try:
+        return str(instance._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 — a label is cosmetic
+        return name
+
+
+# ---------------------------------------------------------------- categorisation and parts
+
+
+def part_addressees(*, recommendation: Recommendation, category: str) -> list[Organisation]:
+    """The organisations that get a part: per organ when organs are named, else the Court/Assembly itself."""
+    sides = CATEGORY_SIDES[category]
+    named = list(recommendation.addressees.all())
+    result: list[Organisation] = []
+    for side in sides:
+        mine = [o for o in named if o.side == side]
+        organs = [o for o in mine if o.kind in (OrganisationKind.COURT_ORGAN, OrganisationKind.ASSEMBLY_BODY)]
+        if side == Side.STATE:
+            result += mine
+        elif organs:
+            result += organs
+        elif mine:
+            result += mine
+        else:
+            kind = OrganisationKind.COURT if side == Side.COURT else OrganisationKind.ASSEMBLY
+            top = Organisation.objects.filter(kind=kind, parent__isnull=True).order_by("pk").first()
+            if top is not None:
+                result.append(top)
+    return result
+
+
+def parts_ensure(
+    *, recommendation: Recommendation, category: str, by: User | None = None
+) -> list[FollowupPart]:
+    """Create the missing parts for `category` (existing parts, and their history, are never removed)."""
+    parts = []
+    for org in part_addressees(recommendation=recommendation, category=category):
+        part = FollowupPart.objects.filter(recommendation=recommendation, addressee=org).first()
+        if part is None:
+            part = save_with_history(
+                FollowupPart(recommendation=recommendation, addressee=org, side=org.side, lead=org),
+                by=by,
+                reason=_("Part created by the categorisation"),
+            )
+        parts.append(part)
+    return parts
+
+
+@transaction.atomic
+def categorisation_propose(
+    *,
+    recommendation: Recommendation,
+    category: str,
+    by: User,
+    rationale: str = "",
+    proposed_by: Organisation | None = None,
+    expected_updated_at: datetime | None = None,
+) -> Categorisation:
+    """Record the Review Mechanism's proposed categorisation and create the parts it implies.
+
+    A new proposal on an approved categorisation withdraws the approval (it must be approved again)."""
+    _require(
+        by,
+        "followup.categorise",
+        recommendation,
+        _("Only Review Mechanism editors propose a categorisation."),
+    )
+    if category not in CATEGORY_SIDES:
+        raise FollowupError(_("Unknown categorisation: %(value)s.") % {"value": category})
+    current = Categorisation.objects.filter(recommendation=recommendation).first()
+    if current is not None:
+        current = _check_version(Categorisation, current.pk, expected_updated_at)
+    if proposed_by is None:
+        proposed_by = Organisation.objects.filter(code="RM").first()
+    cat = current or Categorisation(recommendation=recommendation)
+    changed = cat.category != category
+    cat.category, cat.rationale, cat.proposed_by = category, rationale, proposed_by
+    if changed and cat.approved:
+        cat.approved = False
+    _validate(cat, exclude=["recommendation"])
+    save_with_history(cat, by=by, reason=_("Categorisation proposed"))
+    parts_ensure(recommendation=recommendation, category=category, by=by)
+    return cat
+
+
+@transaction.atomic
+def categorisation_approve(
+    *,
+    categorisation: Categorisation,
+    by: User,
+    approved_by: str,
+    approved_on: date,
+    approved_in: str = "",
+    approval_link: str = "",
+    expected_updated_at: datetime | None = None,
+) -> Categorisation:
+    """Record the approval (who, when, which meeting or decision); proposed parts become categorised."""
+    _require(
+        by,
+        "followup.categorise",
+        categorisation.recommendation,
+        _("Only Review Mechanism editors record an approval."),
+    )
+    if not approved_by.strip():
+        raise FollowupError(_("Approved by: say who approved the categorisation (e.g. the Bureau)."))
+    if approved_on > timezone.localdate():
+        raise FollowupError(_("Approved on: the date cannot be in the future."))
+    cat = _check_version(Categorisation, categorisation.pk, expected_updated_at)
+    cat.approved = True
+    cat.approved_by, cat.approved_on = approved_by.strip(), approved_on
+    cat.approved_in, cat.approval_link = approved_in.strip(), approval_link.strip()
+    cat.approval_recorded_by = by
+    _validate(cat, exclude=["recommendation"])
+    save_with_history(cat, by=by, reason=_("Categorisation approved"))
+    for part in parts_ensure(recommendation=cat.recommendation, category=cat.category, by=by):
+        if part.status == Status.PROPOSED:
+            _move(
+                part,
+                Status.CATEGORISED,
+                by=by,
+                reason=_("Categorisation approved: %(in)s") % {"in": approved_in or approved_by},
+            )
+    return cat
+
+
+@transaction.atomic
+def stakeholder_view_record(
+    *,
+    recommendation: Recommendation,
+    organisation: Organisation,
+    by: User,
+    position: str,
+    category: str = "",
+    rationale: str = "",
+    priority_flag: PriorityFlag | None = None,
+) -> StakeholderView:
+    """Record (or revise) `organisation`'s view beside the categorisation; it never overwrites it."""
+    _require(
+        by,
+        "followup.record_view",
+        organisation,
+        _("You can record a view only for an organisation you belong to."),
+    )
+    if not position.strip():
+        raise FollowupError(_("Position: state the organisation's view."))
+    view = StakeholderView.objects.filter(recommendation=recommendation, organisation=organisation).first()
+    view = view or StakeholderView(recommendation=recommendation, organisation=organisation)
+    view.position, view.category, view.rationale = position.strip(), category, rationale
+    view.priority_flag, view.author = priority_flag, by
+    _validate(view, exclude=["recommendation", "organisation"])
+    return save_with_history(view, by=by, reason=_("Stakeholder view recorded"))
+
+
+@transaction.atomic
+def part_update(
+    *,
+    part: FollowupPart,
+    by: User,
+    reason: str = "",
+    expected_updated_at: datetime | None = None,
+    **data,
+) -> FollowupPart:
+    """Edit a part's assessment, budgetary implications, narrative or lead. Only its own side may.
+
+    With `expected_updated_at`, a newer save by someone else is not overwritten (ConcurrentEditError)."""
+    _require(
+        by,
+        "followup.change_part",
+        part,
+        _("The %(side)s part of this recommendation is edited only by the %(side)s's own roles.")
+        % {"side": part.get_side_display()},
+    )
+    unknown = set(data) - set(PART_FIELDS)
+    if unknown:
+        raise FollowupError(
+            _("These fields cannot be edited here: %(f)s.") % {"f": ", ".join(sorted(unknown))}
+        )
+    current = _check_version(FollowupPart, part.pk, expected_updated_at)
+    for name, value in data.items():
+        setattr(current, name, value)
+    _validate(current, exclude=["recommendation", "addressee"])
+    save_with_history(current, by=by, reason=reason)
+    part.refresh_from_db()
+    return part
+
+
+def _move(part: FollowupPart, status: str, *, by: User | None, reason: str) -> FollowupPart:
+    if status not in ALLOWED_TRANSITIONS.get(part.status, ()):
+        raise TransitionNotAllowed(part.status, status)
+    Transition.objects.create(
+        part=part, from_status=part.status, to_status=status, by=by, reason=reason[:500]
+    )
+    part.status = status
+    save_with_history(part, by=by, reason=reason)
+    return part
+
+
+@transaction.atomic
+def part_transition(
+    *,
+    part: FollowupPart,
+    status: str,
+    by: User,
+    reason: str = "",
+    expected_updated_at: datetime | None = None,
+) -> FollowupPart:
+    """Move `part` to `status` if the workflow allows it (TransitionNotAllowed lists what is allowed)."""
+    _require(
+        by,
+        "followup.change_part",
+        part,
+        _("The %(side)s part of this recommendation is edited only by the %(side)s's own roles.")
+        % {"side": part.get_side_display()},
+    )
+    if status not in Status.values:
+        raise FollowupError(_("Unknown status: %(value)s.") % {"value": status})
+    current = _check_version(FollowupPart, part.pk, expected_updated_at)
+    if status == Status.ASSESSED and not current.assessment:
+        raise FollowupError(_("Assessment: record the assessment before marking the part assessed."))
+    _move(current, status, by=by, reason=reason)
+    part.refresh_from_db()
+    return part
+
+
+# ---------------------------------------------------------------- action plans
+
+
+def _check_dates(start: date | None, due: date | None) -> None:
+    if start and due and due < start:
+        raise FollowupError(
+            _("Due date: %(due)s is before the start date %(start)s.") % {"due": due, "start": start}
+        )
+
+
+@transaction.atomic
+def action_create(
+    *,
+    by: User,
+    title: str,
+    lead: Organisation,
+    recommendations: Iterable[Recommendation],
+    description: str = "",
+    start: date | None = None,
+    due: date | None = None,
+    progress: int = 0,
+) -> Action:
+    _require(by, "followup.manage_action", lead, _("Only the lead's own side plans its actions."))
+    recommendations = list(recommendations)
+    if not recommendations:
+        raise FollowupError(_("Recommendations: link the action to at least one recommendation."))
+    _check_dates(start, due)
+    action = Action(
+        title=title.strip(),
+        description=description,
+        lead=lead,
+        start=start,
+        due=due,
+        progress=progress,
+        created_by=by,
+    )
+    _validate(action)
+    save_with_history(action, by=by, reason=_("Action planned"), m2m={"recommendations": recommendations})
+    for rec in recommendations:  # a part of the lead's side moves to "action planned" when it can
+        for part in FollowupPart.objects.filter(recommendation=rec, side=lead.side, status=Status.ASSESSED):
+            if by.has_perm("followup.change_part", part):
+                _move(
+                    part,
+                    Status.ACTION_PLANNED,
+                    by=by,
+                    reason=_("Action planned: %(t)s") % {"t": action.title},
+                )
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: Action,
+    by: User,
+    reason: str = "",
+    expected_updated_at: datetime | None = None,
+    recommendations: Iterable[Recommendation] | None = None,
+    **data,
+) -> Action:
+    _require(by, "followup.manage_action", action, _("Only the lead's own side edits its actions."))
+    if "lead" in data:
+        _require(by, "followup.manage_action", data["lead"], _("Only the lead's own side plans its actions."))
+    current = _check_version(Action, action.pk, expected_updated_at)
+    for name, value in data.items():
+        setattr(current, name, value)
+    _check_dates(current.start, current.due)
+    _validate(current)
+    m2m = {"recommendations": list(recommendations)} if recommendations is not None else None
+    if m2m is not None and not m2m["recommendations"]:
+        raise FollowupError(_("Recommendations: link the action to at least one recommendation."))
+    save_with_history(current, by=by, reason=reason, m2m=m2m)
+    action.refresh_from_db()
+    return action
+
+
+def _check_attachment(upload: UploadedFile) -> str:
+    name = upload.name or ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_ATTACHMENT_TYPES:
+        raise FollowupError(
+            _("Attachment %(name)s: files of type %(type)s are not accepted (allowed: %(allowed)s).")
+            % {"name": name, "type": suffix or "?", "allowed": ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))}
+        )
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise FollowupError(
+            _("Attachment %(name)s: %(size)d bytes is more than the limit of %(limit)d bytes.")
+            % {"name": name, "size": upload.size, "limit": MAX_ATTACHMENT_BYTES}
+        )
+    return name
+
+
+@transaction.atomic
+def progress_update_create(
+    *,
+    action: Action,
+    by: User,
+    text: str,
+    progress: int | None = None,
+    attachments: Iterable[tuple[UploadedFile, str]] = (),
+) -> ProgressUpdate:
+    """A progress report, pending until an editor validates it. Attachments: (file, kind) pairs."""
+    _require(by, "followup.post_update", action, _("Only the lead's side reports progress on this action."))
+    if not text.strip():
+        raise FollowupError(_("Text: a progress update needs a text."))
+    attachments = list(attachments)
+    names = [_check_attachment(f) for f, _kind in attachments]
+    update = ProgressUpdate(action=action, text=text.strip(), progress=progress, author=by)
+    _validate(update)
+    save_with_history(update, by=by, reason=_("Progress update submitted"))
+    for (upload, kind), name in zip(attachments, names, strict=True):
+        att = Attachment(update=update, original_name=name[:255], kind=kind or "other", size=upload.size)
+        att.file.save(name, upload, save=False)
+        save_with_history(att, by=by)
+    return update
+
+
+@transaction.atomic
+def progress_update_validate(
+    *, update: ProgressUpdate, by: User, publish: bool = True, reason: str = ""
+) -> ProgressUpdate:
+    """Publish (or return to its author) a pending update; publishing applies its progress figure."""
+    _require(by, "followup.validate_update", update, _("Only editors validate progress updates."))
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.state != UpdateState.PENDING:
+        raise FollowupError(
+            _("This update has already been %(state)s.") % {"state": update.get_state_display().lower()}
+        )
+    update.state = UpdateState.PUBLISHED if publish else UpdateState.REJECTED
+    update.validated_by, update.validated_at = by, timezone.now()
+    save_with_history(update, by=by, reason=reason or (_("Published") if publish else _("Returned")))
+    if publish and update.progress is not None:
+        action = update.action
+        action.progress = update.progress
+        save_with_history(action, by=by, reason=_("Progress update published"))
+        if update.progress > 0:
+            for rec in action.recommendations.all():
+                for part in FollowupPart.objects.filter(
+                    recommendation=rec, side=action.lead.side, status=Status.ACTION_PLANNED
+                ):
+                    _move(part, Status.IN_PROGRESS, by=update.author, reason=_("Progress reported"))
+    return update

@@ -1,0 +1,109 @@
+"""Regenerate the README's screenshots from the demo data: python scripts/screenshots.py
+
+Loads the demo into a temporary data directory, serves it with gunicorn on a spare port and photographs
+each screen listed in SCREENS with Debian's Chromium. Needs the test extras (playwright) and Chromium.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+PORT = int(os.environ.get("SCREENSHOT_PORT", "8799"))
+BASE = f"http://127.0.0.1:{PORT}"
+# (file name, path, user or None, language); @REF stands for the id of the recommendation REF
+SCREENS = [
+    ("recommendations-by-cluster", "/recommendations/?group=on", None, "en"),
+    ("recommendations-by-cluster-fr", "/recommendations/?group=on", None, "fr"),
+    ("recommendation-detail", "/recommendations/@274/", "editor", "en"),
+    ("followup-dashboard", "/followup/", "editor", "en"),
+    ("search", "/search/?q=witness+relocation", "court", "en"),
+    ("meetings", "/meetings/", "facilitator", "en"),
+]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    data_dir = tempfile.mkdtemp(prefix="coopreview-shots-")
+    env = {**os.environ, "COOPREVIEW_DATA_DIR": data_dir, "DEBUG": "false"}
+    python = sys.executable
+    subprocess.run([python, "-m", "coopreview", "demo", "--no-serve"], env=env, check=True, cwd=ROOT)
+    server = subprocess.Popen(
+        [python, "-m", "coopreview", "serve", "--port", str(PORT), "--workers", "2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(BASE + "/", timeout=1)  # noqa: S310 — our own local server
+                break
+            except OSError:
+                time.sleep(0.5)
+        ids = _reference_ids(env)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for name, path, user, lang in SCREENS:
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                if user:
+                    page.goto(BASE + "/accounts/login/")
+                    page.fill("#id_username", user)
+                    page.fill("#id_password", "coopreview-demo")
+                    page.click("form.form button[type=submit]")
+                if lang == "fr":
+                    page.goto(BASE + "/")
+                    page.click("button[value=fr]")
+                response = page.goto(
+                    BASE + re.sub(r"@([\w.]+)", lambda m: ids.get(m.group(1), m.group(1)), path)
+                )
+                if response is None or response.status != 200:
+                    print(f"skipped {name}: {path} answered {response and response.status}")
+                    context.close()
+                    continue
+                page.screenshot(path=str(OUT / f"{name}.png"))
+                print(f"wrote docs/screenshots/{name}.png")
+                context.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return 0
+
+
+def _reference_ids(env: dict) -> dict:
+    code = (
+        "from coopreview.recommendations.models import Recommendation as R;"
+        "print(';'.join(f'{r.reference}={r.pk}' for r in R.objects.all()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "coopreview", "shell", "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return dict(pair.split("=") for pair in out.split(";") if pair)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
