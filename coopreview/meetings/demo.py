@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from coopreview.accounts.models import Organisation
-from coopreview.meetings import services
+from coopreview.meetings import decisions, services
 from coopreview.meetings.enums import DEFAULT_TIME_ZONE, ChangeKind, MeetingType, ParticipantRole
 from coopreview.meetings.forms import local_datetime
 from coopreview.meetings.models import Meeting
@@ -110,13 +110,13 @@ def _points_of_contact(editor: User) -> Meeting:
         )
         flag = PriorityFlag.objects.filter(name="Facilitation priority").first()
         changes = [{"kind": ChangeKind.ADD_PRIORITY_FLAG, "priority_flag": flag}] if flag else []
-        services.decision_record(
+        decisions.decision_record(
             item=items["279"],
             by=editor,
             text="The facilitation treats the efficiency of requests for assistance as a priority for 2027.",
             changes=changes,
         )
-    services.minutes_approve(meeting=meeting, by=editor)
+    decisions.minutes_approve(meeting=meeting, by=editor)
     return meeting
 
 

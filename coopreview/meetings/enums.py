@@ -30,3 +30,9 @@ class ChangeKind(models.TextChoices):
 
     ADD_PRIORITY_FLAG = "add_flag", _("Set a priority flag")
     REMOVE_PRIORITY_FLAG = "remove_flag", _("Remove a priority flag")
+    MOVE_STATUS = "move_status", _("Move an addressee's part to a status")
+    CREATE_ACTION = "create_action", _("Create an action")
+    RECORD_VIEW = "record_view", _("Record a stakeholder view")
+
+
+FLAG_KINDS = (ChangeKind.ADD_PRIORITY_FLAG, ChangeKind.REMOVE_PRIORITY_FLAG)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.models import Organisation
+from coopreview.followup.enums import Status
 from coopreview.meetings.enums import DEFAULT_TIME_ZONE, ChangeKind, MeetingType, ParticipantRole
 from coopreview.meetings.models import Meeting, Participant, time_zone_names, validate_time_zone
 from coopreview.recommendations.models import PriorityFlag, Recommendation
@@ -156,21 +157,54 @@ class DecisionForm(forms.Form):
     priority_flag = forms.ModelChoiceField(
         label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False
     )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.exclude(kind="state").order_by("kind", "name"),
+        required=False,
+        help_text=_(
+            "The addressee whose part moves, the lead of the action, or the organisation whose view it is."
+        ),
+    )
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", "—")] + list(Status.choices), required=False
+    )
+    change_text = forms.CharField(label=_("Action title or position"), max_length=300, required=False)
+    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    REQUIRED = {
+        ChangeKind.ADD_PRIORITY_FLAG: ("priority_flag",),
+        ChangeKind.REMOVE_PRIORITY_FLAG: ("priority_flag",),
+        ChangeKind.MOVE_STATUS: ("organisation", "status"),
+        ChangeKind.CREATE_ACTION: ("organisation", "change_text"),
+        ChangeKind.RECORD_VIEW: ("organisation", "change_text"),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # States are chosen too when a State's own view is recorded; keep the list complete.
+        self.fields["organisation"].queryset = Organisation.objects.order_by("kind", "name")
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("kind") in (
-            ChangeKind.ADD_PRIORITY_FLAG,
-            ChangeKind.REMOVE_PRIORITY_FLAG,
-        ) and not data.get("priority_flag"):
-            self.add_error("priority_flag", _("Choose the priority flag to set or remove."))
+        for name in self.REQUIRED.get(data.get("kind"), ()):
+            if not data.get(name):
+                self.add_error(name, _("Required for this kind of follow-up change."))
         return data
 
     def changes(self) -> list[dict]:
-        kind = self.cleaned_data.get("kind")
-        if not kind:
+        data = self.cleaned_data
+        if not data.get("kind"):
             return []
-        return [{"kind": kind, "priority_flag": self.cleaned_data.get("priority_flag")}]
+        return [
+            {
+                "kind": data["kind"],
+                "priority_flag": data.get("priority_flag"),
+                "organisation": data.get("organisation"),
+                "status": data.get("status"),
+                "text": data.get("change_text"),
+                "due": data.get("due"),
+            }
+        ]
 
 
 class DocumentForm(forms.Form):

@@ -310,8 +310,26 @@ class DecisionChange(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    payload = models.JSONField(default=dict, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "The addressee whose part moves, the lead of the action, or the organisation whose view it is."
+        ),
+    )
+    status = models.CharField(_("new status"), max_length=30, blank=True)
+    text = models.CharField(_("action title or position"), max_length=300, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    # What the change produced or changed (a recommendation, a follow-up part, an action, a view).
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -320,6 +338,16 @@ class DecisionChange(TimestampedModel):
         verbose_name_plural = _("follow-up changes")
 
     def __str__(self) -> str:
+        label = str(self.get_kind_display())
         if self.priority_flag_id:
-            return f"{self.get_kind_display()}: {self.priority_flag}"
-        return str(self.get_kind_display())
+            return f"{label}: {self.priority_flag}"
+        if self.kind == ChangeKind.MOVE_STATUS:
+            from coopreview.followup.enums import Status
+
+            status = dict(Status.choices).get(self.status, self.status)
+            return f"{label}: {self.organisation} → {status}"
+        if self.kind == ChangeKind.CREATE_ACTION:
+            return f"{label}: {self.text} ({self.organisation})"
+        if self.kind == ChangeKind.RECORD_VIEW:
+            return f"{label}: {self.organisation} — {self.text}"
+        return label

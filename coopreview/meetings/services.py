@@ -19,19 +19,16 @@ from coopreview.accounts.models import Organisation
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import save_with_history
 from coopreview.meetings import notifications
-from coopreview.meetings.enums import ChangeKind, MeetingStatus
+from coopreview.meetings.enums import MeetingStatus
 from coopreview.meetings.models import (
     AgendaDocument,
     AgendaItem,
-    Decision,
-    DecisionChange,
     Meeting,
     Participant,
     Session,
     UserPreference,
 )
 from coopreview.meetings.selectors import user_manages_meetings
-from coopreview.recommendations import services as rec_services
 from coopreview.recommendations.models import Recommendation
 from coopreview.recommendations.selectors import recommendations_visible_to
 
@@ -52,24 +49,24 @@ DOCUMENT_TYPES = {
 }
 
 
-def _require_manager(by: User) -> None:
+def require_manager(by: User) -> None:
     if not user_manages_meetings(by):
         raise MeetingPermissionDenied(
             _("Only Review Mechanism editors and facilitators may organise meetings.")
         )
 
 
-def _locked(meeting_id: int) -> Meeting:
+def meeting_locked(meeting_id: int) -> Meeting:
     """The meeting as stored, locked for this transaction: checks never trust a caller's stale copy."""
     return Meeting.objects.select_for_update().get(pk=meeting_id)
 
 
-def _require_open(meeting: Meeting) -> None:
+def require_open(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise ServiceError(_("This meeting is cancelled: it can no longer be changed."))
 
 
-def _require_minutes_open(meeting: Meeting) -> None:
+def require_minutes_open(meeting: Meeting) -> None:
     if meeting.minutes_approved:
         raise ServiceError(_("The minutes of this meeting are approved: they can no longer be changed."))
 
@@ -97,7 +94,7 @@ def meeting_create(
     is_demo: bool = False,
 ) -> Meeting:
     """A planned meeting. `start`/`end` are aware datetimes (see `local_datetime`)."""
-    _require_manager(by)
+    require_manager(by)
     meeting = Meeting(
         title=title,
         type=type,
@@ -118,9 +115,9 @@ def meeting_create(
 def meeting_update(*, meeting: Meeting, by: User, reason: str = "", **data: Any) -> Meeting:
     """Change a planned meeting. If invitations went out and the date, place or title changed,
     SEQUENCE is raised and every invitee receives the updated invitation."""
-    _require_manager(by)
-    meeting = _locked(meeting.pk)
-    _require_open(meeting)
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
     organisers = data.pop("organisers", None)
     changed = any(k in CALENDAR_FIELDS and getattr(meeting, k) != v for k, v in data.items())
     for name, value in data.items():
@@ -135,8 +132,8 @@ def meeting_update(*, meeting: Meeting, by: User, reason: str = "", **data: Any)
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
-    _require_manager(by)
-    meeting = _locked(meeting.pk)
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
     if meeting.status != MeetingStatus.PLANNED:
         raise ServiceError(_("Only a planned meeting can be cancelled."))
     meeting.status = MeetingStatus.CANCELLED
@@ -148,8 +145,8 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
 
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
-    _require_manager(by)
-    meeting = _locked(meeting.pk)
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
     if meeting.status != MeetingStatus.PLANNED:
         raise ServiceError(_("Only a planned meeting can be marked as held."))
     meeting.status = MeetingStatus.HELD
@@ -159,9 +156,9 @@ def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
 @transaction.atomic
 def invitations_send(*, meeting: Meeting, by: User) -> int:
     """Send (or send again) the invitation to every invitee once the transaction commits."""
-    _require_manager(by)
-    meeting = _locked(meeting.pk)
-    _require_open(meeting)
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
     count = len(notifications.invitees(meeting))
     if count == 0:
         raise ServiceError(_("No participant has an email address: add persons before sending invitations."))
@@ -187,9 +184,9 @@ def participant_add(
     name: str = "",
     email: str = "",
 ) -> Participant:
-    _require_manager(by)
-    meeting = _locked(meeting.pk)
-    _require_open(meeting)
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
     if sum(bool(x) for x in (organisation, user, name or email)) != 1:
         raise ServiceError(
             _("Give exactly one of: an organisation, a user, or an external person's name and email.")
@@ -219,9 +216,9 @@ def session_add(
     speakers: Iterable[Participant] = (),
 ) -> Session:
     """A session within the meeting's time; two sessions may not share a room at the same time."""
-    _require_manager(by)
-    meeting = _locked(meeting.pk)
-    _require_open(meeting)
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
     if end <= start:
         raise ValidationError({"end": _("The end must be after the start.")})
     if start < meeting.start or end > meeting.end:
@@ -259,10 +256,10 @@ def agenda_item_add(
     description: str = "",
     recommendation: Recommendation | None = None,
 ) -> AgendaItem:
-    _require_manager(by)
-    meeting = _locked(meeting.pk)
-    _require_open(meeting)
-    _require_minutes_open(meeting)
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
+    require_minutes_open(meeting)
     if (
         recommendation is not None
         and not recommendations_visible_to(user=by).filter(pk=recommendation.pk).exists()
@@ -282,9 +279,9 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_set_minutes(*, item: AgendaItem, by: User, minutes: str) -> AgendaItem:
-    _require_manager(by)
-    item.meeting = _locked(item.meeting_id)
-    _require_minutes_open(item.meeting)
+    require_manager(by)
+    item.meeting = meeting_locked(item.meeting_id)
+    require_minutes_open(item.meeting)
     if item.meeting.status != MeetingStatus.HELD:
         raise ServiceError(_("Minutes are written once the meeting is marked as held."))
     item.minutes = minutes
@@ -320,8 +317,8 @@ def _check_upload(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def document_add(*, item: AgendaItem, by: User, title: str, upload: UploadedFile) -> AgendaDocument:
-    _require_manager(by)
-    _require_open(_locked(item.meeting_id))
+    require_manager(by)
+    require_open(meeting_locked(item.meeting_id))
     content_type = _check_upload(upload)
     upload.name = Path(upload.name).name[-120:]
     document = AgendaDocument(
@@ -329,118 +326,6 @@ def document_add(*, item: AgendaItem, by: User, title: str, upload: UploadedFile
     )
     document.file.save(upload.name, upload, save=False)
     return save_with_history(document, by=by)
-
-
-# Decisions and the approval of the minutes -------------------------------------------------------
-
-
-def _check_change_allowed(*, author: User, change: DecisionChange) -> None:
-    """The change's author must be allowed to make the same change directly."""
-    rec = change.recommendation
-    if not recommendations_visible_to(user=author).filter(pk=rec.pk).exists():
-        raise MeetingPermissionDenied(
-            _("%(user)s may not see recommendation %(ref)s.") % {"user": author.get_username(), "ref": rec}
-        )
-    if change.kind in (ChangeKind.ADD_PRIORITY_FLAG, ChangeKind.REMOVE_PRIORITY_FLAG):
-        if change.priority_flag is None:
-            raise ValidationError({"priority_flag": _("Choose the priority flag to set or remove.")})
-        if not author.has_perm("recommendations.change_recommendation", rec):
-            raise MeetingPermissionDenied(
-                _(
-                    "%(user)s may not change the priority flags of recommendation %(ref)s: "
-                    "only Review Mechanism editors may."
-                )
-                % {"user": author.get_username(), "ref": rec}
-            )
-        return
-    raise ServiceError(_("This kind of follow-up change is not available yet."))
-
-
-@transaction.atomic
-def decision_record(
-    *,
-    item: AgendaItem,
-    by: User,
-    text: str,
-    changes: Iterable[dict[str, Any]] = (),
-) -> Decision:
-    """Record a decision on an agenda item with the follow-up changes it carries (applied on approval).
-    Each change must be one `by` may make directly; otherwise nothing is saved."""
-    _require_manager(by)
-    item.meeting = _locked(item.meeting_id)
-    _require_minutes_open(item.meeting)
-    if item.meeting.status != MeetingStatus.HELD:
-        raise ServiceError(_("Decisions are recorded once the meeting is marked as held."))
-    decision = Decision(item=item, text=text, author=by)
-    decision.full_clean()
-    save_with_history(decision, by=by)
-    for data in changes:
-        change = DecisionChange(
-            decision=decision,
-            kind=data["kind"],
-            recommendation=data.get("recommendation") or item.recommendation,
-            priority_flag=data.get("priority_flag"),
-            payload=data.get("payload", {}),
-        )
-        if change.recommendation_id is None:
-            raise ValidationError(
-                {"kind": _("A follow-up change needs a recommendation: link the agenda item to one.")}
-            )
-        _check_change_allowed(author=by, change=change)
-        change.full_clean()
-        save_with_history(change, by=by)
-    return decision
-
-
-def _meeting_reason(meeting: Meeting, decision: Decision) -> str:
-    return _("Decided at the meeting “%(title)s” of %(date)s (decision %(id)s)") % {
-        "title": meeting.title,
-        "date": meeting.local_start.date().isoformat(),
-        "id": decision.pk,
-    }
-
-
-def _apply(change: DecisionChange, *, meeting: Meeting) -> None:
-    decision = change.decision
-    author = decision.author
-    _check_change_allowed(author=author, change=change)
-    rec = Recommendation.objects.get(pk=change.recommendation_id)
-    flags = set(rec.priority_flags.all())
-    if change.kind == ChangeKind.ADD_PRIORITY_FLAG:
-        flags.add(change.priority_flag)
-    else:
-        flags.discard(change.priority_flag)
-    rec_services.recommendation_update(
-        recommendation=rec, by=author, reason=_meeting_reason(meeting, decision), priority_flags=flags
-    )
-
-
-@transaction.atomic
-def minutes_approve(*, meeting: Meeting, by: User) -> list[DecisionChange]:
-    """Approve the minutes of a held meeting and apply every follow-up change its decisions carry,
-    through the same services and permissions as a direct edit. All or nothing."""
-    if not by.has_perm("meetings.approve_minutes", meeting):
-        raise MeetingPermissionDenied(
-            _("Only Review Mechanism editors and facilitators may approve minutes.")
-        )
-    meeting = _locked(meeting.pk)
-    if meeting.status != MeetingStatus.HELD:
-        raise ServiceError(_("Only the minutes of a held meeting can be approved."))
-    _require_minutes_open(meeting)
-    changes = list(
-        DecisionChange.objects.filter(decision__item__meeting=meeting, applied_at__isnull=True)
-        .select_related("decision__author", "decision__item", "recommendation__source", "priority_flag")
-        .order_by("decision_id", "pk")
-    )
-    now = timezone.now()
-    for change in changes:
-        _apply(change, meeting=meeting)
-        change.applied_at = now
-        save_with_history(change, by=by, reason=_("Applied on approval of the minutes"))
-    meeting.minutes_approved_at = now
-    meeting.minutes_approved_by = by
-    save_with_history(meeting, by=by, reason=_("Minutes approved"))
-    return changes
 
 
 # Per-user settings -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import history_timeline
-from coopreview.meetings import exports, forms, ics, selectors, services
+from coopreview.meetings import decisions, exports, forms, ics, selectors, services
 from coopreview.meetings.enums import MeetingStatus
 from coopreview.meetings.models import AgendaDocument, Meeting, UserPreference
 from coopreview.meetings.timezones import with_user_time_zone
@@ -155,7 +155,7 @@ def minutes_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     require_perm(request.user, "meetings.approve_minutes", meeting)
     try:
-        changes = services.minutes_approve(meeting=meeting, by=request.user)
+        changes = decisions.minutes_approve(meeting=meeting, by=request.user)
     except (ServiceError, ValidationError) as exc:
         message = str(exc) if isinstance(exc, ServiceError) else " ".join(exc.messages)
         context = {"meeting": meeting, "error": message}
@@ -266,7 +266,7 @@ def decision_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         item.meeting,
         form,
         "meetings/decision_form.html",
-        lambda data: services.decision_record(
+        lambda data: decisions.decision_record(
             item=item, by=request.user, text=data["text"], changes=form.changes()
         ),
         _("Decision recorded: its follow-up changes apply when the minutes are approved."),
