@@ -102,6 +102,8 @@ def _points_of_contact(editor: User) -> Meeting:
         description="Within the mandate of the facilitation; not covered by the report's recommendations.",
     )
     services.meeting_mark_held(meeting=meeting, by=editor)
+    facilitator = User.objects.filter(username="facilitator").first()
+    fac_coop = _orgs("FAC-COOP")
     if "279" in items:
         services.agenda_item_set_minutes(
             item=items["279"],
@@ -115,6 +117,38 @@ def _points_of_contact(editor: User) -> Meeting:
             by=editor,
             text="The facilitation treats the efficiency of requests for assistance as a priority for 2027.",
             changes=changes,
+        )
+        if facilitator is not None and fac_coop:
+            decisions.decision_record(
+                item=items["279"],
+                by=facilitator,
+                text="A half-day meeting with the three organs will look at where requests stall.",
+                changes=[
+                    {
+                        "kind": ChangeKind.CREATE_ACTION,
+                        "organisation": fac_coop[0],
+                        "text": "Half-day meeting with the three organs on obstacles to cooperation",
+                        "due": datetime(2027, 2, 4).date(),
+                    }
+                ],
+            )
+    if "274" in items and facilitator is not None and fac_coop:
+        services.agenda_item_set_minutes(
+            item=items["274"],
+            by=editor,
+            minutes="Most of the 17 recommendations also concern the States Parties.",
+        )
+        decisions.decision_record(
+            item=items["274"],
+            by=facilitator,
+            text="The facilitation will examine this recommendation with the States Parties.",
+            changes=[
+                {
+                    "kind": ChangeKind.RECORD_VIEW,
+                    "organisation": fac_coop[0],
+                    "text": "To be discussed in the facilitation",
+                }
+            ],
         )
     decisions.minutes_approve(meeting=meeting, by=editor)
     return meeting
