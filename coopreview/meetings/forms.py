@@ -1,10 +1,11 @@
 """Forms: they take wall-clock times in the meeting's time zone and hand aware datetimes to services."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.models import Organisation
@@ -30,6 +31,18 @@ def local_datetime(naive: datetime, time_zone: str) -> datetime:
     return first
 
 
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as written, before any time zone: the form attaches the meeting's zone itself
+    (Django would attach the reader's zone and refuse times that do not exist there)."""
+
+    widget = DATETIME_WIDGET
+
+    def to_python(self, value):
+        with timezone.override(UTC):  # UTC has no gaps or repeats: the wall clock comes through intact
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result is not None else None
+
+
 class TimeZoneField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 64)
@@ -41,8 +54,8 @@ class TimeZoneField(forms.CharField):
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     type = forms.ChoiceField(label=_("Type"), choices=MeetingType.choices)
-    start = forms.DateTimeField(label=_("Start"), widget=DATETIME_WIDGET)
-    end = forms.DateTimeField(label=_("End"), widget=DATETIME_WIDGET)
+    start = WallClockDateTimeField(label=_("Start"))
+    end = WallClockDateTimeField(label=_("End"))
     time_zone = TimeZoneField(
         label=_("Time zone"), initial=DEFAULT_TIME_ZONE, help_text=_("Start and end are in this time zone.")
     )
@@ -76,7 +89,7 @@ class MeetingForm(forms.Form):
         if tz and data.get("start") and data.get("end"):
             for name in ("start", "end"):
                 try:
-                    data[name] = local_datetime(data[name].replace(tzinfo=None), tz)
+                    data[name] = local_datetime(data[name], tz)
                 except forms.ValidationError as exc:
                     self.add_error(name, exc)
             if not self.errors and data["end"] <= data["start"]:
@@ -86,8 +99,8 @@ class MeetingForm(forms.Form):
 
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    start = forms.DateTimeField(label=_("Start"), widget=DATETIME_WIDGET)
-    end = forms.DateTimeField(label=_("End"), widget=DATETIME_WIDGET)
+    start = WallClockDateTimeField(label=_("Start"))
+    end = WallClockDateTimeField(label=_("End"))
     room = forms.CharField(label=_("Room"), max_length=100, required=False)
     speakers = forms.ModelMultipleChoiceField(
         label=_("Speakers"),
@@ -109,7 +122,7 @@ class SessionForm(forms.Form):
         for name in ("start", "end"):
             if data.get(name):
                 try:
-                    data[name] = local_datetime(data[name].replace(tzinfo=None), self.meeting.time_zone)
+                    data[name] = local_datetime(data[name], self.meeting.time_zone)
                 except forms.ValidationError as exc:
                     self.add_error(name, exc)
         return data
