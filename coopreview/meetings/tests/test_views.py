@@ -273,3 +273,14 @@ def test_minutes_docx_carries_minutes_and_decisions(meeting, editor):
 
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "The States asked for model agreements." in text and "Draft a model agreement." in text
+
+
+def test_pages_are_in_french(meeting, editor):
+    client = client_for(editor)
+    client.cookies["django_language"] = "fr"
+
+    body = client.get(f"/meetings/{meeting.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    listing = client.get("/meetings/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Ordre du jour" in body and "Envoyer les invitations" in body and "Prévue" in body
+    assert "Réunions à venir" in listing and "1 réunion" in listing
