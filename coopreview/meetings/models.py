@@ -232,11 +232,6 @@ class AgendaItem(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="agenda_items",
     )
-    # Optional link to anything else (a follow-up action, a knowledge entry) once those apps exist.
-    linked_type = models.ForeignKey(
-        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    linked_id = models.PositiveBigIntegerField(null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     history = HistoricalRecords()
 
