@@ -117,10 +117,13 @@ def _action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
     try:
         action(meeting=meeting, by=request.user)
     except ServiceError as exc:
-        messages.error(request, str(exc))
-        response = redirect("meetings:detail", pk=meeting.pk)
-        response.status_code = 303
-        return response
+        context = {"meeting": meeting, "error": str(exc), "heading": _("Not done")}
+        return render(
+            request,
+            "meetings/refused.html",
+            context,
+            status=403 if isinstance(exc, services.MeetingPermissionDenied) else 409,
+        )
     messages.success(request, done)
     return redirect("meetings:detail", pk=meeting.pk)
 
@@ -158,7 +161,7 @@ def minutes_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         changes = decisions.minutes_approve(meeting=meeting, by=request.user)
     except (ServiceError, ValidationError) as exc:
         message = str(exc) if isinstance(exc, ServiceError) else " ".join(exc.messages)
-        context = {"meeting": meeting, "error": message}
+        context = {"meeting": meeting, "error": message, "heading": _("Minutes not approved")}
         status = _status_for(exc) if isinstance(exc, ServiceError) else 422
         return render(request, "meetings/refused.html", context, status=status)
     messages.success(request, _("Minutes approved; %(n)d follow-up change(s) applied.") % {"n": len(changes)})

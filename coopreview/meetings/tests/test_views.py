@@ -291,3 +291,31 @@ def test_pages_are_in_french(meeting, editor):
 
     assert "Ordre du jour" in body and "Envoyer les invitations" in body and "Prévue" in body
     assert "Réunions à venir" in listing and "1 réunion" in listing
+
+
+def test_inviting_without_invitees_is_a_409_with_the_reason(make_meeting, editor):
+    meeting = make_meeting()
+
+    response = client_for(editor).post(f"/meetings/{meeting.pk}/invite/")
+
+    assert response.status_code == 409
+    assert "No participant has an email address" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).invitations_sent_at is None
+
+
+def test_cancel_through_the_page_tells_the_invitees(meeting, editor, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    client = client_for(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/meetings/{meeting.pk}/invite/")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/meetings/{meeting.pk}/cancel/")
+
+    assert response.status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).status == "cancelled"
+    assert len(mail.outbox) == 5 and all(m.subject.startswith("Cancelled:") for m in mail.outbox)
+    again = client.post(f"/meetings/{meeting.pk}/cancel/")
+    assert again.status_code == 409 and "Only a planned meeting can be cancelled." in again.content.decode()
