@@ -74,6 +74,8 @@ def agenda_docx(*, meeting: Meeting, items: list[AgendaItem], document: str) -> 
         doc.add_heading(f"{n}. {item.title}", level=2)
         if item.recommendation:
             doc.add_paragraph(_("Recommendation %(ref)s") % {"ref": item.recommendation})
+        if item.action:
+            doc.add_paragraph(_("Follow-up action") + ": " + item.action.title)
         if item.description:
             doc.add_paragraph(item.description)
         if document == "minutes":

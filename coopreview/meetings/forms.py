@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.models import Organisation
 from coopreview.followup.enums import Status
+from coopreview.followup.models import Action
 from coopreview.meetings.enums import DEFAULT_TIME_ZONE, ChangeKind, MeetingType, ParticipantRole
 from coopreview.meetings.models import Meeting, Participant, time_zone_names, validate_time_zone
 from coopreview.recommendations.models import PriorityFlag, Recommendation
@@ -153,9 +154,14 @@ class AgendaItemForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, recommendations, **kwargs) -> None:
+    action = forms.ModelChoiceField(
+        label=_("Follow-up action"), queryset=Action.objects.none(), required=False
+    )
+
+    def __init__(self, *args, recommendations, actions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recommendation"].queryset = recommendations.select_related("source")
+        self.fields["action"].queryset = actions
 
 
 class MinutesForm(forms.Form):

@@ -232,6 +232,14 @@ class AgendaItem(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="agenda_items",
     )
+    action = models.ForeignKey(
+        "followup.Action",
+        verbose_name=_("follow-up action"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     history = HistoricalRecords()
 

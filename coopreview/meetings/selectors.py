@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from coopreview.accounts.enums import Role
 from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import AnyUser, user_has_role, user_is_editor, user_organisation_ids
+from coopreview.followup.selectors import actions_visible_to
 from coopreview.meetings.models import (
     AgendaItem,
     Decision,
@@ -58,11 +59,15 @@ def meeting_list(*, user: AnyUser, now, past: bool = False) -> QuerySet[Meeting]
 
 
 def agenda_items_visible_q(*, user: AnyUser, prefix: str = "") -> Q:
-    """Items without a recommendation, or whose recommendation the user may see."""
+    """Items whose recommendation and follow-up action (each optional) the user may see."""
     condition = visibility_q(user=user, prefix=f"{prefix}recommendation__")
     if condition is None:
         return Q()
-    return Q(**{f"{prefix}recommendation__isnull": True}) | condition
+    rec_ok = Q(**{f"{prefix}recommendation__isnull": True}) | condition
+    action_ok = Q(**{f"{prefix}action__isnull": True}) | Q(
+        **{f"{prefix}action__in": actions_visible_to(user=user).values("pk")}
+    )
+    return rec_ok & action_ok
 
 
 def agenda_for(*, user: AnyUser, meeting: Meeting) -> list[AgendaItem]:
@@ -73,7 +78,7 @@ def agenda_for(*, user: AnyUser, meeting: Meeting) -> list[AgendaItem]:
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .filter(agenda_items_visible_q(user=user))
-        .select_related("recommendation__source")
+        .select_related("recommendation__source", "action")
         .prefetch_related("documents", Prefetch("decisions", queryset=decisions))
         .order_by("position", "pk")
     )

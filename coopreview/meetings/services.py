@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from coopreview.accounts.models import Organisation
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import save_with_history
+from coopreview.followup.models import Action
+from coopreview.followup.selectors import actions_visible_to
 from coopreview.meetings import notifications
 from coopreview.meetings.enums import MeetingStatus
 from coopreview.meetings.models import (
@@ -255,6 +257,7 @@ def agenda_item_add(
     title: str,
     description: str = "",
     recommendation: Recommendation | None = None,
+    action: Action | None = None,
 ) -> AgendaItem:
     require_manager(by)
     meeting = meeting_locked(meeting.pk)
@@ -265,6 +268,8 @@ def agenda_item_add(
         and not recommendations_visible_to(user=by).filter(pk=recommendation.pk).exists()
     ):
         raise MeetingPermissionDenied(_("You may not link this recommendation."))
+    if action is not None and not actions_visible_to(user=by).filter(pk=action.pk).exists():
+        raise MeetingPermissionDenied(_("You may not link this action."))
     position = meeting.agenda_items.count() + 1
     item = AgendaItem(
         meeting=meeting,
@@ -272,6 +277,7 @@ def agenda_item_add(
         title=title,
         description=description,
         recommendation=recommendation,
+        action=action,
     )
     item.full_clean()
     return save_with_history(item, by=by)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import history_timeline
+from coopreview.followup.selectors import actions_visible_to
 from coopreview.meetings import decisions, exports, forms, ics, selectors, services
 from coopreview.meetings.enums import MeetingStatus
 from coopreview.meetings.models import AgendaDocument, Meeting, UserPreference
@@ -223,7 +224,9 @@ def agenda_item_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     require_perm(request.user, "meetings.change_meeting", meeting)
     form = forms.AgendaItemForm(
-        request.POST or None, recommendations=recommendations_visible_to(user=request.user)
+        request.POST or None,
+        recommendations=recommendations_visible_to(user=request.user),
+        actions=actions_visible_to(user=request.user),
     )
     return _sub_form_view(
         request,

@@ -319,3 +319,23 @@ def test_cancel_through_the_page_tells_the_invitees(meeting, editor, django_capt
     assert len(mail.outbox) == 5 and all(m.subject.startswith("Cancelled:") for m in mail.outbox)
     again = client.post(f"/meetings/{meeting.pk}/cancel/")
     assert again.status_code == 409 and "Only a planned meeting can be cancelled." in again.content.decode()
+
+
+def test_item_linked_to_an_action_on_a_hidden_recommendation_is_left_out(
+    meeting, editor, observer, orgs, leak_data
+):
+    from coopreview.followup.models import Action
+
+    action = Action.objects.create(title="Wombat relocation plan", lead=orgs["RM"])
+    action.recommendations.set([leak_data["members"]])
+    item = services.agenda_item_add(
+        meeting=meeting, by=editor, title="Progress of the wombat plan", action=action
+    )
+
+    organiser = client_for(editor).get(f"/meetings/{meeting.pk}/").content.decode()
+    outsider_view = client_for(observer).get(f"/meetings/{meeting.pk}/").content.decode()
+    ics = client_for(observer).get(f"/meetings/{meeting.pk}/meeting.ics").content.decode()
+
+    assert "Progress of the wombat plan" in organiser and "Wombat relocation plan" in organiser
+    assert "wombat" not in outsider_view.lower() and "wombat" not in ics.lower()
+    assert client_for(observer).get(f"/meetings/items/{item.pk}/minutes/").status_code == 404
