@@ -339,3 +339,63 @@ def test_item_linked_to_an_action_on_a_hidden_recommendation_is_left_out(
     assert "Progress of the wombat plan" in organiser and "Wombat relocation plan" in organiser
     assert "wombat" not in outsider_view.lower() and "wombat" not in ics.lower()
     assert client_for(observer).get(f"/meetings/items/{item.pk}/minutes/").status_code == 404
+
+
+def test_every_form_page_is_valid_html(meeting, editor):
+    from coopreview.meetings import decisions
+
+    services.meeting_mark_held(meeting=meeting, by=editor)
+    item = meeting.agenda_items.first()
+    decisions.decision_record(item=item, by=editor, text="Noted.")
+    client = client_for(editor)
+    urls = [
+        "/meetings/new/",
+        "/meetings/calendar/",
+        f"/meetings/{meeting.pk}/",
+        f"/meetings/{meeting.pk}/agenda/new/",
+        f"/meetings/items/{item.pk}/minutes/",
+        f"/meetings/items/{item.pk}/decisions/new/",
+        f"/meetings/items/{item.pk}/documents/new/",
+        "/meetings/?when=past",
+    ]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_valid_html(response.content)
+
+
+def test_edit_form_shows_times_in_the_meetings_zone_and_saving_a_change_raises_the_sequence(
+    make_meeting, editor, django_capture_on_commit_callbacks
+):
+    from datetime import datetime
+
+    from coopreview.meetings.forms import local_datetime
+
+    meeting = make_meeting(
+        start=local_datetime(datetime(2027, 6, 1, 15, 0), "Asia/Tokyo"),
+        end=local_datetime(datetime(2027, 6, 1, 17, 0), "Asia/Tokyo"),
+        time_zone="Asia/Tokyo",
+    )
+    services.participant_add(meeting=meeting, by=editor, user=editor, role="chair")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(meeting=meeting, by=editor)
+    client = client_for(editor)
+    form = client.get(f"/meetings/{meeting.pk}/edit/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/meetings/{meeting.pk}/edit/",
+            {
+                "title": meeting.title,
+                "type": meeting.type,
+                "start": "2027-06-01T16:00",
+                "end": "2027-06-01T17:00",
+                "time_zone": "Asia/Tokyo",
+            },
+        )
+
+    assert 'value="2027-06-01T15:00"' in form
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1 and meeting.start.isoformat() == "2027-06-01T07:00:00+00:00"
