@@ -130,12 +130,23 @@ def decision_record(
     return decision
 
 
+REASON_MAX = 100  # simple-history's history_change_reason is a varchar(100)
+
+
 def meeting_reason(meeting: Meeting, decision: Decision) -> str:
-    return _("Decided at the meeting “%(title)s” of %(date)s (decision %(id)s)") % {
-        "title": meeting.title,
-        "date": meeting.local_start.date().isoformat(),
-        "id": decision.pk,
-    }
+    """The history reason on whatever a decision changed: names the meeting, its date and the decision."""
+
+    def reason(title: str) -> str:
+        return _("Decided at the meeting “%(title)s” of %(date)s (decision %(id)s)") % {
+            "title": title,
+            "date": meeting.local_start.date().isoformat(),
+            "id": decision.pk,
+        }
+
+    title = meeting.title
+    while len(reason(title)) > REASON_MAX and len(title) > 1:
+        title = title[: len(title) - max(1, len(reason(title)) - REASON_MAX) - 1].rstrip() + "…"
+    return reason(title)[:REASON_MAX]
 
 
 def _apply(change: DecisionChange, *, meeting: Meeting) -> models.Model:

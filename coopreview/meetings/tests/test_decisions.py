@@ -258,3 +258,20 @@ def test_recommendation_page_shows_meetings_and_decisions(held, editor, flag, le
     assert "Make it a facilitation priority." in page and "(applied)" in page
     assert_valid_html(page)
     assert "Discussed in meetings" not in stranger and escape(held.title) not in stranger
+
+
+def test_history_reason_fits_the_history_column_even_for_long_titles(held, editor, flag, leak_data):
+    Meeting.objects.filter(pk=held.pk).update(title="Informal consultations " * 12)
+    held.refresh_from_db()
+    decisions.decision_record(
+        item=_item(held),
+        by=editor,
+        text="Flag it.",
+        changes=[{"kind": ChangeKind.ADD_PRIORITY_FLAG, "priority_flag": flag}],
+    )
+
+    decisions.minutes_approve(meeting=held, by=editor)
+
+    reason = leak_data["public"].history.order_by("-history_date").first().history_change_reason
+    assert len(reason) <= 100 and reason.startswith("Decided at the meeting “Informal consultations")
+    assert "…”" in reason and "(decision " in reason
