@@ -112,3 +112,11 @@ def test_sources_are_hidden_when_nothing_in_them_is_visible(leak_data, outsider,
     Recommendation.objects.create(source=secret, reference="1", text="x", visibility=Visibility.MEMBERS)
 
     assert set(sources_visible_to(user=outsider)) == {source}
+
+
+def test_postgres_tsquery_is_safe_and_folds_accents():
+    from coopreview.recommendations.search import postgres_tsquery
+
+    assert postgres_tsquery("États coopér") == "'etats' & 'cooper':*"
+    assert postgres_tsquery('"witness relocation" & !x') == "('witness' <-> 'relocation') & 'x'"
+    assert postgres_tsquery("':*|()<->") == ""
