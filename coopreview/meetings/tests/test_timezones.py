@@ -86,3 +86,20 @@ def test_time_zone_preference_is_validated_and_kept_with_history(editor):
     assert good.status_code == 302
     pref = UserPreference.objects.get(user=editor)
     assert pref.time_zone == "Africa/Dakar" and pref.history.count() == 1
+
+
+def test_middleware_activates_the_users_zone_for_the_request(editor, rf):
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from coopreview.meetings.timezones import UserTimeZoneMiddleware
+
+    services.preference_set_time_zone(user=editor, time_zone="Asia/Tokyo")
+    request = rf.get("/")
+    request.user = editor
+    middleware = UserTimeZoneMiddleware(lambda r: HttpResponse(timezone.get_current_timezone_name()))
+
+    response = middleware(request)
+
+    assert response.content == b"Asia/Tokyo"
+    assert timezone.get_current_timezone_name() != "Asia/Tokyo"  # only for that request
