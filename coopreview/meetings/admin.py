@@ -18,6 +18,7 @@ class ParticipantInline(admin.TabularInline):
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["title", "type", "start", "status", "is_demo"]
     list_filter = ["type", "status", "is_demo"]
+    readonly_fields = ["sequence", "invitations_sent_at", "minutes_approved_at", "minutes_approved_by"]
     inlines = [SessionInline, ParticipantInline]
 
 

@@ -86,9 +86,11 @@ class Meeting(TimestampedModel):
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     uid = models.CharField(_("calendar UID"), max_length=100, unique=True, editable=False)
-    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
-    invitations_sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True, editable=False)
-    minutes_approved_at = models.DateTimeField(_("minutes approved"), null=True, blank=True, editable=False)
+    # Editable only so that history diffs show them (simple-history compares editable fields); no
+    # form offers them: services set them.
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    invitations_sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    minutes_approved_at = models.DateTimeField(_("minutes approved"), null=True, blank=True)
     minutes_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("minutes approved by"),
@@ -96,7 +98,6 @@ class Meeting(TimestampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        editable=False,
     )
     is_demo = models.BooleanField(_("demo content"), default=False)
     history = HistoricalRecords(m2m_fields=[organisers])

@@ -275,3 +275,12 @@ def test_history_reason_fits_the_history_column_even_for_long_titles(held, edito
     reason = leak_data["public"].history.order_by("-history_date").first().history_change_reason
     assert len(reason) <= 100 and reason.startswith("Decided at the meeting “Informal consultations")
     assert "…”" in reason and "(decision " in reason
+
+
+def test_meeting_history_shows_invitations_and_approval(held, editor):
+    decisions.minutes_approve(meeting=held, by=editor)
+
+    body = client_for(editor).get(f"/meetings/{held.pk}/").content.decode()
+
+    history = body.split('id="history-title"')[1]
+    assert "Minutes approved" in history and "minutes approved by" in history and "Meeting held" in history
