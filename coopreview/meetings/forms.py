@@ -233,6 +233,12 @@ class DocumentForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to nobody, kept in the history)"), max_length=100, required=False
+    )
+
+
 class TimeZonePreferenceForm(forms.Form):
     time_zone = TimeZoneField(
         label=_("Your time zone"), help_text=_("Meeting times are shown in this time zone.")

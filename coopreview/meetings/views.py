@@ -129,10 +129,25 @@ def _action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
     return redirect("meetings:detail", pk=meeting.pk)
 
 
-@require_POST
 @login_required
+@require_http_methods(["GET", "POST"])
+@with_user_time_zone
 def meeting_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(request, pk, services.meeting_cancel, _("Meeting cancelled; invitees are told."))
+    """A confirmation page first: cancelling tells every invitee."""
+    meeting = _meeting(request, pk)
+    require_perm(request.user, "meetings.change_meeting", meeting)
+    form = forms.CancelForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        else:
+            messages.success(request, _("Meeting cancelled; invitees are told."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting}, status=status)
 
 
 @require_POST

@@ -311,10 +311,16 @@ def test_cancel_through_the_page_tells_the_invitees(meeting, editor, django_capt
         client.post(f"/meetings/{meeting.pk}/invite/")
     mail.outbox.clear()
 
+    confirm = client.get(f"/meetings/{meeting.pk}/cancel/")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/meetings/{meeting.pk}/cancel/")
+        response = client.post(f"/meetings/{meeting.pk}/cancel/", {"reason": "Postponed to the spring"})
 
+    assert confirm.status_code == 200 and "This cannot be undone." in confirm.content.decode()
+    assert_valid_html(confirm.content)
     assert response.status_code == 302
+    assert (
+        Meeting.objects.get(pk=meeting.pk).history.first().history_change_reason == "Postponed to the spring"
+    )
     assert Meeting.objects.get(pk=meeting.pk).status == "cancelled"
     assert len(mail.outbox) == 5 and all(m.subject.startswith("Cancelled:") for m in mail.outbox)
     again = client.post(f"/meetings/{meeting.pk}/cancel/")
