@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "coopreview.reports"
     label = "reports"
     verbose_name = _("Reports")
+    url_prefix = "reports/"
+    list_actions = ["coopreview.reports.views.list_download_buttons"]
+    recommendation_panels = ["coopreview.reports.views.recommendation_panel"]
