@@ -57,7 +57,8 @@ def _add_people(meeting: Meeting, by: User, people: list[tuple[str, str]]) -> di
 
 def _points_of_contact(editor: User) -> Meeting:
     """First proposal of the letter: a framework for dialogue with all relevant points of contact at
-    the Court on the report's cooperation recommendations, open to other subjects. Held and minuted."""
+    the Court on the report's cooperation recommendations, open to other subjects. Held and minuted;
+    its decisions await the approval of the minutes."""
     meeting = services.meeting_create(
         by=editor,
         title=POINTS_OF_CONTACT,
@@ -150,7 +151,8 @@ def _points_of_contact(editor: User) -> Meeting:
                 }
             ],
         )
-    decisions.minutes_approve(meeting=meeting, by=editor)
+    # The minutes are left for approval: approving them in the demo applies the decisions' follow-up
+    # changes live (and keeps the seed's follow-up as other apps' demo content expects it).
     return meeting
 
 
