@@ -1,0 +1,142 @@
+"""Reads of the cooperation platform. Every list is filtered by access in the query itself, with the
+same rule shape as recommendations (public; States Parties and Court; restricted to named organisations)."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+
+from coopreview.accounts.enums import MEMBER_ROLES, OrganisationKind
+from coopreview.accounts.models import Organisation
+from coopreview.accounts.selectors import (
+    AnyUser,
+    user_is_editor,
+    user_is_member,
+    user_organisation_ids,
+    user_roles,
+)
+from coopreview.knowledge import conf
+from coopreview.knowledge.enums import Measure, ProposalStatus, Visibility
+from coopreview.knowledge.models import CaseLaw, Document, Practice, ProfileChangeProposal, StateProfile
+
+MEASURE_ORDER = {value: i for i, value in enumerate(Measure.values)}
+
+
+def entry_visibility_q(*, user: AnyUser, model: type[Model], prefix: str = "") -> Q | None:
+    """The access condition on `model` (a BilingualEntry) for `user`; None means no restriction."""
+    if user_is_editor(user):
+        return None
+    condition = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+    if user_is_member(user):
+        condition |= Q(**{f"{prefix}visibility": Visibility.MEMBERS})
+    organisations = user_organisation_ids(user)
+    if organisations:
+        through = model.restricted_to.through
+        owner = f"{model._meta.model_name}_id"
+        named = Exists(
+            through.objects.filter(**{owner: OuterRef(f"{prefix}pk"), "organisation_id__in": organisations})
+        )
+        condition |= Q(**{f"{prefix}visibility": Visibility.RESTRICTED}) & Q(named)
+    return condition
+
+
+def _visible(model: type[Model], user: AnyUser) -> QuerySet:
+    condition = entry_visibility_q(user=user, model=model)
+    qs = model.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+def profiles_visible_to(*, user: AnyUser) -> QuerySet[StateProfile]:
+    return _visible(StateProfile, user)
+
+
+def practices_visible_to(*, user: AnyUser) -> QuerySet[Practice]:
+    return _visible(Practice, user)
+
+
+def case_law_visible_to(*, user: AnyUser) -> QuerySet[CaseLaw]:
+    return _visible(CaseLaw, user)
+
+
+def documents_visible_to(*, user: AnyUser) -> QuerySet[Document]:
+    return _visible(Document, user)
+
+
+def user_sees_contacts(user: AnyUser) -> bool:
+    """Points of contact: signed-in users of the Court and of States (and editors), not observers."""
+    if user_is_editor(user):
+        return True
+    court_or_state = {OrganisationKind.COURT, OrganisationKind.COURT_ORGAN, OrganisationKind.STATE}
+    ids = {org for role, org in user_roles(user) if role in MEMBER_ROLES}
+    return bool(ids) and Organisation.objects.filter(pk__in=ids, kind__in=court_or_state).exists()
+
+
+def states_with_profiles(*, user: AnyUser) -> QuerySet[Organisation]:
+    """States having at least one profile section `user` may see, with that count (never more)."""
+    visible = profiles_visible_to(user=user)
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.STATE, pk__in=visible.values("state_id"))
+        .annotate(section_count=Count("cooperation_profiles", filter=Q(cooperation_profiles__in=visible)))
+        .order_by("name")
+    )
+
+
+def state_profile_sections(*, user: AnyUser, state: Organisation) -> list[StateProfile]:
+    sections = (
+        profiles_visible_to(user=user)
+        .filter(state=state)
+        .select_related("last_verified_by", "state")
+        .prefetch_related("case_law")
+    )
+    return sorted(sections, key=lambda p: MEASURE_ORDER.get(p.measure, 99))
+
+
+def profile_get(*, user: AnyUser, pk: int) -> StateProfile:
+    return profiles_visible_to(user=user).select_related("state", "last_verified_by").get(pk=pk)
+
+
+def proposals_pending() -> QuerySet[ProfileChangeProposal]:
+    return ProfileChangeProposal.objects.filter(status=ProposalStatus.PENDING).select_related(
+        "profile__state", "proposed_by"
+    )
+
+
+def proposals_for_profile(*, profile: StateProfile) -> QuerySet[ProfileChangeProposal]:
+    return profile.proposals.select_related("proposed_by", "decided_by")
+
+
+def practice_list(*, user: AnyUser) -> QuerySet[Practice]:
+    return practices_visible_to(user=user).select_related("organisation")
+
+
+def practice_get(*, user: AnyUser, pk: int) -> Practice:
+    return practice_list(user=user).get(pk=pk)
+
+
+def case_law_list(*, user: AnyUser) -> QuerySet[CaseLaw]:
+    return case_law_visible_to(user=user)
+
+
+def case_law_get(*, user: AnyUser, pk: int) -> CaseLaw:
+    return case_law_visible_to(user=user).get(pk=pk)
+
+
+def document_get(*, user: AnyUser, pk: int) -> Document:
+    return documents_visible_to(user=user).get(pk=pk)
+
+
+def stale_profiles(*, today: date) -> QuerySet[StateProfile]:
+    """Every profile section whose verification is older than the freshness period (or missing)."""
+    cutoff = today - timedelta(days=conf.freshness_days())
+    return StateProfile.objects.filter(
+        Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff)
+    ).select_related("state")
+
+
+def linked_recommendations(*, user: AnyUser, entry) -> QuerySet:
+    from coopreview.recommendations.selectors import recommendations_visible_to
+
+    return (
+        recommendations_visible_to(user=user)
+        .filter(pk__in=entry.recommendations.values("pk"))
+        .select_related("source")
+    )

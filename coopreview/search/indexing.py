@@ -1,0 +1,87 @@
+"""Keeping the unified index in step with the database.
+
+Knowledge services call index_update/index_delete inside their transaction; recommendations (another
+app's services) are followed by signal receivers connected in SearchConfig.ready, which also run
+inside the saving transaction. Bulk writes that bypass signals are caught up by
+`search_index --rebuild`.
+"""
+
+from django.db import models, transaction
+
+from coopreview.search.backends import get_backend
+from coopreview.search.indexers import INDEXERS, all_objects
+from coopreview.search.models import SearchEntry
+
+
+def _kind_of(obj: models.Model) -> str | None:
+    entry = INDEXERS.get(type(obj))
+    return entry[0] if entry else None
+
+
+@transaction.atomic
+def index_update(obj: models.Model) -> None:
+    """Replace the index rows of `obj` (one per language it has)."""
+    kind, rows_for = INDEXERS[type(obj)]
+    rows = rows_for(obj)
+    # The id depends on the access layer, so rows are replaced rather than updated.
+    SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
+    created = SearchEntry.objects.bulk_create([SearchEntry(**row.fields(kind, obj.pk)) for row in rows])
+    get_backend().after_write([e.pk for e in created])
+
+
+@transaction.atomic
+def index_delete(obj: models.Model) -> None:
+    kind = _kind_of(obj)
+    if kind:
+        SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
+
+
+@transaction.atomic
+def index_rebuild(*, batch_size: int = 2000, progress=None) -> int:
+    """Empty the index and write it again from every entry. Returns the number of rows."""
+    backend = get_backend()
+    backend.before_rebuild()
+    SearchEntry.objects.all().delete()
+    total, batch = 0, []
+
+    def flush() -> None:
+        created = SearchEntry.objects.bulk_create(batch)
+        backend.after_write([e.pk for e in created])
+        batch.clear()
+
+    for kind, obj, rows in all_objects(chunk_size=batch_size):
+        for row in rows:
+            batch.append(SearchEntry(**row.fields(kind, obj.pk)))
+        if len(batch) >= batch_size:
+            total += len(batch)
+            flush()
+            if progress:
+                progress(total)
+    total += len(batch)
+    if batch:
+        flush()
+    backend.after_rebuild()
+    return total
+
+
+# --- signal receivers for recommendations (connected in apps.py) --------------------------------
+
+
+def on_recommendation_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        index_update(instance)
+
+
+def on_recommendation_m2m_changed(sender, instance, action, reverse=False, **kwargs) -> None:
+    from coopreview.recommendations.models import Recommendation
+
+    if (
+        action in ("post_add", "post_remove", "post_clear")
+        and not reverse
+        and isinstance(instance, Recommendation)
+    ):
+        index_update(instance)
+
+
+def on_deleted(sender, instance, **kwargs) -> None:
+    index_delete(instance)

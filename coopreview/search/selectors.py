@@ -1,0 +1,192 @@
+"""The one search across recommendations, State profiles, practices, case law and documents.
+
+    search(*, query, user, filters, limit=20, offset=0) -> SearchResults
+
+Access layers are tokens inside the engine's query (see indexers.IndexRow.tokens), so no title,
+snippet, count or facet number can come from an entry the user may not open.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from coopreview.accounts.models import Organisation
+from coopreview.accounts.selectors import AnyUser, user_is_editor, user_is_member, user_organisation_ids
+from coopreview.knowledge.enums import Measure
+from coopreview.search.backends import get_backend
+from coopreview.search.models import Kind, SearchEntry
+from coopreview.search.text import ParsedQuery, highlight, marks_to_html, parse_terms, token
+
+COUNT_CAP = 10_000  # beyond this the count shows as "10,000+": counting every match costs too much
+# Facet numbers are computed over at most this many matches (then marked "approximate").
+FACET_SAMPLE = int(getattr(settings, "SEARCH_FACET_SAMPLE", 1000))
+MAX_LIMIT = 100
+HIGHLIGHT_CHARS = 100_000  # snippets are looked for in the beginning of long documents only
+FACETS = ("kind", "state", "measure", "topic", "language", "year")
+LANGUAGES = {"en": _("English"), "fr": _("French")}
+
+
+@dataclass
+class Hit:
+    kind: str
+    kind_label: str
+    object_id: int
+    language: str
+    url: str
+    title_html: str  # escaped, with <mark> around matched words
+    snippet_html: str
+    states: list[str]
+    measure: str
+    date: dt.date | None
+    score: float
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    total_capped: bool = False  # True: there are at least `total` matches ("10,000+")
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_approximate: bool = False
+    only_stop_words: bool = False
+    limit: int = 20
+    offset: int = 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.hits) < self.total
+
+
+def access_tokens(user: AnyUser) -> list[str] | None:
+    """The tokens an entry must carry (any of) for `user` to open it; None for editors (everything).
+    Same rule as recommendations.selectors.visibility_q."""
+    if user_is_editor(user):
+        return None
+    tokens = [token("vis", "public")]
+    if user_is_member(user):
+        tokens.append(token("vis", "members"))
+    tokens += [token("org", org) for org in sorted(user_organisation_ids(user))]
+    return tokens
+
+
+def _values(raw: object) -> list[str]:
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list | tuple | set) else [raw]
+    return [str(v).strip() for v in items if str(v).strip()][:20]
+
+
+def parse_query(*, query: str, user: AnyUser, filters: dict) -> ParsedQuery:
+    terms, only_stop_words = parse_terms(query or "")
+    groups = []
+    for name in FACETS:  # unknown filter names are ignored; unknown values match nothing
+        values = _values((filters or {}).get(name))
+        if values:
+            groups.append([token(name, v) for v in values])
+    access = access_tokens(user)
+    return ParsedQuery(
+        terms=terms,
+        access=access,
+        open_layer=None if access is None else ("members" if user_is_member(user) else "public"),
+        org_tokens=[t for t in access or [] if t.startswith("xorg")],
+        filters=groups,
+        only_stop_words=only_stop_words,
+    )
+
+
+def _facets(rows: list[tuple], filters: dict) -> dict[str, list[FacetValue]]:
+    counters: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for kind, language, states, measure, topics, day in rows:
+        counters["kind"][kind] += 1
+        counters["language"][language] += 1
+        for code in states.split():
+            counters["state"][code] += 1
+        if measure:
+            counters["measure"][measure] += 1
+        for topic in filter(None, topics.split("|")):
+            counters["topic"][topic] += 1
+        if day:
+            counters["year"][str(day.year if isinstance(day, date) else str(day)[:4])] += 1
+    state_names = {
+        o.code: o.display_name for o in Organisation.objects.filter(code__in=list(counters["state"]))
+    }
+    labels = {
+        "kind": dict(Kind.choices),
+        "measure": dict(Measure.choices),
+        "language": LANGUAGES,
+        "state": state_names,
+    }
+    facets: dict[str, list[FacetValue]] = {}
+    for name, counter in counters.items():
+        selected = set(_values((filters or {}).get(name)))
+        values = [
+            FacetValue(value, str(labels.get(name, {}).get(value, value)), n, value in selected)
+            for value, n in counter.items()
+        ]
+        if name == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.label))
+        facets[name] = values[:30]
+    return facets
+
+
+def search(*, query: str, user: AnyUser, filters: dict, limit: int = 20, offset: int = 0) -> SearchResults:
+    """Ranked matches the user may open, with highlighted snippets, facets and a (capped) total."""
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, min(int(offset), COUNT_CAP))
+    parsed = parse_query(query=query, user=user, filters=filters)
+    backend = get_backend()
+    matches = backend.matches(parsed, limit=limit, offset=offset)
+    entries = SearchEntry.objects.defer("tokens").in_bulk([m.entry_id for m in matches])
+    hits = []
+    kinds = dict(Kind.choices)
+    for m in matches:
+        entry = entries.get(m.entry_id)
+        if entry is None:
+            continue
+        hits.append(
+            Hit(
+                kind=entry.kind,
+                kind_label=str(kinds.get(entry.kind, entry.kind)),
+                object_id=entry.object_id,
+                language=entry.language,
+                url=entry.url,
+                title_html=marks_to_html(highlight(entry.title, parsed.words)),
+                snippet_html=marks_to_html(highlight(entry.body[:HIGHLIGHT_CHARS], parsed.words, window=32)),
+                states=entry.states.split(),
+                measure=entry.measure,
+                date=entry.date,
+                score=m.score,
+            )
+        )
+    if offset == 0 and len(hits) < limit:
+        total = len(hits)  # the whole result is on this page: no count query needed
+    else:
+        total = backend.count(parsed, cap=COUNT_CAP + 1)
+    capped = total > COUNT_CAP
+    rows = backend.facet_rows(parsed, sample=FACET_SAMPLE)
+    return SearchResults(
+        query=query,
+        hits=hits,
+        total=min(total, COUNT_CAP),
+        total_capped=capped,
+        facets=_facets(rows, filters),
+        facets_approximate=len(rows) >= FACET_SAMPLE,
+        only_stop_words=parsed.only_stop_words,
+        limit=limit,
+        offset=offset,
+    )

@@ -1,0 +1,110 @@
+"""Text helpers shared by the engines: accent folding, query parsing, tokens, safe highlighting."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+
+MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: never in stored text
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\w+)', re.UNICODE)
+
+# Words too common to help; dropped unless the query holds nothing else.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from in into is it of on or the to with what which how "
+    "au aux avec ce ces d dans de des du en est et l la le les leur ou par pour qu que qui sa se "
+    "ses son sur un une".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Témoins" → "temoins"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def clean_stored(text: str) -> str:
+    return (text or "").replace(MARK_START, "").replace(MARK_END, "")
+
+
+def token(prefix: str, value: object) -> str:
+    """An access or facet token. Letters and digits only, wrapped in x…x so no stemmer touches it."""
+    return f"x{prefix}{re.sub(r'[^a-z0-9]', '', fold(str(value)))}x"
+
+
+@dataclass
+class ParsedQuery:
+    """Free user text as terms (folded words, phrases as word lists) plus access and filter tokens."""
+
+    terms: list[list[str]] = field(default_factory=list)  # each item: one word, or a phrase
+    access: list[str] | None = None  # None: no access restriction (editors)
+    # The same rule as layers: whole layers open to the user, and org tokens for restricted entries.
+    open_layer: str | None = None  # "public" or "members"; None with access None (editors)
+    org_tokens: list[str] = field(default_factory=list)
+    filters: list[list[str]] = field(default_factory=list)  # AND of ORs
+    only_stop_words: bool = False
+
+    @property
+    def words(self) -> list[str]:
+        return [w for term in self.terms for w in term]
+
+
+def parse_terms(query: str) -> tuple[list[list[str]], bool]:
+    """Words and quoted phrases; FTS syntax characters are dropped; stop words too unless that would
+    leave nothing. Returns (terms, only_stop_words)."""
+    terms: list[list[str]] = []
+    for phrase, word in _PHRASE_OR_WORD.findall(query[:500]):
+        words = _WORD.findall(fold(phrase)) if phrase else [fold(word)]
+        words = [w.replace("_", "") for w in words if w.replace("_", "")]
+        if words:
+            terms.append(words)
+    terms = terms[:20]
+    meaningful = [t for t in terms if len(t) > 1 or t[0] not in STOP_WORDS]
+    if terms and not meaningful:
+        return terms, True
+    return meaningful, False
+
+
+def marks_to_html(text: str) -> str:
+    """Escape everything, then turn the private-use marks into <mark> elements."""
+    html = escape(text)
+    opened = html.count(MARK_START)
+    html = html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return html + "</mark>" * max(0, opened - text.count(MARK_END))
+
+
+def _matches(word: str, terms: list[str]) -> bool:
+    folded = fold(word)
+    for term in terms:
+        stem = term[: max(4, len(term) - 2)] if len(term) > 4 else term
+        if folded.startswith(stem):
+            return True
+    return False
+
+
+def highlight(text: str, words: list[str], *, window: int = 0) -> str:
+    """Mark the words of `text` that start like a query word (an approximation of stemming), and
+    with `window`, keep about that many words around the first match. Returns marked plain text."""
+    tokens = list(_WORD.finditer(text))
+    if not tokens:
+        return text[:300] if window else text
+    hits = [i for i, m in enumerate(tokens) if words and _matches(m.group(0), words)]
+    start_i, end_i = 0, len(tokens)
+    if window:
+        first = hits[0] if hits else 0
+        start_i = max(0, first - window // 3)
+        end_i = min(len(tokens), start_i + window)
+    begin = tokens[start_i].start() if start_i else 0
+    finish = tokens[end_i - 1].end() if end_i < len(tokens) else len(text)
+    out, cursor = [], begin
+    for i in hits:
+        if start_i <= i < end_i:
+            m = tokens[i]
+            out.append(text[cursor : m.start()])
+            out.append(MARK_START + m.group(0) + MARK_END)
+            cursor = m.end()
+    out.append(text[cursor:finish])
+    prefix = "…" if begin > 0 else ""
+    suffix = "…" if finish < len(text) else ""
+    return prefix + "".join(out) + suffix

@@ -1,0 +1,31 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from coopreview.search.selectors import FACETS, search
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def search_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:500]
+    filters = {name: request.GET.getlist(name) for name in FACETS if request.GET.getlist(name)}
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    results = search(
+        query=query, user=request.user, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    context = {
+        "results": results,
+        "query": query,
+        "filters": filters,
+        "page": page,
+        "facet_groups": [(name, results.facets.get(name, [])) for name in FACETS],
+        "next_page": page + 1 if results.has_next else None,
+        "previous_page": page - 1 if page > 1 else None,
+    }
+    template = "search/_results.html" if request.htmx else "search/search.html"
+    return render(request, template, context)
