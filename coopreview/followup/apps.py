@@ -5,4 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class FollowupConfig(AppConfig):
     name = "coopreview.followup"
     label = "followup"
-    verbose_name = _("Follow - up")
+    verbose_name = _("Follow-up")
+    url_prefix = "followup/"
+    nav_items = [
+        ("followup:dashboard", _("Follow-up"), None),
+        ("followup:schedule", _("Schedule"), None),
+    ]
+    demo_loader = "coopreview.followup.demo.load_demo"
+    recommendation_panels = ["coopreview.followup.views.recommendation_panel"]
+    list_actions = ["coopreview.followup.views.overview.list_link"]

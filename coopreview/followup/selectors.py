@@ -27,7 +27,14 @@ from coopreview.followup.models import (
 )
 from coopreview.followup.rules import court_scope
 from coopreview.recommendations.models import Recommendation
-from coopreview.recommendations.selectors import cluster_of, recommendations_visible_to, visibility_q
+from coopreview.recommendations.selectors import recommendations_visible_to, visibility_q
+
+
+def _rec_ids(recommendations) -> Any:
+    """A value for `pk__in`: a queryset stays a subquery (one query however many), else a list of ids."""
+    if isinstance(recommendations, QuerySet):
+        return recommendations.values("pk") if recommendations.model is Recommendation else recommendations
+    return [getattr(r, "pk", r) for r in recommendations]
 
 
 def overall_status(statuses: Iterable[str]) -> str | None:
@@ -143,18 +150,60 @@ def recommendations_where_disagree(*, user: AnyUser) -> QuerySet[Recommendation]
 
 
 def recommendation_progress(
-    *, user: AnyUser, recommendations: Iterable[Recommendation]
+    *, user: AnyUser, recommendations: Iterable[Recommendation] | QuerySet
 ) -> dict[int, int | None]:
-    """Mean progress of the visible actions of each recommendation (None: no action yet). One query."""
-    ids = [r.pk for r in recommendations]
+    """Mean progress of the visible actions of each recommendation (absent/None: no action). One query."""
     through = Action.recommendations.through
     rows = through.objects.filter(
-        recommendation_id__in=ids, action__in=actions_visible_to(user=user)
+        recommendation_id__in=_rec_ids(recommendations), action__in=actions_visible_to(user=user)
     ).values_list("recommendation_id", "action__progress")
     acc: dict[int, list[int]] = defaultdict(list)
     for rec_id, progress in rows:
         acc[rec_id].append(progress)
-    return {i: (round(sum(acc[i]) / len(acc[i])) if acc[i] else None) for i in ids}
+    return {i: round(sum(v) / len(v)) for i, v in acc.items()}
+
+
+def clusters_of(*, recommendations: Iterable[Recommendation] | QuerySet) -> dict[int, str]:
+    """The cluster (outermost section) title of each recommendation that has a section. Two queries."""
+    from coopreview.recommendations.models import Section
+
+    rows = list(
+        Recommendation.objects.filter(pk__in=_rec_ids(recommendations), section__isnull=False).values_list(
+            "pk", "section_id", "section__parent_id", "section__parent__parent_id"
+        )
+    )
+    outer = {pk: grand or parent or own for pk, own, parent, grand in rows}
+    # a tree deeper than three levels: walk up the few sections that still have a parent
+    sections = {s.pk: s for s in Section.objects.filter(pk__in=set(outer.values()))}
+    titles = {}
+    for pk, section_id in outer.items():
+        section = sections[section_id]
+        titles[pk] = (section.path[0] if section.parent_id else section).display_title
+    return titles
+
+
+def parts_current(*, recommendations: Iterable[Recommendation] | QuerySet) -> list["PartSnapshot"]:
+    """Today's parts of `recommendations` as light snapshots (same shape as parts_as_of). One query."""
+    now = timezone.now()
+    return [
+        PartSnapshot(
+            id=p.id,
+            recommendation_id=p.recommendation_id,
+            addressee_id=p.addressee_id,
+            side=p.side,
+            status=p.status,
+            assessment=p.assessment,
+            budgetary=p.budgetary,
+            narrative="",
+            lead_id=p.lead_id,
+            as_of=now,
+        )
+        for p in FollowupPart.objects.filter(recommendation__in=_rec_ids(recommendations))
+        .only(
+            "id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary", "lead_id"
+        )
+        .order_by("recommendation_id", "side", "id")
+    ]
 
 
 @dataclass
@@ -167,32 +216,31 @@ class Rollup:
 def progress_rollup(
     *, user: AnyUser, recommendations: QuerySet[Recommendation] | None = None
 ) -> dict[str, Any]:
-    """Progress rolled up action → recommendation → cluster → source.
+    """Progress rolled up action → recommendation → cluster → source, in a fixed number of queries.
 
     A recommendation's progress is the mean of its actions' (0 if none), 100 once every open part is
     implemented; recommendations not to be pursued are left out of the means."""
-    recs = list(
-        (recommendations if recommendations is not None else recommendations_visible_to(user=user))
-        .select_related("source", "section__parent__parent")
-        .prefetch_related(
-            Prefetch(
-                "followup_parts", queryset=FollowupPart.objects.only("id", "status", "recommendation_id")
-            )
-        )
-    )
-    by_action = recommendation_progress(user=user, recommendations=recs)
+    scope = recommendations if recommendations is not None else recommendations_visible_to(user=user)
+    ids = _rec_ids(scope)
+    recs = list(Recommendation.objects.filter(pk__in=ids).values_list("pk", "source__symbol"))
+    statuses: dict[int, list[str]] = defaultdict(list)
+    for rec_id, status in FollowupPart.objects.filter(recommendation__in=ids).values_list(
+        "recommendation_id", "status"
+    ):
+        statuses[rec_id].append(status)
+    by_action = recommendation_progress(user=user, recommendations=scope)
+    cluster_titles = clusters_of(recommendations=scope)
     per_rec: dict[int, int] = {}
     clusters: dict[str, list[int]] = defaultdict(list)
     sources: dict[str, list[int]] = defaultdict(list)
-    for rec in recs:
-        status = overall_status(p.status for p in rec.followup_parts.all())
+    for pk, symbol in recs:
+        status = overall_status(statuses[pk])
         if status == Status.NOT_PURSUED:
             continue
-        value = 100 if status == Status.IMPLEMENTED else (by_action.get(rec.pk) or 0)
-        per_rec[rec.pk] = value
-        cluster = cluster_of(rec)
-        clusters[cluster.display_title if cluster else "—"].append(value)
-        sources[rec.source.symbol].append(value)
+        value = 100 if status == Status.IMPLEMENTED else (by_action.get(pk) or 0)
+        per_rec[pk] = value
+        clusters[cluster_titles.get(pk, "—")].append(value)
+        sources[symbol].append(value)
 
     def mean(values: list[int]) -> int:
         return round(sum(values) / len(values)) if values else 0
@@ -226,7 +274,7 @@ class PartSnapshot:
         return str(Status(self.status).label)
 
 
-def _end_of_day(when: date | datetime) -> datetime:
+def end_of_day(when: date | datetime) -> datetime:
     if isinstance(when, datetime):
         return when if timezone.is_aware(when) else timezone.make_aware(when)
     return timezone.make_aware(datetime.combine(when, datetime.max.time()))
@@ -237,7 +285,7 @@ def parts_as_of(
 ) -> list[PartSnapshot]:
     """Each visible part's state at `when` (a date means the end of that day). Parts that did not exist
     yet are absent. One query."""
-    moment = _end_of_day(when)
+    moment = end_of_day(when)
     history = FollowupPart.history.model
     latest = (
         history.objects.filter(id=OuterRef("id"), history_date__lte=moment)
@@ -249,7 +297,7 @@ def parts_as_of(
     )
     visible = recommendations_visible_to(user=user)
     if recommendations is not None:
-        visible = visible.filter(pk__in=[r.pk for r in recommendations])
+        visible = visible.filter(pk__in=_rec_ids(recommendations))
     qs = qs.filter(recommendation_id__in=visible.values("pk")).order_by("recommendation_id", "side", "id")
     return [
         PartSnapshot(
@@ -278,7 +326,7 @@ def status_counts_as_of(
     if when is None:
         parts = parts_visible_to(user=user)
         if recommendations is not None:
-            parts = parts.filter(recommendation__in=[r.pk for r in recommendations])
+            parts = parts.filter(recommendation__in=_rec_ids(recommendations))
         rows = [(p.recommendation_id, p.status) for p in parts.only("recommendation_id", "status")]
     else:
         rows = [
@@ -308,12 +356,12 @@ class Change:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
 
 
-def _display(model, name: str, value: Any, names: dict[int, str]) -> str:
+def _display(model, name: str, value: Any, names: dict[type, dict[int, str]]) -> str:
     if value in (None, ""):
         return "—"
     f = model._meta.get_field(name)
     if f.is_relation:
-        return names.get(value, str(value))
+        return names.get(f.related_model, {}).get(value, str(value))
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -335,19 +383,25 @@ def changes_between(
     from coopreview.accounts.models import Organisation
 
     begin = (
-        _end_of_day(start)
+        end_of_day(start)
         if isinstance(start, datetime)
         else timezone.make_aware(datetime.combine(start, datetime.min.time()))
     )
-    finish = _end_of_day(end)
+    finish = end_of_day(end)
     visible_recs = recommendations_visible_to(user=user)
     if recommendations is not None:
-        visible_recs = visible_recs.filter(pk__in=[r.pk for r in recommendations])
+        visible_recs = visible_recs.filter(pk__in=_rec_ids(recommendations))
     visible_ids = set(visible_recs.values_list("pk", flat=True))
     rec_labels = {
         r.pk: str(r) for r in Recommendation.objects.filter(pk__in=visible_ids).select_related("source")
     }
+    from coopreview.recommendations.models import PriorityFlag
+
     org_names = {o.pk: o.display_name for o in Organisation.objects.all()}
+    names = {
+        Organisation: org_names,
+        PriorityFlag: {f.pk: f.display_name for f in PriorityFlag.objects.all()},
+    }
     visible_actions = set(actions_visible_to(user=user).values_list("pk", flat=True))
     visible_updates = set(updates_visible_to(user=user).values_list("pk", flat=True))
 
@@ -395,7 +449,7 @@ def changes_between(
                 if old != new:
                     label = str(model._meta.get_field(name).verbose_name)
                     diffs.append(
-                        (label, _display(model, name, old, org_names), _display(model, name, new, org_names))
+                        (label, _display(model, name, old, names), _display(model, name, new, names))
                     )
             kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
             if kind == "changed" and not diffs:
@@ -509,3 +563,34 @@ def actions_due(*, days: int, today: date | None = None) -> QuerySet[Action]:
     """Actions due within `days` or overdue and not finished (for reminders; no user filter: the
     recipients are the lead's own members)."""
     return Action.objects.due_within(days, today=today).filter(due__isnull=False).select_related("lead")
+
+
+def leads_for(*, user: AnyUser) -> QuerySet:
+    """Organisations `user` may plan actions for (their own side's), for choice lists."""
+    from coopreview.accounts.models import Organisation
+    from coopreview.accounts.rules import is_administrator
+    from coopreview.accounts.selectors import user_has_role
+
+    qs = Organisation.objects.exclude(kind="other").order_by("kind", "name")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_administrator(user):
+        return qs
+    condition = Q(pk__in=court_scope(user)) | Q(pk__in=user_organisation_ids(user, Role.STATE_FOCAL_POINT))
+    if user_has_role(user, Role.EDITOR, Role.FACILITATOR):
+        condition |= Q(kind__in=["assembly", "assembly_body"])
+    return qs.filter(condition)
+
+
+def view_organisations_for(*, user: AnyUser) -> QuerySet:
+    """Organisations `user` may record a stakeholder view for."""
+    from coopreview.accounts.models import Organisation
+    from coopreview.accounts.rules import is_administrator
+    from coopreview.accounts.selectors import user_is_member
+
+    qs = Organisation.objects.order_by("kind", "name")
+    if is_administrator(user):
+        return qs
+    if not user_is_member(user):
+        return qs.none()
+    return qs.filter(pk__in=user_organisation_ids(user))

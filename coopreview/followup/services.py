@@ -168,7 +168,14 @@ def categorisation_propose(
         cat.approved = False
     _validate(cat, exclude=["recommendation"])
     save_with_history(cat, by=by, reason=_("Categorisation proposed"))
-    parts_ensure(recommendation=recommendation, category=category, by=by)
+    kept = parts_ensure(recommendation=recommendation, category=category, by=by)
+    # A side the new categorisation leaves out: its untouched parts close, recorded as a transition;
+    # a part its side has already worked on is left to that side (never closed from the other side).
+    for part in FollowupPart.objects.filter(recommendation=recommendation).exclude(
+        pk__in=[p.pk for p in kept]
+    ):
+        if part.status in (Status.PROPOSED, Status.CATEGORISED) and not part.assessment:
+            _move(part, Status.NOT_PURSUED, by=by, reason=_("Outside the new categorisation"))
     return cat
 
 
@@ -263,6 +270,12 @@ def part_update(
     if unknown:
         raise FollowupError(
             _("These fields cannot be edited here: %(f)s.") % {"f": ", ".join(sorted(unknown))}
+        )
+    lead = data.get("lead")
+    if lead is not None and lead.side != part.side:
+        raise FollowupError(
+            _("Lead: %(lead)s is not on the %(side)s's side.")
+            % {"lead": lead, "side": part.get_side_display()}
         )
     current = _check_version(FollowupPart, part.pk, expected_updated_at)
     for name, value in data.items():
@@ -453,3 +466,59 @@ def progress_update_validate(
                 ):
                     _move(part, Status.IN_PROGRESS, by=update.author, reason=_("Progress reported"))
     return update
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def reminders_send(
+    *, days: int = 14, today: date | None = None, dry_run: bool = False
+) -> list[tuple[str, list[str]]]:
+    """Email each member of each lead about its actions due within `days` or overdue, once a day per item.
+
+    One email per person listing their items; a ReminderSent row per (action, person, day) makes a second
+    run the same day send nothing. Only actions the person may see are mentioned. Returns (email, titles)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from coopreview.accounts.enums import Role
+    from coopreview.accounts.models import Membership
+    from coopreview.followup.models import ReminderSent
+    from coopreview.followup.selectors import actions_due, actions_visible_to
+
+    if days < 0:
+        raise FollowupError(_("--days must be zero or more (got %(days)d).") % {"days": days})
+    today = today or timezone.localdate()
+    due = list(actions_due(days=days, today=today))
+    members = (
+        Membership.objects.filter(organisation_id__in={a.lead_id for a in due}, user__is_active=True)
+        .exclude(role=Role.OBSERVER)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    by_user: dict[int, tuple[User, set[int]]] = {}
+    for m in members:
+        by_user.setdefault(m.user_id, (m.user, set()))[1].add(m.organisation_id)
+    already = set(ReminderSent.objects.filter(day=today, action__in=due).values_list("action_id", "user_id"))
+    sent: list[tuple[str, list[str]]] = []
+    for user, orgs in by_user.values():
+        visible = set(
+            actions_visible_to(user=user).filter(pk__in=[a.pk for a in due]).values_list("pk", flat=True)
+        )
+        items = [a for a in due if a.lead_id in orgs and a.pk in visible and (a.pk, user.pk) not in already]
+        if not items:
+            continue
+        sent.append((user.email, [a.title for a in items]))
+        if dry_run:
+            continue
+        context = {"user": user, "items": items, "today": today, "days": days}
+        with transaction.atomic():
+            for a in items:
+                ReminderSent.objects.create(action=a, user=user, day=today)
+            send_mail(
+                subject=_("coopreview: %(n)d follow-up action(s) due or overdue") % {"n": len(items)},
+                message=render_to_string("followup/email/reminder.txt", context),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+    return sent

@@ -6,3 +6,5 @@ class ImportersConfig(AppConfig):
     name = "coopreview.importers"
     label = "importers"
     verbose_name = _("Imports")
+    url_prefix = "imports/"
+    nav_items = [("importers:upload", _("Import"), "importers.import_recommendations")]

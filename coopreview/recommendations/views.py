@@ -2,7 +2,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -16,6 +15,7 @@ from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
 from coopreview.recommendations.forms import AsOfForm, RecommendationFilterForm, RecommendationForm
 from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.pagination import RecommendationPaginator
 
 
 def _filter_form(request: HttpRequest) -> RecommendationFilterForm:
@@ -38,7 +38,7 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
         filters = form.to_filters() if form.is_bound else selectors.RecommendationFilters()
         recommendations = selectors.recommendation_list(user=request.user, filters=filters)
         group = bool(form.is_bound and form.cleaned_data.get("group"))
-    page = Paginator(recommendations, 500 if group else 50).get_page(request.GET.get("page"))
+    page = RecommendationPaginator(recommendations, 500 if group else 50).get_page(request.GET.get("page"))
     groups = []
     if group:
         for cluster, rows in groupby(page.object_list, key=selectors.cluster_of):

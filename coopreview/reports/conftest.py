@@ -63,9 +63,21 @@ def followup_seed(seed):
     from coopreview.accounts.models import Organisation
     from coopreview.core.history import save_with_history
     from coopreview.followup.enums import Category, Status
-    from coopreview.followup.models import Categorisation, FollowupPart, StakeholderView, Transition
+    from coopreview.followup.models import (
+        Action,
+        Categorisation,
+        FollowupPart,
+        ProgressUpdate,
+        StakeholderView,
+        Transition,
+    )
     from coopreview.recommendations.models import Recommendation
 
+    # `coopreview demo` now also loads the follow-up's demo content: start from a clean follow-up
+    # (records and their history) so the dates and statuses below are the only ones.
+    for model in (ProgressUpdate, Action, Transition, FollowupPart, StakeholderView, Categorisation):
+        model.objects.all().delete()
+        model.history.all().delete()
     now = timezone.now()
     editor = seed["editor"]
     recs = seed["recs"]

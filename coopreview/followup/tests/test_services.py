@@ -357,3 +357,58 @@ def test_parts_as_of_and_changes_between(recs, editor, court_focal_point, outsid
     assert all("wombat" not in c.label and c.recommendation_ids == [recs["otp"].pk] for c in changes)
     counts = selectors.status_counts_as_of(user=outsider, when=past)
     assert counts[Status.CATEGORISED] == 1 and sum(counts.values()) == 1
+
+
+def test_recategorising_closes_untouched_parts_of_the_side_left_out(recs, editor):
+    _categorise(recs["both"], editor, Category.BOTH, approve=True)
+
+    services.categorisation_propose(recommendation=recs["both"], category=Category.COURT, by=editor)
+
+    statuses = dict(FollowupPart.objects.filter(recommendation=recs["both"]).values_list("side", "status"))
+    assert statuses == {"court": Status.CATEGORISED, "assembly": Status.NOT_PURSUED}
+    assert selectors.overall_status(statuses.values()) == Status.CATEGORISED
+    assert not recs["both"].categorisation.approved  # a changed categorisation must be approved again
+
+
+def test_part_lead_must_be_on_the_part_side(recs, editor, court_focal_point, orgs):
+    _categorise(recs["otp"], editor, Category.COURT)
+    part = FollowupPart.objects.get(recommendation=recs["otp"])
+
+    with pytest.raises(services.FollowupError, match="Lead"):
+        services.part_update(part=part, by=court_focal_point, lead=orgs["FAC-COOP"])
+    services.part_update(part=part, by=court_focal_point, lead=orgs["OTP"])
+
+
+def test_changes_name_related_records(recs, facilitator, orgs, fac_flag, outsider):
+    services.stakeholder_view_record(
+        recommendation=recs["otp"],
+        organisation=orgs["FAC-COOP"],
+        by=facilitator,
+        position="p",
+        priority_flag=fac_flag,
+    )
+
+    changes = selectors.changes_between(user=outsider, start=timezone.localdate(), end=timezone.localdate())
+
+    assert ("own priority flag", "—", "Facilitation priority") in [
+        tuple(c) for ch in changes for c in ch.changes
+    ]
+
+
+def test_concurrent_categorisation_refused(recs, editor, admin_user):
+    cat = _categorise(recs["both"], editor, Category.BOTH)
+    opened_at = cat.updated_at
+    services.categorisation_propose(
+        recommendation=recs["both"], category=Category.COURT, by=editor, expected_updated_at=opened_at
+    )
+
+    with pytest.raises(ConcurrentEditError):
+        services.categorisation_propose(
+            recommendation=recs["both"],
+            category=Category.ASSEMBLY,
+            by=admin_user,
+            expected_updated_at=opened_at,
+        )
+
+    cat.refresh_from_db()
+    assert cat.category == Category.COURT

@@ -205,3 +205,19 @@ def test_remind_profiles_command(knowledge_data, state_focal_point, settings):
     assert "1 profile reminder(s) would be sent." in out.getvalue() and mail.outbox == []
     call_command("remind_profiles", stdout=out)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [state_focal_point.email]
+
+
+def test_remind_command_also_reminds_state_focal_points_of_stale_profiles(
+    knowledge_data, state_focal_point, settings
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.KNOWLEDGE_FRESHNESS_DAYS = 1  # the Senegal section was verified 10 days ago
+    out = StringIO()
+
+    call_command("remind", stdout=out)
+
+    assert "1 profile reminder(s) sent." in out.getvalue()
+    assert [m.to for m in mail.outbox if "profile" in m.subject.lower()] == [[state_focal_point.email]]

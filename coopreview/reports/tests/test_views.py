@@ -31,6 +31,11 @@ def test_list_actions_cost_no_query(rf, seed):
 
     request = rf.get("/recommendations/", {"q": "fund"})
     request.user = seed["editor"]
+    # The navigation (a context processor) asks the user's roles once per request for permission-gated
+    # items such as "Import"; the page has paid that query before the list actions render.
+    from coopreview.accounts.selectors import user_roles
+
+    user_roles(request.user)
 
     with CaptureQueriesContext(connection) as queries:
         html = list_download_buttons(request)

@@ -1,0 +1,80 @@
+"""`coopreview bench`: build the corpus, measure, write bench/results/<date>-<scale>-<db>.{json,md}.
+
+The command re-runs itself in a child process whose DATABASE_URL points at the dedicated bench database
+(a SQLite file under the output directory, or the PostgreSQL database coopreview_bench), so the
+platform's own settings, selectors and server run unchanged against the bench data.
+"""
+
+import datetime as dt
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+SCALES = {
+    # scale: (recommendations, knowledge entries, wrk seconds per level)
+    "tiny": (1_500, 200, 3),
+    "small": (0, 2_000, 5),
+    "full": (1_000_000, 100_000, 10),
+}
+PORT = int(os.environ.get("COOPREVIEW_BENCH_PORT", "8765"))
+PEER_PORT = int(os.environ.get("COOPREVIEW_BENCH_PEER_PORT", "8766"))
+PG_ADMIN_URL = os.environ.get("COOPREVIEW_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_DB = "coopreview_bench"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run(*, scale: str, db: str, out: Path, tiny_rows: int | None = None) -> Path:
+    """Outer process: prepare an empty database, run the measurements in a child, return the JSON path."""
+    out = out.resolve()
+    work = out / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["COOPREVIEW_DATA_DIR"] = str(work / "var")
+    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+    env["DEBUG"] = "false"
+    env["DJANGO_SETTINGS_MODULE"] = "coopreview.config.settings"
+    env.pop("DATABASE_URL", None)
+    if db == "sqlite":
+        (work / scale).mkdir(exist_ok=True)
+        path = work / scale / "bench.sqlite3"  # Datasette names the database after the file: "bench"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {PG_DB}")
+        env["DATABASE_URL"] = f"{PG_ADMIN_URL}/{PG_DB}"
+    cmd = [sys.executable, "-m", "bench.inner", scale, db, str(out)]
+    if tiny_rows:
+        cmd.append(str(tiny_rows))
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(cmd, env=env, check=True, cwd=root)  # noqa: S603
+    return Path((work / "last_result").read_text().strip())
+
+
+def app_benchmarks() -> list[str]:
+    from django.apps import apps
+
+    names = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("coopreview.") and importlib.util.find_spec(f"{config.name}.benchmarks"):
+            names.append(config.name)
+    return sorted(names)
+
+
+def _call_app(module: str, scale: str, workdir: str) -> dict:
+    return importlib.import_module(f"{module}.benchmarks").run(scale, Path(workdir))
+
+
+def result_paths(out: Path, scale: str, db: str) -> tuple[Path, Path]:
+    stem = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}-{scale}-{db}"
+    return out / f"{stem}.json", out / f"{stem}.md"

@@ -1,0 +1,164 @@
+"""The measuring process (run by bench.harness with DATABASE_URL pointing at the bench database).
+
+Usage: python -m bench.inner SCALE DB OUT [N_RECOMMENDATIONS]
+"""
+
+import json
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import django
+
+
+def main(argv: list[str]) -> None:
+    scale, db, out = argv[0], argv[1], Path(argv[2])
+    n_override = int(argv[3]) if len(argv) > 3 else None
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import corpus, harness, load, memory, report, schema, searchbench, topk
+    from bench.harness import log
+    from coopreview.accounts.services import organisations_load_reference_data
+    from coopreview.recommendations.models import Theme
+
+    n_recs, n_know, wrk_seconds = harness.SCALES[scale]
+    work = out / "work"
+    results: dict = {"scale": scale, "db": db, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    results["commit"] = report.git_commit()
+    memory_mb: dict = {}
+
+    log(f"migrating the {db} bench database")
+    call_command("migrate", verbosity=0)
+    organisations_load_reference_data()
+    log(f"building the {scale} corpus")
+    start = time.perf_counter()
+    rows = corpus.build(n_recommendations=n_override or n_recs, n_knowledge=n_know)
+    results["rows"] = rows
+    results["build_seconds"] = round(time.perf_counter() - start, 1)
+    memory_mb["build_job_peak"] = memory.self_peak_mb()
+    log(f"built {rows} in {results['build_seconds']} s")
+    connection.close()
+
+    sqlite_path = connection.settings_dict["NAME"] if db == "sqlite" else None
+    peer = None
+    if sqlite_path:
+        peer = load.start_datasette(Path(sqlite_path), harness.PEER_PORT, work / "datasette.log")
+    try:
+        log("measuring search")
+        results["search"] = searchbench.measure(
+            sqlite_path=str(sqlite_path) if sqlite_path else None,
+            peer_port=harness.PEER_PORT if peer else None,
+            log=log,
+        )
+        memory_mb["search_job_peak_cumulative"] = memory.self_peak_mb()
+        if sqlite_path and topk.available():
+            themes = dict(Theme.objects.values_list("slug", "id"))
+            probe, memory_mb["topk_probe_job_peak"] = memory.run_job(
+                topk.measure, str(sqlite_path), work / scale, themes
+            )
+            topk.attach(results["search"], probe, str(sqlite_path), themes)
+        log("counting SQL queries per page")
+        results["queries_per_page"] = query_counts()
+        log("HTTP under load")
+        results["http"], memory_mb["server"] = http_load(wrk_seconds, work, peer is not None)
+        if peer:
+            memory_mb["peer_server"] = memory.tree_peak_mb(peer.pid)
+    finally:
+        if peer:
+            load.stop(peer)
+    results["apps"] = {}
+    for module in harness.app_benchmarks():
+        log(f"app benchmark {module}")
+        try:
+            # Apps know the scales "small" and "full"; the harness's own "tiny" runs theirs at small.
+            app_scale = "full" if scale == "full" else "small"
+            figures, peak = memory.run_job(harness._call_app, module, app_scale, str(work))
+            results["apps"][module.rsplit(".", 1)[1]] = figures
+            memory_mb[f"app_{module.rsplit('.', 1)[1]}_peak"] = peak
+        except Exception as exc:  # an app's benchmark failing is reported, not hidden
+            results["apps"][module.rsplit(".", 1)[1]] = {"error": repr(exc)}
+    results["memory_mb"] = memory_mb
+    results["machine"] = report.machine_info()
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    problems = schema.validate(results)
+    if problems:
+        raise SystemExit(f"the results document is incomplete: {'; '.join(problems)}")
+    json_path, md_path = harness.result_paths(out, scale, db)
+    json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    summary = report.markdown(results)
+    md_path.write_text(summary)
+    if scale != "tiny":
+        (out / "LATEST.md").write_text(summary)
+    (work / "last_result").write_text(str(json_path))
+    log(f"wrote {json_path} and {md_path}")
+
+
+def query_counts() -> dict:
+    """SQL queries for the list page: a narrow filter and the whole corpus, a page of 50 and of 500
+    (grouped), each as an anonymous visitor. The count must be the same in all four."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from coopreview.recommendations.models import Source
+
+    by_size = (
+        Source.objects.annotate(n=Count("recommendations")).order_by("n", "id").values_list("id", flat=True)
+    )
+    narrow, wide = by_size.first(), by_size.last()
+    client = Client()
+    cases = {
+        "narrow_page50": f"/recommendations/?source={narrow}",
+        "narrow_page500": f"/recommendations/?source={narrow}&group=on",
+        "wide_page50": f"/recommendations/?source={wide}",
+        "wide_page500": f"/recommendations/?source={wide}&group=on",
+        "search_page50": "/recommendations/?q=torture",
+    }
+    counts = {}
+    for name, url in cases.items():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        counts[name] = len(ctx.captured_queries)
+    counts["constant"] = len({v for k, v in counts.items() if k.startswith(("narrow", "wide"))}) == 1
+    return counts
+
+
+def http_load(seconds: int, work: Path, with_peer: bool) -> tuple[dict, dict]:
+    from bench import harness, load, memory, queries, searchbench
+    from coopreview.recommendations.models import Theme
+
+    themes = {t.slug: t.id for t in Theme.objects.all()}
+    sample = [q for q in queries.query_set() if q.kind in ("one_word", "several_words", "filtered")][::4]
+    list_paths = [f"/recommendations/?theme={themes[s]}&addressee=state" for s in sorted(themes)]
+    search_paths = []
+    for q in sample:
+        params = {"q": q.q} | ({"theme": themes[q.theme]} if q.theme else {})
+        search_paths.append("/recommendations/?" + urllib.parse.urlencode(params))
+    server = load.start_gunicorn(harness.PORT, 3, work / "gunicorn.log")
+    load.warm_up(f"http://127.0.0.1:{harness.PORT}", list_paths[:3] + search_paths[:3])
+    http: dict = {"workers": 3, "seconds_per_level": seconds, "paths_rotated": len(search_paths)}
+    try:
+        base = f"http://127.0.0.1:{harness.PORT}"
+        harness.log("  list page")
+        http["list_page"] = load.load_levels(base, list_paths, seconds, harness.log)
+        harness.log("  search endpoint")
+        http["search"] = load.load_levels(base, search_paths, seconds, harness.log)
+        server_mem = memory.tree_peak_mb(server.pid)
+    finally:
+        load.stop(server)
+    if with_peer:
+        base = f"http://127.0.0.1:{harness.PEER_PORT}"
+        peer_paths = [searchbench.peer_path(q, themes.get(q.theme)) for q in sample]
+        harness.log("  Datasette JSON endpoint")
+        http["peer_search"] = load.load_levels(base, peer_paths, seconds, harness.log)
+    return http, server_mem
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,222 @@
+"""Machine information, target verdicts and the Markdown summary of one run."""
+
+import os
+import platform
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import psycopg
+
+SHARED_NOTE = (
+    "The machine is shared: 2 cores used at the same time by 7 development sessions (this one and 6 "
+    "others), so absolute figures are noisy; ratios are measured in one run, interleaved per query."
+)
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603, S607
+
+
+def git_commit() -> str:
+    """The commit measured (with "+changes" when the work tree differs), so runs can be compared."""
+    try:
+        head = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
+def machine_info() -> dict:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(
+        next(x for x in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in x).split()[1]
+    )
+    try:
+        url = os.environ.get("COOPREVIEW_BENCH_PG", "postgres://postgres@127.0.0.1:5432") + "/postgres"
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            pg = conn.execute("SHOW server_version").fetchone()[0]
+    except psycopg.Error:
+        pg = "unavailable"
+    try:
+        wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[0]  # noqa: S607
+    except OSError:
+        wrk = "unavailable"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": pg,
+        "wrk": wrk.strip(),
+        "load_average_at_end": list(os.getloadavg()),
+        "shared": SHARED_NOTE,
+    }
+
+
+def _level(levels: list[dict] | None, connections: int) -> dict | None:
+    return next((x for x in levels or [] if x["connections"] == connections), None)
+
+
+def targets(r: dict) -> list[dict]:
+    """Each target of issue 9 with its measured value and verdict; never relaxed to pass."""
+    s, h = r["search"], r["http"]
+    out = []
+
+    def add(name, met, value, why=""):
+        out.append({"target": name, "met": bool(met), "value": value, "why": "" if met else why})
+
+    p95 = s["platform"]["p95_ms"]
+    add(
+        "search p95 ≤ 50 ms",
+        p95 <= 50,
+        f"{p95} ms",
+        "FTS5 ranks by scoring every match (ORDER BY bm25 over all matching rows); a common word over "
+        "a large corpus scores hundreds of thousands of rows. Needs a top-k engine (not yet built).",
+    )
+    if s.get("peer"):
+        ratio = s["ratio_platform_peer"]
+        add(
+            "search median ≤ 0.5× Datasette's",
+            ratio <= 0.5,
+            f"{ratio}×",
+            "the platform runs the same FTS5 scoring as Datasette plus the ORM, the visibility filter and "
+            "the page's related rows; halving the peer needs an engine that skips hopeless documents.",
+        )
+    else:
+        add("search median ≤ 0.5× Datasette's", False, "n/a", "Datasette serves SQLite only: no peer here.")
+    ratio = s["ratio_platform_floor"]
+    add(
+        "platform/floor ≤ 1.5 (medians)",
+        ratio <= 1.5,
+        f"{ratio}×",
+        "ORM, selector and related-row prefetch cost more than half the raw query time.",
+    )
+    lp = _level(h.get("list_page"), 1)
+    add(
+        "list page p95 ≤ 100 ms (1 connection)",
+        lp and lp["p95_ms"] <= 100,
+        f"{lp['p95_ms']} ms" if lp else "n/a",
+        "the filtered list orders the whole filtered set and renders the filter form's choices.",
+    )
+    qc = r["queries_per_page"]
+    add("constant SQL query count per list page", qc["constant"], str({k: v for k, v in qc.items()}))
+    for c in (16, 64):
+        mine, peer = _level(h.get("search"), c), _level(h.get("peer_search"), c)
+        if mine and peer:
+            ok = mine["rps"] >= 2 * peer["rps"] and mine["errors"] == 0 and peer is not None
+            add(
+                f"search throughput ≥ 2× Datasette at {c} connections, 0 errors",
+                ok,
+                f"{mine['rps']} vs {peer['rps']} req/s, {mine['errors']} errors",
+                "each request scores every match, as Datasette does: same engine, same work per request.",
+            )
+        else:
+            add(f"search throughput ≥ 2× Datasette at {c} connections", False, "n/a", "no peer on this db")
+    return out
+
+
+def _fmt_levels(name: str, levels: list[dict] | None, seconds: int | None = None) -> list[str]:
+    rows = []
+    for x in levels or []:
+        if not x["requests"]:
+            rows.append(
+                f"| {name} | {x['connections']} | 0 | no request completed within the {seconds} s level "
+                f"| | | {x['errors']} |"
+            )
+            continue
+        rows.append(
+            f"| {name} | {x['connections']} | {x['rps']} | {x['p50_ms']} | {x['p95_ms']} | {x['p99_ms']} "
+            f"| {x['errors']} |"
+        )
+    return rows
+
+
+def markdown(r: dict) -> str:
+    m, s = r["machine"], r["search"]
+    lines = [
+        f"# Benchmark: {r['scale']} scale on {r['db']} ({r['finished']}, commit {r.get('commit', '?')})",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, "
+        f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}; {m['wrk']}.",
+        f"Load average at the end: {', '.join(f'{x:.1f}' for x in m['load_average_at_end'])}. {m['shared']}",
+        "",
+        "Corpus: "
+        + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in r["rows"].items())
+        + f" (built in {r['build_seconds']} s).",
+        "",
+        f"## Search ({s['queries']} queries: one word, several words, phrases, with a theme filter, French)",
+        "",
+        "| engine | median ms | p95 ms | max ms |",
+        "|---|---|---|---|",
+    ]
+    labels = {
+        "platform": "platform (selector + paginator, the web search's code path)",
+        "floor": "floor (same engine and SQL through the driver, no ORM/web)",
+        "raw_fts5": "raw FTS5 bm25 (index only: count + top 20, no filter)",
+        "peer": "peer (Datasette JSON over HTTP, same SQLite file)",
+    }
+    for key, label in labels.items():
+        if s.get(key):
+            x = s[key]
+            lines.append(f"| {label} | {x['median_ms']} | {x['p95_ms']} | {x['max_ms']} |")
+    probe = s.get("topk_probe")
+    if probe:
+        lines.append(
+            f"| top-k probe: {probe['engine']}, filters as index terms — NOT the platform "
+            f"| {probe['median_ms']} | {probe['p95_ms']} | {probe['max_ms']} |"
+        )
+    lines += [
+        "",
+        f"Ratios (medians): platform/peer {s.get('ratio_platform_peer')}, "
+        f"platform/floor {s['ratio_platform_floor']}. Result-count disagreements between engines: "
+        f"{s['count_mismatch_total']}."
+        + (
+            f" Top-k probe: index of {probe['index']['documents']:,} documents built in "
+            f"{probe['index']['seconds']} s ({probe['index']['size_mb']} MB), exact counts differing from "
+            f"FTS5's on {probe['count_mismatches_vs_fts5']} queries, median {probe.get('ratio_probe_peer')}× "
+            "Datasette's. It shows what wiring a top-k engine into the selector could reach; it is not "
+            "counted toward the targets."
+            if probe
+            else ""
+        ),
+        "",
+        "## HTTP under load (wrk; gunicorn with 3 sync workers vs Datasette)",
+        "",
+        "| endpoint | connections | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    h = r["http"]
+    secs = h.get("seconds_per_level")
+    lines += _fmt_levels("list page (filtered)", h.get("list_page"), secs)
+    lines += _fmt_levels("platform search", h.get("search"), secs)
+    lines += _fmt_levels("Datasette JSON search", h.get("peer_search"), secs)
+    lines += ["", f"SQL queries per list page: {r['queries_per_page']}", "", "## Peak memory (RSS, MB)", ""]
+    for key, value in r["memory_mb"].items():
+        lines.append(f"- {key}: {value}")
+    lines += ["", "## Other apps' figures", ""]
+    if not r["apps"]:
+        lines.append("No app provides `benchmarks.py` yet.")
+    for app, figures in r["apps"].items():
+        lines.append(f"- {app}: `{figures}`")
+    lines += ["", "## Targets", "", "| target | value | verdict |", "|---|---|---|"]
+    for t in targets(r):
+        verdict = "met" if t["met"] else f"**missed** — {t['why']}"
+        lines.append(f"| {t['target']} | {t['value']} | {verdict} |")
+    if r["scale"] != "full":
+        lines += ["", "Targets are set for 1,000,000 recommendations; at this scale they are indicative."]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # regenerate a summary from its results file: python -m bench.report FILE.json
+    import json
+    import sys
+
+    path = Path(sys.argv[1])
+    path.with_suffix(".md").write_text(markdown(json.loads(path.read_text())))

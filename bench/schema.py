@@ -1,0 +1,52 @@
+"""The shape every results file must have (issue 9), checked before a run writes it and by the tests."""
+
+NUMBER = (int, float)
+
+
+def _number(errors: list[str], doc: dict, path: str) -> None:
+    node = doc
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            errors.append(f"missing {path}")
+            return
+        node = node[key]
+    if isinstance(node, bool) or not isinstance(node, NUMBER) or node < 0:
+        errors.append(f"{path} is not a non-negative number: {node!r}")
+
+
+def validate(doc: dict) -> list[str]:
+    """Return the problems found (empty when the document is complete)."""
+    errors: list[str] = []
+    for key in ("scale", "db", "rows", "search", "http", "memory_mb", "apps", "machine"):
+        if key not in doc:
+            errors.append(f"missing {key}")
+    if errors:
+        return errors
+    if doc["db"] not in ("sqlite", "postgres"):
+        errors.append(f"db is {doc['db']!r}")
+    _number(errors, doc, "rows.recommendations")
+    for engine in ("platform", "floor"):
+        for stat in ("median_ms", "p95_ms"):
+            _number(errors, doc, f"search.{engine}.{stat}")
+    _number(errors, doc, "search.ratio_platform_floor")
+    if doc["db"] == "sqlite":
+        _number(errors, doc, "search.peer.median_ms")
+        _number(errors, doc, "search.peer.p95_ms")
+        _number(errors, doc, "search.ratio_platform_peer")
+    elif "peer" not in doc["search"] or "ratio_platform_peer" not in doc["search"]:
+        errors.append("search.peer and search.ratio_platform_peer must be present (null without a peer)")
+    for endpoint in ("list_page", "search") + (("peer_search",) if doc["db"] == "sqlite" else ()):
+        levels = doc["http"].get(endpoint)
+        if not isinstance(levels, list) or [x.get("connections") for x in levels] != [1, 16, 64]:
+            errors.append(f"http.{endpoint} must hold the 1, 16 and 64 connection levels")
+            continue
+        for i, level in enumerate(levels):
+            for stat in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors"):
+                value = level.get(stat)
+                if isinstance(value, bool) or not isinstance(value, NUMBER) or value < 0:
+                    errors.append(f"http.{endpoint}[{i}].{stat} is not a non-negative number: {value!r}")
+    if not isinstance(doc["apps"], dict):
+        errors.append("apps must be an object")
+    if not isinstance(doc["memory_mb"], dict) or "server" not in doc["memory_mb"]:
+        errors.append("memory_mb.server missing")
+    return errors

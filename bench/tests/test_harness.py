@@ -1,0 +1,70 @@
+"""The harness end to end at a tiny scale: it must write a complete results document and a summary."""
+
+import copy
+import json
+import os
+import socket
+
+import pytest
+
+from bench import harness, schema
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("the harness builds its own databases: it runs once, in the SQLite pass of the suite")
+    out = tmp_path_factory.mktemp("bench")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COOPREVIEW_BENCH_PORT", str(_free_port()))
+        mp.setenv("COOPREVIEW_BENCH_PEER_PORT", str(_free_port()))
+        path = harness.run(scale="tiny", db="sqlite", out=out)
+    return out, path
+
+
+def test_tiny_run_writes_a_complete_results_document(tiny_run):
+    out, path = tiny_run
+    doc = json.loads(path.read_text())
+    assert schema.validate(doc) == []
+    assert doc["scale"] == "tiny" and doc["db"] == "sqlite"
+    assert doc["rows"]["recommendations"] == 1500
+    assert doc["search"]["queries"] >= 200
+    # Every engine answered every query, and they agree on how many recommendations match.
+    assert doc["search"]["count_mismatch_total"] == 0
+    assert doc["search"]["platform"]["n"] == doc["search"]["peer"]["n"] == doc["search"]["queries"]
+    for endpoint in ("list_page", "search", "peer_search"):
+        # On a loaded 2-core machine a 3-second level at 64 connections may complete nothing: that is a
+        # measurement, not a harness fault. One connection must always get answers.
+        assert doc["http"][endpoint][0]["requests"] > 0, endpoint
+        assert doc["http"][endpoint][0]["errors"] == 0, endpoint
+    assert doc["queries_per_page"]["constant"] is True
+    assert doc["memory_mb"]["server"]["max_process_mb"] > 10
+    # Every app offering benchmarks.py is run and reported (its figures, or the error it raised).
+    assert set(doc["apps"]) == {name.rsplit(".", 1)[1] for name in harness.app_benchmarks()}
+
+
+def test_tiny_run_writes_the_markdown_summary(tiny_run):
+    out, path = tiny_run
+    summary = path.with_suffix(".md").read_text()
+    assert "## Targets" in summary and "platform/floor" in summary
+    assert "cores" in summary and "SQLite" in summary
+    assert not (out / "LATEST.md").exists()  # tiny runs never replace the latest real summary
+
+
+def test_schema_rejects_incomplete_documents(tiny_run):
+    _, path = tiny_run
+    doc = json.loads(path.read_text())
+    broken = copy.deepcopy(doc)
+    del broken["search"]["peer"]["p95_ms"]
+    broken["http"]["search"] = broken["http"]["search"][:2]
+    broken["memory_mb"] = {}
+    problems = schema.validate(broken)
+    assert "missing search.peer.p95_ms" in problems
+    assert "http.search must hold the 1, 16 and 64 connection levels" in problems
+    assert "memory_mb.server missing" in problems

@@ -1,0 +1,224 @@
+"""Overviews: the dashboard (counts, charts, the filtered list, "as of"), the schedule, what changed."""
+
+from collections import Counter, defaultdict
+from dataclasses import replace
+from datetime import date, timedelta
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from coopreview.accounts.enums import Side
+from coopreview.followup import selectors
+from coopreview.followup.charts import bar_chart
+from coopreview.followup.enums import Status
+from coopreview.followup.forms import ChangesForm, FollowupFilterForm
+from coopreview.recommendations import selectors as rec_selectors
+from coopreview.recommendations.enums import SortOrder
+from coopreview.recommendations.models import PriorityFlag, Recommendation
+
+PAGE_SIZE = 100
+
+
+def _month_ends(today: date, count: int) -> list[date]:
+    ends, cursor = [], today.replace(day=1) - timedelta(days=1)
+    for _i in range(count - 1):
+        ends.append(cursor)
+        cursor = cursor.replace(day=1) - timedelta(days=1)
+    return [*ends[::-1], today]
+
+
+def _recommendation_source(request: HttpRequest, form: FollowupFilterForm):
+    """(ordered ids, id subquery) of the recommendations the filters keep, visibility applied.
+
+    The subquery is built without the search ranking (an annotation that cannot live inside a
+    subquery), so every count below is one query whatever the number of recommendations."""
+    filters = form.to_filters() if form.is_bound else rec_selectors.RecommendationFilters()
+    data = form.cleaned_data if form.is_bound else {}
+    ranked = rec_selectors.recommendation_list(user=request.user, filters=filters)
+    unranked = rec_selectors.recommendation_list(
+        user=request.user, filters=replace(filters, sort=SortOrder.REFERENCE)
+    )
+    if data.get("disagree"):
+        ranked, unranked = (
+            ranked.filter(selectors.disagreement_q()),
+            unranked.filter(selectors.disagreement_q()),
+        )
+    return list(ranked.values_list("pk", flat=True)), unranked.values("pk")
+
+
+def dashboard_rows(
+    request: HttpRequest, form: FollowupFilterForm, source: tuple | None = None
+) -> tuple[list[dict], date | None]:
+    """The filtered recommendations with their overall status (as of the chosen date), cluster, flags,
+    disagreement and progress, in a fixed number of queries. Recommendation objects are not loaded:
+    the page fetches only the rows it shows."""
+    data = form.cleaned_data if form.is_bound else {}
+    ids, sub = source or _recommendation_source(request, form)
+    when = data.get("as_of")
+    parts_by_rec: dict[int, list] = defaultdict(list)
+    if when:
+        snapshots = selectors.parts_as_of(user=request.user, when=when, recommendations=sub)
+    else:
+        snapshots = selectors.parts_current(recommendations=sub)
+    for snap in snapshots:
+        parts_by_rec[snap.recommendation_id].append(snap)
+    disagreeing = set(
+        Recommendation.objects.filter(pk__in=sub)
+        .filter(selectors.disagreement_q())
+        .values_list("pk", flat=True)
+    )
+    progress = selectors.recommendation_progress(user=request.user, recommendations=sub)
+    clusters = selectors.clusters_of(recommendations=sub)
+    flags = {f.pk: f for f in PriorityFlag.objects.all()}
+    flags_by_rec: dict[int, list] = defaultdict(list)
+    through = Recommendation.priority_flags.through
+    for rec_id, flag_id in through.objects.filter(recommendation_id__in=sub).values_list(
+        "recommendation_id", "priorityflag_id"
+    ):
+        flags_by_rec[rec_id].append(flags[flag_id])
+    rows = []
+    for rec_id in ids:
+        parts = parts_by_rec[rec_id]
+        status = selectors.overall_status(p.status for p in parts)
+        if data.get("status") and status != data["status"]:
+            continue
+        rows.append(
+            {
+                "id": rec_id,
+                "parts": parts,
+                "status": status,
+                "status_label": Status(status).label if status else _("Not categorised"),
+                "disagree": rec_id in disagreeing,
+                "progress": progress.get(rec_id),
+                "cluster": clusters.get(rec_id),
+                "flags": flags_by_rec[rec_id],
+            }
+        )
+    return rows, when
+
+
+def _charts(rows: list[dict]) -> list:
+    status_counts = Counter(str(r["status_label"]) for r in rows)
+    order = [str(s.label) for s in Status] + [str(_("Not categorised"))]
+    by_side: Counter = Counter()
+    by_lead: Counter = Counter()
+    lead_ids = {p.lead_id for r in rows for p in r["parts"] if p.lead_id}
+    from coopreview.accounts.models import Organisation
+
+    org_names = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=lead_ids)}
+    for r in rows:
+        sides = {p.side for p in r["parts"]}
+        label = (
+            _("Assembly and Court")
+            if {"court", "assembly"} <= sides
+            else ", ".join(str(Side(s).label) for s in sorted(sides)) or _("Not categorised")
+        )
+        by_side[str(label)] += 1
+        for p in r["parts"]:
+            if p.lead_id:
+                by_lead[org_names.get(p.lead_id, "—")] += 1
+    by_cluster = Counter(r["cluster"] or "—" for r in rows)
+    by_flag: Counter = Counter()
+    flag_colours = {}
+    for r in rows:
+        for f in r["flags"]:
+            by_flag[f.display_name] += 1
+            flag_colours[f.display_name] = f.colour
+        if not r["flags"]:
+            by_flag[str(_("No priority flag"))] += 1
+    return [
+        bar_chart("status", _("By status"), [(s, status_counts[s]) for s in order if status_counts[s]]),
+        bar_chart("addressee", _("By addressee"), sorted(by_side.items())),
+        bar_chart("cluster", _("By cluster"), sorted(by_cluster.items())),
+        bar_chart("flag", _("By priority flag"), sorted(by_flag.items()), colours=flag_colours),
+        bar_chart("lead", _("Parts by lead"), sorted(by_lead.items())),
+    ]
+
+
+def _over_time(request: HttpRequest, sub, total: int) -> dict:
+    """Status counts at the end of each of the last six months (from the history)."""
+    months = _month_ends(timezone.localdate(), 6)
+    table = []
+    for month in months:
+        counts = selectors.status_counts_as_of(user=request.user, when=month, recommendations=sub)
+        table.append((month, counts))
+    advanced = {Status.ASSESSED, Status.ACTION_PLANNED, Status.IN_PROGRESS, Status.IMPLEMENTED}
+    chart = bar_chart(
+        "time",
+        _("Recommendations assessed or further, month by month"),
+        [(m.strftime("%Y-%m"), sum(c[s] for s in advanced)) for m, c in table],
+        maximum=total or 1,
+    )
+    return {"table": table, "chart": chart, "statuses": list(Status)}
+
+
+@require_GET
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    form = FollowupFilterForm(
+        request.GET or None,
+        sources=rec_selectors.sources_visible_to(user=request.user),
+        sections=rec_selectors.sections_visible_to(user=request.user),
+    )
+    if form.is_bound and not form.is_valid():
+        ctx = {"form": form, "rows": [], "charts": [], "when": None, "invalid": True}
+        return render(request, "followup/dashboard.html", ctx, status=400)
+    ids, sub = source = _recommendation_source(request, form)
+    rows, when = dashboard_rows(request, form, source)
+    kept = Recommendation.objects.filter(pk__in=[r["id"] for r in rows]) if form.data.get("status") else sub
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    recs = {
+        r.pk: r
+        for r in Recommendation.objects.filter(pk__in=[row["id"] for row in page.object_list]).select_related(
+            "source"
+        )
+    }
+    for row in page.object_list:
+        row["rec"] = recs[row["id"]]
+    ctx = {
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "when": when,
+        "charts": _charts(rows),
+        "over_time": _over_time(request, sub, len(ids)),
+        "rollup": selectors.progress_rollup(user=request.user, recommendations=kept),
+    }
+    return render(request, "followup/dashboard.html", ctx)
+
+
+@require_GET
+def schedule_view(request: HttpRequest) -> HttpResponse:
+    timeline = selectors.timeline_rows(user=request.user)
+    mine = selectors.my_items(user=request.user)
+    return render(request, "followup/schedule.html", {"timeline": timeline, "mine": mine})
+
+
+@require_GET
+def changes_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = ChangesForm(request.GET or {"start": today - timedelta(days=30), "end": today})
+    if not form.is_valid():
+        return render(request, "followup/changes.html", {"form": form, "changes": []}, status=400)
+    changes = selectors.changes_between(
+        user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+    )
+    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followup/changes.html", {"form": form, "changes": changes, "page": page})
+
+
+def list_link(request: HttpRequest) -> str:
+    """Above the recommendation list (FollowupConfig.list_actions): the same filters on the follow-up
+    dashboard, and the "where stakeholders disagree" filter, which lives there."""
+    from django.template.loader import render_to_string
+
+    params = request.GET.copy()
+    for key in ("page", "sort", "group"):
+        params.pop(key, None)
+    disagree = params.copy()
+    disagree["disagree"] = "on"
+    ctx = {"query": params.urlencode(), "disagree_query": disagree.urlencode()}
+    return render_to_string("followup/_list_link.html", ctx, request=request)

@@ -1,0 +1,499 @@
+"""Import plans (what a file would change, field by field) and their all-or-nothing application."""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from coopreview.core.exceptions import ServiceError
+from coopreview.importers import parsers
+from coopreview.importers.enums import RecordStatus
+from coopreview.importers.organisations import OrganisationResolver, OrgRef
+from coopreview.importers.parsers.base import (
+    ImportFileError,
+    ParsedRecord,
+    ParseResult,
+    Place,
+    Problem,
+    place_words,
+)
+from coopreview.recommendations import services as rec_services
+from coopreview.recommendations.enums import Response, Visibility
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Source, Theme
+
+MARK_FLAG_DEFAULT = "Priority"
+FIELDS = (
+    "text", "text_fr", "section", "addressees", "recommended_by", "response", "page", "priority_flags",
+    "themes", "visibility",
+)  # fmt: skip
+
+
+RESPONSES = frozenset(Response.values)
+VISIBILITIES = frozenset(Visibility.values)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building hundreds of thousands of small objects
+    (records, changes): its repeated full passes otherwise double the time of a 100,000-row import.
+    Reference counting still frees memory; the collector resumes (and catches up) afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class ImportRefused(ServiceError):
+    """The file cannot be applied (problems in it, or it cannot be read). Nothing was written."""
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RecordPlan:
+    reference: str
+    source: str
+    status: str
+    place: str
+    changes: list[FieldChange] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)  # the resolved new values, for apply
+
+
+@dataclass
+class ImportPlan:
+    file: str
+    format: str
+    records: list[RecordPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(r.status for r in self.records)
+        return {
+            "new": counts[RecordStatus.NEW],
+            "changed": counts[RecordStatus.CHANGED],
+            "unchanged": counts[RecordStatus.UNCHANGED],
+            "problems": len([p for p in self.problems if p.blocking]),
+            "warnings": len([p for p in self.problems if not p.blocking]),
+        }
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if p.blocking]
+
+    def as_json(self, *, with_values: bool = False) -> dict:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "counts": self.counts,
+            "records": [
+                {
+                    "reference": r.reference,
+                    "source": r.source,
+                    "status": r.status,
+                    "place": r.place,
+                    "changes": [asdict(c) for c in r.changes],
+                }
+                for r in self.records
+            ],
+            "problems": [
+                {"place": str(p.place), "reason": p.reason, "blocking": p.blocking} for p in self.problems
+            ],
+        }
+
+
+LABELS = {
+    "text": lambda: _("text"),
+    "text_fr": lambda: _("text (French)"),
+    "section": lambda: _("cluster / section"),
+    "addressees": lambda: _("addressees"),
+    "recommended_by": lambda: _("recommended by"),
+    "response": lambda: _("response"),
+    "page": lambda: _("page"),
+    "priority_flags": lambda: _("priority flags"),
+    "themes": lambda: _("themes"),
+    "visibility": lambda: _("visibility"),
+}
+
+
+def parse_file(
+    path: Path, *, file: str, format: str = "auto", progress=None, max_bytes: int | None = None
+) -> tuple[str, ParseResult]:
+    """Parse `path`; every failure becomes ImportRefused with the file (and place) in its message."""
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        raise ImportRefused(
+            _("%(file)s: the file is larger than %(max)s MB.")
+            % {"file": file, "max": round(max_bytes / 1048576, 1)}
+        )
+    try:
+        with gc_paused():
+            return parsers.parse(path, format=format, file=file, progress=progress)
+    except ImportFileError as exc:
+        raise ImportRefused(str(exc)) from exc
+    except MemoryError as exc:  # pragma: no cover
+        raise ImportRefused(_("%(file)s: the file is too large to read.") % {"file": file}) from exc
+    except Exception as exc:  # a parser tripped on an unexpected shape: say where, never a traceback
+        raise ImportRefused(
+            _("%(file)s: the file could not be read as %(format)s (%(error)s).")
+            % {"file": file, "format": format, "error": exc.__class__.__name__}
+        ) from exc
+
+
+def _source_for(symbol_or_id: str) -> Source | None:
+    value = (symbol_or_id or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        source = Source.objects.filter(pk=int(value)).first()
+        if source is not None:
+            return source
+    return Source.objects.filter(symbol=value).first()
+
+
+def _existing(sources: list[Source], references: set[str]) -> dict[tuple[int, str], Recommendation]:
+    qs = (
+        Recommendation.objects.filter(source__in=sources)
+        .select_related("section__parent__parent__parent")
+        .prefetch_related(Prefetch("addressees"), Prefetch("recommended_by"), "priority_flags", "themes")
+    )
+    if len(references) < 5000:
+        qs = qs.filter(reference__in=references)
+    return {(r.source_id, r.reference): r for r in qs}
+
+
+def _section_titles(recommendation: Recommendation) -> list[str]:
+    return [s.title for s in recommendation.section.path] if recommendation.section else []
+
+
+def _names(values) -> str:
+    return "; ".join(values) if values else "—"
+
+
+class _Lookups:
+    def __init__(self) -> None:
+        self.orgs = OrganisationResolver()
+        self.flags = {f.name.lower(): f for f in PriorityFlag.objects.all()}
+        for f in list(self.flags.values()):
+            if f.name_fr:
+                self.flags.setdefault(f.name_fr.lower(), f)
+        self.sections: dict[tuple, Any] = {}
+        self.themes: dict[str, Theme] = {}
+        for t in Theme.objects.all():
+            for label in (t.slug, t.name.lower(), t.name_fr.lower()):
+                if label:
+                    self.themes.setdefault(label, t)
+
+    def flag_name(self, name: str) -> str:
+        flag = self.flags.get(name.lower())
+        return flag.name if flag else name
+
+    def theme_name(self, name: str) -> str:
+        theme = self.themes.get(name.lower()) or self.themes.get(slugify(name))
+        return theme.name if theme else name
+
+
+def build_plan(
+    *,
+    result: ParseResult,
+    file: str,
+    format: str,
+    source: str = "",
+    mark_flag: str = MARK_FLAG_DEFAULT,
+) -> ImportPlan:
+    """What applying `result` would do: per record new/changed/unchanged with field changes, and problems."""
+    with gc_paused():
+        return _build_plan(result=result, file=file, format=format, source=source, mark_flag=mark_flag)
+
+
+def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mark_flag: str) -> ImportPlan:
+    plan = ImportPlan(file=file, format=format, problems=list(result.problems), meta=dict(result.meta))
+    responses_only = bool(result.meta.get("responses_only"))
+    fields = set(result.meta.get("fields") or FIELDS) | (set() if responses_only else {"text"})
+    managed = result.meta.get("managed_flags")
+    managed = {mark_flag if n == MARK_FLAG_DEFAULT else n for n in managed} if managed is not None else None
+    default_symbol = source or result.meta.get("symbol", "")
+    default_source = _source_for(default_symbol)
+    symbols = {r.source for r in result.records if r.source} | ({default_symbol} if default_symbol else set())
+    sources = {s.symbol: s for s in Source.objects.filter(symbol__in=symbols)}
+    if default_source is not None:
+        sources[default_symbol] = default_source
+    existing = _existing(list(sources.values()), {r.reference for r in result.records})
+    lookups = _Lookups()
+    labels = {name: str(label()) for name, label in LABELS.items()}
+    words = place_words()
+    choices = {
+        "response": {k: str(v) for k, v in Response.choices},
+        "visibility": {k: str(v) for k, v in Visibility.choices},
+    }
+
+    def show(name: str, value: Any) -> str:
+        if name in choices:
+            return choices[name].get(value, value) if value else "—"
+        return _show(name, value)
+
+    seen: set[tuple[str, str]] = set()
+    orphans = [r for r in result.records if not (r.source or default_symbol)]
+    if orphans:
+        plan.problems.append(
+            Problem(
+                Place(file),
+                ngettext(
+                    "%(count)s recommendation has no source: "
+                    "choose the source (document symbol) of the file.",
+                    "%(count)s recommendations have no source: "
+                    "choose the source (document symbol) of the file.",
+                    len(orphans),
+                )
+                % {"count": len(orphans)},
+            )
+        )
+    for record in result.records:
+        place = record.place.format(words) if record.place else file
+        symbol = record.source or default_symbol
+        if not symbol:
+            continue
+        if (symbol, record.reference) in seen:
+            plan.problems.append(
+                Problem(
+                    record.place or Place(file),
+                    _("reference %(ref)s appears twice") % {"ref": record.reference},
+                )
+            )
+            continue
+        seen.add((symbol, record.reference))
+        src = sources.get(symbol)
+        current = existing.get((src.pk, record.reference)) if src else None
+        if current is None and responses_only:
+            plan.problems.append(
+                Problem(
+                    record.place or Place(file),
+                    _("reference %(ref)s is not in %(source)s; import the report before its addendum")
+                    % {"ref": record.reference, "source": symbol},
+                )
+            )
+            continue
+        values, problems = _resolve(record, lookups=lookups, mark_flag=mark_flag)
+        if problems:
+            plan.problems += [Problem(record.place or Place(file), p) for p in problems]
+            continue
+        if current is not None and managed is not None and "priority_flags" in fields:
+            kept = [f.name for f in current.priority_flags.all() if f.name not in managed]
+            values["priority_flags"] = sorted(set(kept) | set(values["priority_flags"]))
+        entry = RecordPlan(reference=record.reference, source=symbol, status=RecordStatus.NEW, place=place)
+        entry.values = {k: v for k, v in values.items() if k in fields}
+        if not entry.values.get("visibility"):
+            entry.values.pop("visibility", None)
+        if current is None:
+            for name in FIELDS:
+                if name in entry.values and show(name, entry.values[name]) != "—":
+                    entry.changes.append(FieldChange(name, labels[name], "—", show(name, entry.values[name])))
+        else:
+            old = _current_values(current)
+            for name in FIELDS:
+                if name not in entry.values:
+                    continue
+                if name == "text_fr" and not entry.values[name]:
+                    continue  # a file without French keeps the French
+                before, after = show(name, old[name]), show(name, entry.values[name])
+                if before != after:
+                    entry.changes.append(FieldChange(name, labels[name], before, after))
+            entry.status = RecordStatus.CHANGED if entry.changes else RecordStatus.UNCHANGED
+        plan.records.append(entry)
+    return plan
+
+
+def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tuple[dict[str, Any], list[str]]:
+    problems: list[str] = []
+    values: dict[str, Any] = {
+        "text": " ".join(record.text.split()) if "\n" not in record.text else record.text.strip()
+    }
+    values["text_fr"] = record.text_fr.strip()
+    values["section"] = [" ".join(s.split()) for s in record.section if s.strip()]
+    for key in ("addressees", "recommended_by"):
+        refs: list[OrgRef] = []
+        for name in record.__dict__[key]:
+            ref = lookups.orgs.resolve(name)
+            if ref is None:
+                problems.append(
+                    _("reference %(ref)s: “%(name)s” is not a known organisation or State")
+                    % {"ref": record.reference, "name": name}
+                )
+            elif ref not in refs:
+                refs.append(ref)
+        values[key] = refs
+    values["response"] = record.response
+    if record.response and record.response not in RESPONSES:
+        problems.append(
+            _("reference %(ref)s: unknown response “%(value)s”")
+            % {"ref": record.reference, "value": record.response}
+        )
+    values["page"] = record.page
+    values["priority_flags"] = sorted(
+        {lookups.flag_name(mark_flag if f == MARK_FLAG_DEFAULT else f) for f in record.priority_flags}
+    )
+    values["themes"] = sorted({lookups.theme_name(t) for t in record.themes})
+    values["visibility"] = record.visibility or ""
+    if record.visibility and record.visibility not in VISIBILITIES:
+        problems.append(
+            _("reference %(ref)s: unknown visibility “%(value)s” (public, members or restricted)")
+            % {"ref": record.reference, "value": record.visibility}
+        )
+    return values, problems
+
+
+def _current_values(r: Recommendation) -> dict[str, Any]:
+    return {
+        "text": r.text,
+        "text_fr": r.text_fr,
+        "section": _section_titles(r),
+        "addressees": [OrgRef(o.code, o.name, o.pk) for o in r.addressees.all()],
+        "recommended_by": [OrgRef(o.code, o.name, o.pk) for o in r.recommended_by.all()],
+        "response": r.response,
+        "page": r.page,
+        "priority_flags": sorted(f.name for f in r.priority_flags.all()),
+        "themes": sorted(t.name for t in r.themes.all()),
+        "visibility": r.visibility,
+    }
+
+
+def _show(name: str, value: Any) -> str:
+    if name in ("addressees", "recommended_by"):
+        return _names(sorted(ref.label for ref in value))
+    if name == "section":
+        return " > ".join(value) if value else "—"
+    if name in ("priority_flags", "themes"):
+        return _names(sorted(value))
+    if name in ("response", "visibility"):
+        choices = Response.choices if name == "response" else Visibility.choices
+        return str(dict(choices).get(value, value)) if value else "—"
+    if value in (None, ""):
+        return "—"
+    return str(value)
+
+
+@transaction.atomic
+def plan_apply(*, plan: ImportPlan, by: User | None, progress=None) -> dict[str, int]:
+    """Write `plan` in one transaction; the history of every record names the file as the reason."""
+    if plan.blocking:
+        raise ImportRefused(
+            _("%(file)s: %(count)s problem(s) must be fixed first; nothing was written. First: %(first)s")
+            % {"file": plan.file, "count": len(plan.blocking), "first": plan.blocking[0]}
+        )
+    reason = _("Imported from %(file)s") % {"file": plan.file}
+    lookups = _Lookups()
+    sources: dict[str, Source] = {}
+    existing_cache: dict[int, dict[str, Recommendation]] = {}
+    total = len(plan.records)
+    written = Counter()
+    for index, entry in enumerate(plan.records, start=1):
+        if entry.status == RecordStatus.UNCHANGED:
+            continue
+        source = sources.get(entry.source)
+        if source is None:
+            source = _source_for(entry.source)
+            if source is None:
+                source, _created = rec_services.source_get_or_create(
+                    symbol=entry.source, by=by, title=entry.source
+                )
+            sources[entry.source] = source
+        data = _write_values(entry, source=source, lookups=lookups, by=by)
+        if entry.status == RecordStatus.NEW:
+            rec_services.recommendation_create(
+                by=by, reason=reason, source=source, reference=entry.reference, **data
+            )
+        else:
+            if source.pk not in existing_cache:
+                existing_cache[source.pk] = {
+                    r.reference: r for r in Recommendation.objects.filter(source=source)
+                }
+            current = existing_cache[source.pk][entry.reference]
+            changed = {c.field for c in entry.changes}
+            rec_services.recommendation_update(
+                recommendation=current,
+                by=by,
+                reason=reason,
+                **{k: v for k, v in data.items() if k in changed},
+            )
+        written[entry.status] += 1
+        if progress and index % 100 == 0:
+            progress(index, total)
+    return {"new": written[RecordStatus.NEW], "changed": written[RecordStatus.CHANGED]}
+
+
+def _write_values(entry: RecordPlan, *, source: Source, lookups: _Lookups, by) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, value in entry.values.items():
+        if name == "section":
+            key = (source.pk, tuple(value))
+            if key not in lookups.sections:
+                lookups.sections[key] = rec_services.section_get_or_create_path(
+                    source=source, titles=value, by=by
+                )
+            data["section"] = lookups.sections[key]
+        elif name in ("addressees", "recommended_by"):
+            data[name] = [lookups.orgs.materialise(ref, by=by) for ref in value]
+        elif name == "priority_flags":
+            data[name] = [
+                lookups.flags.get(flag.lower())
+                or lookups.flags.setdefault(flag.lower(), rec_services.priority_flag_get_or_create(name=flag))
+                for flag in value
+            ]
+        elif name == "themes":
+            data[name] = [
+                lookups.themes.get(t.lower())
+                or lookups.themes.setdefault(
+                    t.lower(), rec_services.theme_get_or_create(slug=slugify(t)[:100] or "theme", name=t)
+                )
+                for t in value
+            ]
+        elif name == "visibility":
+            if value:
+                data[name] = value
+        elif name == "text_fr":
+            if value or entry.status == RecordStatus.NEW:
+                data[name] = value
+        else:
+            data[name] = value if value is not None or name == "page" else ""
+    return data
+
+
+def import_file(
+    *,
+    path: Path,
+    file: str,
+    by: User | None,
+    format: str = "auto",
+    source: str = "",
+    mark_flag: str = MARK_FLAG_DEFAULT,
+    dry_run: bool = False,
+    progress=None,
+    max_bytes: int | None = None,
+) -> tuple[ImportPlan, dict[str, int] | None]:
+    """Parse, plan and (unless dry_run) apply. The one entry point of the CLI and the web confirm step."""
+    used, result = parse_file(path, file=file, format=format, progress=progress, max_bytes=max_bytes)
+    plan = build_plan(result=result, file=file, format=used, source=source, mark_flag=mark_flag)
+    if dry_run:
+        return plan, None
+    return plan, plan_apply(plan=plan, by=by, progress=progress)

@@ -1,0 +1,33 @@
+import pytest
+
+from coopreview.conftest import PASSWORD
+from coopreview.core.testing import assert_accessible, sign_in
+from coopreview.importers.conftest import SEED
+from coopreview.recommendations.models import Recommendation
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("background", [False, True])
+def test_editor_uploads_previews_and_confirms(browser_page, editor, settings, background):
+    settings.IMPORTS_BACKGROUND_APPLY = 5 if background else 1000
+    page = browser_page
+    sign_in(page, "editor", PASSWORD)
+    page.get_by_role("link", name="Import", exact=True).click()
+    assert_accessible(page, context="upload")
+    page.get_by_label("File").set_input_files(str(SEED))
+    page.get_by_label("Source (document symbol)").fill("ICC-ASP/19/16")
+    page.get_by_role("button", name="Read the file and preview").click()
+    page.wait_for_selector("text=Changes")
+    assert "17" in page.locator(".import-summary").inner_text()
+    assert page.get_by_text("ICC-ASP/19/16 274").count() == 1
+    assert_accessible(page, context="preview")
+    page.get_by_role("button", name="Confirm and apply").click()
+    if background:
+        # the page polls the progress (htmx) and reloads itself when the apply is done
+        page.wait_for_selector("text=Applied: 17 new, 0 changed.", timeout=60_000)
+        assert_accessible(page, context="applied")
+    else:
+        page.wait_for_url("**/recommendations/")
+        assert "17 new, 0 changed" in page.content()
+    assert Recommendation.objects.count() == 17

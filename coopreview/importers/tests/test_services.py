@@ -1,0 +1,189 @@
+from unittest import mock
+
+import pytest
+
+from coopreview.accounts.enums import OrganisationKind
+from coopreview.accounts.models import Organisation
+from coopreview.importers import services
+from coopreview.importers.conftest import SEED, UPR
+from coopreview.importers.organisations import OrganisationResolver
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(path, **kw):
+    used, result = services.parse_file(path, file=path.name)
+    return services.build_plan(result=result, file=path.name, format=used, **kw)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Court", "ICC"),
+        ("Assembly", "ASP"),
+        ("OTP", "OTP"),
+        ("Office of the Prosecutor", "OTP"),
+        ("Bureau du Procureur", "OTP"),
+        ("Sénégal", "SEN"),
+        ("Albania", "ALB"),
+        ("Republic of Korea", "KOR"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("Allemagne", "DEU"),
+        ("United States", "USA"),
+    ],
+)
+def test_names_resolve_to_organisations(orgs, name, code):
+    ref = OrganisationResolver().resolve(name)
+    assert ref is not None and ref.code == code
+    assert (ref.pk is not None) == (code in orgs)
+
+
+def test_unknown_name_is_not_resolved(orgs):
+    assert OrganisationResolver().resolve("Ministry of Magic") is None
+
+
+def test_seed_annex_import_creates_17_records_with_history_reason(orgs, editor):
+    plan = _plan(SEED, source="ICC-ASP/19/16", mark_flag="Facilitation priority")
+    assert plan.counts == {"new": 17, "changed": 0, "unchanged": 0, "problems": 0, "warnings": 0}
+
+    counts = services.plan_apply(plan=plan, by=editor)
+
+    assert counts == {"new": 17, "changed": 0}
+    r274 = Recommendation.objects.get(source__symbol="ICC-ASP/19/16", reference="274")
+    assert sorted(o.code for o in r274.addressees.all()) == ["ASP", "ICC"]
+    assert [f.name for f in r274.priority_flags.all()] == ["Facilitation priority"]
+    assert r274.section.title == "In relation with OTP cooperation for collection of evidence"
+    record = r274.history.latest()
+    assert record.history_change_reason == f"Imported from {SEED.name}"
+    assert record.history_user == editor
+    assert Recommendation.objects.filter(priority_flags__name="Facilitation priority").count() == 2
+
+
+def test_reimport_shows_per_field_diff_and_keeps_flags_the_file_does_not_speak_about(orgs, editor, tmp_path):
+    services.plan_apply(plan=_plan(SEED, source="ICC-ASP/19/16"), by=editor)
+    other = services.rec_services.priority_flag_get_or_create(name="IER Annex I priority")
+    r275 = Recommendation.objects.get(reference="275")
+    r275.priority_flags.add(other)
+
+    edited = tmp_path / "annex.txt"
+    edited.write_text(SEED.read_text().replace("Migration.", "Migration (IOM)."), encoding="utf-8")
+    plan = _plan(edited, source="ICC-ASP/19/16")
+
+    assert plan.counts["changed"] == 1 and plan.counts["unchanged"] == 16
+    (changed,) = [r for r in plan.records if r.status == "changed"]
+    assert changed.reference == "275"
+    assert [(c.field, c.old[-10:], c.new[-16:]) for c in changed.changes] == [
+        ("text", "Migration.", "Migration (IOM).")
+    ]
+    services.plan_apply(plan=plan, by=editor)
+    r275.refresh_from_db()
+    assert r275.text.endswith("Migration (IOM).")
+    assert [f.name for f in r275.priority_flags.all()] == ["IER Annex I priority"]
+
+
+def test_apply_is_all_or_nothing(orgs, editor):
+    plan = _plan(SEED, source="ICC-ASP/19/16")
+    real = services.rec_services.recommendation_create
+    calls = {"n": 0}
+
+    def failing(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 10:
+            raise RuntimeError("disk full")
+        return real(**kwargs)
+
+    with mock.patch.object(services.rec_services, "recommendation_create", side_effect=failing):
+        with pytest.raises(RuntimeError):
+            services.plan_apply(plan=plan, by=editor)
+    assert Recommendation.objects.count() == 0
+    assert not Source.objects.filter(symbol="ICC-ASP/19/16").exists()
+
+
+def test_blocking_problems_refuse_the_apply_and_write_nothing(orgs, editor, files):
+    path = files.csv("dup.csv", [["Reference", "Text"], ["R1", "First."], ["R1", "Again."]])
+    plan = _plan(path, source="X/1")
+    with pytest.raises(services.ImportRefused, match=r"dup.csv: 1 problem\(s\) must be fixed first.*row 3"):
+        services.plan_apply(plan=plan, by=editor)
+    assert Recommendation.objects.count() == 0
+
+
+def test_unknown_addressee_is_a_problem_with_its_place(orgs, files):
+    path = files.csv("who.csv", [["Reference", "Text", "Addressee"], ["R1", "Do it.", "Ministry of Magic"]])
+    plan = _plan(path, source="X/1")
+    assert [(str(p.place), p.reason) for p in plan.problems] == [
+        ("who.csv, row 2", "reference R1: “Ministry of Magic” is not a known organisation or State")
+    ]
+
+
+def test_no_source_is_a_problem(orgs, files):
+    path = files.csv("nosrc.csv", [["Reference", "Text"], ["R1", "Do it."]])
+    plan = _plan(path)
+    assert [(str(p.place), p.reason) for p in plan.problems] == [
+        ("nosrc.csv", "1 recommendation has no source: choose the source (document symbol) of the file.")
+    ]
+
+
+def test_upr_pdf_import_creates_missing_states_as_non_parties(orgs, editor):
+    plan = _plan(UPR / "albania2010.pdf")
+    assert plan.counts["new"] == 106 and not plan.blocking
+    services.plan_apply(plan=plan, by=editor)
+
+    source = Source.objects.get(symbol="A/HRC/13/6")
+    r = Recommendation.objects.get(source=source, reference="67.1")
+    assert [o.code for o in r.addressees.all()] == ["ALB"]
+    canada = Organisation.objects.get(code="CAN")
+    assert (canada.kind, canada.is_state_party, canada.name_fr) == (OrganisationKind.STATE, False, "Canada")
+    assert list(r.recommended_by.all()) == [canada]
+    assert Organisation.objects.get(code="ALB").is_state_party  # existing rows untouched
+    korea = Organisation.objects.get(code="KOR")
+    assert korea.name == "Republic of Korea"  # as the document prints it
+
+
+def test_oversized_file_is_refused(files):
+    path = files.csv("big.csv", [["Reference", "Text"], ["R1", "x" * 5000]])
+    with pytest.raises(services.ImportRefused, match="big.csv: the file is larger than"):
+        services.parse_file(path, file="big.csv", max_bytes=1000)
+
+
+def test_flags_created_by_name(orgs, editor, files):
+    path = files.csv(
+        "f.csv", [["Reference", "Text", "Priority flags"], ["R1", "Do it.", "Urgent; Facilitation"]]
+    )
+    services.plan_apply(plan=_plan(path, source="X/1"), by=editor)
+    assert sorted(PriorityFlag.objects.values_list("name", flat=True)) == ["Facilitation", "Urgent"]
+
+
+def test_addendum_updates_the_responses_of_known_references(orgs, editor, files):
+    report = files.pdf(
+        "report.pdf",
+        """<html><body><p>A/HRC/99/1</p>
+        <p>115. The following recommendations will be examined by Slovenia,
+        which will respond in due time:</p>
+        <p>115.1 Ratify the Rome Statute amendments (Croatia);</p>
+        <p>115.2 Cooperate with the Court (France);</p>
+        <p>115.3 Adopt implementing legislation (Senegal);</p></body></html>""",
+    )
+    services.plan_apply(plan=_plan(report), by=editor)
+    addendum = files.pdf(
+        "addendum.pdf",
+        """<html><body><p>A/HRC/99/1/Add.1</p>
+        <p>1. Slovenia supports recommendations 115.1 and 115.2 to 115.3.</p>
+        <p>2. Recommendation 115.9 is noted.</p></body></html>""",
+    )
+    plan = _plan(addendum)
+
+    assert plan.meta["symbol"] == "A/HRC/99/1"
+    assert {r.reference: [(c.field, c.old, c.new) for c in r.changes] for r in plan.records} == {
+        "115.1": [("response", "Will be examined", "Supported")],
+        "115.2": [("response", "Will be examined", "Supported")],
+        "115.3": [("response", "Will be examined", "Supported")],
+    }
+    assert [p.reason for p in plan.problems] == [
+        "reference 115.9 is not in A/HRC/99/1; import the report before its addendum"
+    ]
+    services.plan_apply(
+        plan=services.ImportPlan(file=plan.file, format=plan.format, records=plan.records), by=editor
+    )
+    r = Recommendation.objects.get(reference="115.2")
+    assert r.response == "supported" and r.text == "Cooperate with the Court"

@@ -1,0 +1,207 @@
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from coopreview.core.testing import assert_valid_html, client_for
+from coopreview.importers.conftest import SEED
+from coopreview.importers.enums import JobStatus
+from coopreview.importers.models import ImportJob
+from coopreview.recommendations.models import Recommendation
+
+UPLOAD = "/imports/"
+
+
+def _upload(client, name: str, content: bytes, **extra):
+    data = {"file": SimpleUploadedFile(name, content), "format": "auto", "mark_flag": "Priority", **extra}
+    return client.post(UPLOAD, data)
+
+
+@pytest.mark.parametrize(
+    "persona", ["outsider", "observer", "state_focal_point", "court_focal_point", "facilitator"]
+)
+def test_non_editors_are_refused_and_see_no_nav_item(request, persona, orgs):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(UPLOAD).status_code == 403
+    assert _upload(client, "a.txt", SEED.read_bytes(), source="X/1").status_code == 403
+    assert client.get("/imports/template.xlsx").status_code == 403
+    assert 'href="/imports/"' not in client.get("/recommendations/").content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_anonymous_is_sent_to_sign_in(client, db):
+    response = client.get(UPLOAD)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_editor_upload_preview_confirm(orgs, editor, settings):
+    client = client_for(editor)
+    page = client.get(UPLOAD)
+    assert page.status_code == 200
+    assert_valid_html(page.content)
+    assert 'href="/imports/"' in page.content.decode()  # nav item for editors
+
+    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    stored = Path(job.stored_path)
+    assert stored.is_file() and stored.is_relative_to(Path(settings.MEDIA_ROOT) / "imports")
+    assert stored.suffix == ""  # never served, never executed
+
+    preview = client.get(response["Location"])
+    body = preview.content.decode()
+    assert_valid_html(preview.content)
+    assert "<strong>17</strong> new" in body
+    assert "ICC-ASP/19/16 274" in body and "Assembly of States Parties" in body
+    assert Recommendation.objects.count() == 0
+
+    applied = client.post(f"/imports/{job.pk}/apply/")
+    assert applied.status_code == 302
+    assert Recommendation.objects.count() == 17
+    job.refresh_from_db()
+    assert job.status == JobStatus.APPLIED and not stored.exists()
+    assert Recommendation.objects.get(reference="149").history.latest().history_change_reason == (
+        "Imported from annex.txt"
+    )
+
+
+def test_cancel_deletes_the_file_and_writes_nothing(orgs, editor):
+    client = client_for(editor)
+    _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+    stored = Path(job.stored_path)
+    assert client.post(f"/imports/{job.pk}/cancel/").status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and not stored.exists()
+    assert client.post(f"/imports/{job.pk}/apply/").status_code == 409
+    assert Recommendation.objects.count() == 0
+
+
+def test_another_editors_job_is_not_found(orgs, editor, admin_user):
+    _upload(client_for(editor), "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+    other = client_for(admin_user)
+    assert other.get(f"/imports/{job.pk}/").status_code == 404
+    assert other.post(f"/imports/{job.pk}/apply/").status_code == 404
+    assert Recommendation.objects.count() == 0
+
+
+def test_bad_files_are_form_errors_with_the_file_name(orgs, editor, settings):
+    client = client_for(editor)
+    response = _upload(client, "broken.pdf", b"%PDF-1.4 garbage")
+    assert response.status_code == 422
+    assert "broken.pdf: the PDF is damaged" in response.content.decode()
+    assert_valid_html(response.content)
+
+    settings.UPLOAD_MAX_BYTES = 100
+    response = _upload(client, "big.txt", b"x" * 500)
+    assert response.status_code == 422 and "big.txt: the file is larger than" in response.content.decode()
+    assert not list((Path(settings.MEDIA_ROOT) / "imports").glob("*"))  # failed uploads are deleted
+
+
+def test_problems_are_listed_with_their_place_and_block_the_apply(orgs, editor):
+    client = client_for(editor)
+    content = b"Reference,Text\nR1,First.\nR1,Again.\n"
+    response = _upload(client, "dup.csv", content, source="X/1")
+    job = ImportJob.objects.get()
+    body = client.get(response["Location"]).content.decode()
+    assert "dup.csv, row 3" in body and "reference R1 already in row 2" in body
+    assert "Confirm and apply" not in body
+    assert client.post(f"/imports/{job.pk}/apply/").status_code == 409
+    assert Recommendation.objects.count() == 0
+
+
+def test_large_files_are_read_in_the_background_with_progress(orgs, editor, settings, monkeypatch):
+    from coopreview.importers import jobs
+
+    started = []
+    monkeypatch.setattr(jobs, "import_job_parse_in_background", lambda *, job: started.append(job.pk))
+    settings.IMPORTS_BACKGROUND_BYTES = 10
+    client = client_for(editor)
+    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+    assert started == [job.pk]
+    ImportJob.objects.filter(pk=job.pk).update(progress_done=5, progress_total=10)
+    page = client.get(response["Location"])
+    assert 'hx-trigger="every 1s"' in page.content.decode() and "50 %" in page.content.decode()
+    assert_valid_html(page.content)
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert "<progress" in fragment.content.decode() and "HX-Refresh" not in fragment
+    jobs.import_job_parse(job=ImportJob.objects.get(pk=job.pk))
+    done = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"
+
+
+def test_changed_data_since_preview_is_refused(orgs, editor):
+    client = client_for(editor)
+    _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+    from coopreview.importers import services
+
+    _used, result = services.parse_file(SEED, file="x.txt")
+    services.plan_apply(
+        plan=services.build_plan(result=result, file="x.txt", format="annex-text", source="ICC-ASP/19/16"),
+        by=editor,
+    )
+    response = client.post(f"/imports/{job.pk}/apply/")
+    assert response.status_code == 409
+    assert "changed since the preview" in response.content.decode()
+
+
+def test_template_download(orgs, editor):
+    response = client_for(editor).get("/imports/template.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_upload_page_in_french(orgs, editor):
+    client = client_for(editor)
+    client.cookies["django_language"] = "fr"
+    body = client.get(UPLOAD, headers={"Accept-Language": "fr"}).content.decode()
+    assert "Importer des recommandations" in body and "Lire le fichier et prévisualiser" in body
+
+
+def test_long_previews_list_the_first_records_and_count_the_rest(orgs, editor, monkeypatch):
+    from coopreview.importers import views
+
+    monkeypatch.setattr(views, "SHOWN", 5)
+    client = client_for(editor)
+    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    body = client.get(response["Location"]).content.decode()
+    assert "<strong>17</strong> new" in body
+    assert "ICC-ASP/19/16 274" in body and "ICC-ASP/19/16 275" not in body
+    assert "…and 12 more records with changes (all are applied)." in body
+
+
+def test_large_applies_run_in_the_background_and_the_page_follows(orgs, editor, settings, monkeypatch):
+    from coopreview.importers import jobs
+
+    class Immediate:  # run the thread's work at once, inside the test's transaction
+        def __init__(self, target, **kwargs):
+            self.target = target
+
+        def start(self):
+            self.target()
+
+    monkeypatch.setattr(jobs.threading, "Thread", Immediate)
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    settings.IMPORTS_BACKGROUND_APPLY = 5
+    client = client_for(editor)
+    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+    applied = client.post(f"/imports/{job.pk}/apply/")
+    assert applied.status_code == 302 and applied["Location"] == response["Location"]
+    job.refresh_from_db()
+    assert job.status == JobStatus.APPLIED and job.preview["applied"] == {"new": 17, "changed": 0}
+    page = client.get(response["Location"])
+    assert "Applied: 17 new, 0 changed." in page.content.decode()
+    assert_valid_html(page.content)
+    assert Recommendation.objects.count() == 17
+
+
+def test_applying_shows_progress(orgs, editor):
+    client = client_for(editor)
+    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    ImportJob.objects.update(status=JobStatus.APPLYING, progress_done=3, progress_total=4)
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "Applying annex.txt…" in fragment and 'value="75"' in fragment

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from coopreview.importers import views
+
+app_name = "importers"
+urlpatterns = [
+    path("", views.upload_view, name="upload"),
+    path("template.xlsx", views.template_view, name="template"),
+    path("<int:pk>/", views.preview_view, name="preview"),
+    path("<int:pk>/apply/", views.apply_view, name="apply"),
+    path("<int:pk>/cancel/", views.cancel_view, name="cancel"),
+]
