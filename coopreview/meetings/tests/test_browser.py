@@ -89,7 +89,7 @@ def test_meeting_from_setup_to_approved_minutes_changes_the_follow_up(browser_pa
 
     page.get_by_role("link", name="ICC-ASP/19/16 276").click()
     page.get_by_role("heading", name="Recommendation 276").wait_for()
-    assert "Facilitation priority" in page.locator("dl.facts").inner_text()
+    assert "Facilitation priority" in page.locator("dl.facts").first.inner_text()
     panel = page.locator("section.meetings-panel").inner_text()
     assert "Review Mechanism meeting on domestic cooperation" in panel and "(applied)" in panel
     assert "Decided at the meeting" in page.locator("section.history").inner_text()
