@@ -12,13 +12,13 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
+from coopreview.core.shared_data import upr_dir
 from coopreview.recommendations.models import (
     PriorityFlag,
     Recommendation,
@@ -27,7 +27,7 @@ from coopreview.recommendations.models import (
     reference_sort_key,
 )
 
-UPR_CSV = Path("/work/shared/data/upr/upr_recommendations_2008_2011.csv")
+UPR_CSV = upr_dir() / "upr_recommendations_2008_2011.csv"
 SEED = 20261128
 FULL_RECOMMENDATIONS = 1_000_000
 FULL_KNOWLEDGE = 100_000

@@ -169,3 +169,18 @@ def browser_page(live_server) -> Iterator:
         yield page
         context.close()
         browser.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print what tests measured (record_property("measured", …)): recall figures of the parsers and the
+    like. Goes through the reports, so it works with pytest-xdist too."""
+    lines = [
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "measured"
+    ]
+    if lines:
+        terminalreporter.section("measured")
+        for line in sorted(set(lines)):
+            terminalreporter.write_line(line)

@@ -17,7 +17,9 @@ import resource
 import time
 from pathlib import Path
 
-UPR = Path("/work/shared/data/upr")
+from coopreview.core.shared_data import upr_dir
+
+UPR = upr_dir()
 PDFS = ["albania2010.pdf", "canada2009.pdf"]
 ROWS = {"full": 100_000, "small": 2_000}
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-SEED = Path("/work/shared/seeds/000_75c2fcb097bf0fcf.txt")
-UPR = Path("/work/shared/data/upr")
+from coopreview.core.shared_data import seed_letter, upr_dir
+
+SEED = seed_letter()
+UPR = upr_dir()
 DEMO_JSON = Path(__file__).resolve().parents[1] / "core" / "data" / "demo_ier_cooperation_annex.json"
 
 

@@ -10,6 +10,7 @@ import unicodedata
 
 from django.db import connection
 from django.db.models import F, FloatField, Func, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 _TOKEN = re.compile(r'"[^"]+"|[\w][\w\'’-]*', re.UNICODE)
 
@@ -41,14 +42,23 @@ def filter_by_text(qs: QuerySet, query: str, *, rank: bool) -> QuerySet:
         if not match:  # only punctuation or FTS operators: nothing can match
             qs = qs.none()
             return qs.annotate(search_rank=Value(0.0, output_field=FloatField())) if rank else qs
-        # A join on the index, not a correlated subquery per row: SQLite scans the matches once and
-        # bm25() is read off the same cursor. (extra() is the only way to join a virtual table here.)
+        if not rank:
+            # Unranked sets are also used inside other queries (pk__in=…), where the table is aliased:
+            # a plain IN (SELECT rowid …) stays valid there.
+            return qs.filter(
+                id__in=RawSQL(
+                    "SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH %s", [match]
+                )
+            )
+        # Ranked lists: a join on the index, not a correlated subquery per row: SQLite scans the
+        # matches once and bm25() is read off the same cursor. (extra() is the only way to join a
+        # virtual table here; ranked sets are never nested, they are ordered and paginated.)
         table = qs.model._meta.db_table
         return qs.extra(  # noqa: S610 — constant SQL, the user's text is a bound parameter
             tables=["recommendations_fts"],
             where=[f"recommendations_fts.rowid = {table}.id", "recommendations_fts MATCH %s"],
             params=[match],
-            select={"search_rank": "bm25(recommendations_fts)"} if rank else None,
+            select={"search_rank": "bm25(recommendations_fts)"},
         )
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 

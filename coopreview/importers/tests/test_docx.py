@@ -7,7 +7,7 @@ from coopreview.importers.parsers import ImportFileError, detect_format, docx
 from coopreview.importers.parsers.pdf import HIGHLIGHT_FLAG
 
 
-def test_ohchr_thematic_list(capsys):
+def test_ohchr_thematic_list(record_property):
     path = UPR / "slovenia2014_thematic_list.docx"
     assert detect_format(path) == "docx"
     result = docx.parse(path)
@@ -17,11 +17,11 @@ def test_ohchr_thematic_list(capsys):
 
     table = python_docx.Document(str(path)).tables[0]
     printed = {row.cells[0].text.split()[0] for row in table.rows if row.cells[0].text[:1].isdigit()}
-    with capsys.disabled():
-        found = len(printed & set(records))
-        print(
-            f"\n  [OHCHR DOCX] slovenia2014: references {found}/{len(printed)} ({found / len(printed):.1%})"
-        )
+    found = len(printed & set(records))
+    record_property(
+        "measured",
+        f"[OHCHR DOCX] slovenia2014: references {found}/{len(printed)} ({found / len(printed):.1%})",
+    )
     assert set(records) == printed
     assert result.problems == []
     assert Counter(r.response for r in records.values()) == {"supported": 142, "noted": 21}

@@ -9,11 +9,11 @@ the parsed text, compared on letters and digits only.
 import csv
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
+from coopreview.core.shared_data import upr_dir
 from coopreview.importers.parsers.base import normalise_response
 
-DATA = Path("/work/shared/data/upr")
+DATA = upr_dir()
 RESPONSES = {
     "support": "supported",
     "consider": "consider",
