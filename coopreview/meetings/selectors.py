@@ -1,0 +1,153 @@
+"""Reads of meetings. Who sees a meeting, and which agenda items each person may see, is decided here."""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from coopreview.accounts.enums import Role
+from coopreview.accounts.models import Organisation
+from coopreview.accounts.selectors import AnyUser, user_has_role, user_is_editor, user_organisation_ids
+from coopreview.followup.selectors import actions_visible_to
+from coopreview.meetings.models import (
+    AgendaItem,
+    Decision,
+    DecisionChange,
+    Meeting,
+    Participant,
+    Session,
+    UserPreference,
+)
+from coopreview.recommendations.selectors import visibility_q
+
+
+def user_manages_meetings(user: AnyUser) -> bool:
+    """Review Mechanism editors, administrators and facilitators organise meetings."""
+    return user_is_editor(user) or user_has_role(user, Role.FACILITATOR)
+
+
+def _organisations_of(user: AnyUser) -> set[int]:
+    """The user's organisations and their parents: an invitation to the Court reaches its organs."""
+    own = set(user_organisation_ids(user))
+    cached = getattr(user, "_meetings_orgs", None)
+    if cached is None:
+        parents = Organisation.objects.filter(pk__in=own, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+        cached = own | set(parents)
+        user._meetings_orgs = cached
+    return cached
+
+
+def meetings_visible_to(*, user: AnyUser) -> QuerySet[Meeting]:
+    """Organisers (editors, facilitators) see every meeting; others the meetings they take part in."""
+    qs = Meeting.objects.all()
+    if user_manages_meetings(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    orgs = _organisations_of(user)
+    takes_part = Participant.objects.filter(meeting_id=OuterRef("pk")).filter(
+        Q(user_id=user.pk) | Q(organisation_id__in=orgs)
+    )
+    organised = Meeting.organisers.through.objects.filter(meeting_id=OuterRef("pk"), organisation_id__in=orgs)
+    return qs.filter(Q(Exists(takes_part)) | Q(Exists(organised)))
+
+
+def meeting_list(*, user: AnyUser, now, past: bool = False) -> QuerySet[Meeting]:
+    qs = meetings_visible_to(user=user)
+    qs = qs.past(now) if past else qs.upcoming(now)
+    return qs.prefetch_related("organisers")
+
+
+def agenda_items_visible_q(*, user: AnyUser, prefix: str = "") -> Q:
+    """Items whose recommendation and follow-up action (each optional) the user may see."""
+    condition = visibility_q(user=user, prefix=f"{prefix}recommendation__")
+    if condition is None:
+        return Q()
+    rec_ok = Q(**{f"{prefix}recommendation__isnull": True}) | condition
+    action_ok = Q(**{f"{prefix}action__isnull": True}) | Q(
+        **{f"{prefix}action__in": actions_visible_to(user=user).values("pk")}
+    )
+    return rec_ok & action_ok
+
+
+def agenda_for(*, user: AnyUser, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda as `user` may see it: hidden items are left out, not masked."""
+    decisions = Decision.objects.select_related("author").prefetch_related(
+        Prefetch("changes", queryset=DecisionChange.objects.select_related("priority_flag", "recommendation"))
+    )
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .filter(agenda_items_visible_q(user=user))
+        .select_related("recommendation__source", "action")
+        .prefetch_related("documents", Prefetch("decisions", queryset=decisions))
+        .order_by("position", "pk")
+    )
+
+
+def meeting_get(*, user: AnyUser, pk: int) -> Meeting:
+    """The meeting if `user` may see it; Meeting.DoesNotExist otherwise (→ 404)."""
+    return (
+        meetings_visible_to(user=user)
+        .prefetch_related(
+            "organisers",
+            Prefetch("participants", queryset=Participant.objects.select_related("user", "organisation")),
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.prefetch_related("speakers__user", "speakers__organisation"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def agenda_item_get(*, user: AnyUser, pk: int) -> AgendaItem:
+    """An agenda item of a meeting the user sees, if the user may see the item itself."""
+    return (
+        AgendaItem.objects.filter(meeting__in=meetings_visible_to(user=user))
+        .filter(agenda_items_visible_q(user=user))
+        .select_related("meeting", "recommendation__source")
+        .get(pk=pk)
+    )
+
+
+def user_time_zone(user: AnyUser) -> str | None:
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_meetings_tz", None)
+    if cached is None:
+        pref = UserPreference.objects.filter(user=user).only("time_zone").first()
+        cached = pref.time_zone if pref else ""
+        user._meetings_tz = cached
+    return cached or None
+
+
+def feed_owner(*, token: str) -> User | None:
+    if not token:
+        return None
+    pref = UserPreference.objects.filter(feed_token=token).select_related("user").first()
+    return pref.user if pref and pref.user.is_active else None
+
+
+def meetings_of(*, user: User) -> QuerySet[Meeting]:
+    """The user's own meetings for their calendar feed: where they or their organisation take part."""
+    orgs = _organisations_of(user)
+    takes_part = Participant.objects.filter(meeting_id=OuterRef("pk")).filter(
+        Q(user_id=user.pk) | Q(organisation_id__in=orgs)
+    )
+    return Meeting.objects.filter(Exists(takes_part)).order_by("start", "pk")
+
+
+def recommendation_discussions(*, user: AnyUser, recommendation) -> list[AgendaItem]:
+    """Agenda items about `recommendation` in meetings the user sees, with their decisions."""
+    decisions = Decision.objects.prefetch_related(
+        Prefetch("changes", queryset=DecisionChange.objects.select_related("priority_flag"))
+    )
+    return list(
+        AgendaItem.objects.filter(recommendation=recommendation, meeting__in=meetings_visible_to(user=user))
+        .select_related("meeting")
+        .prefetch_related(Prefetch("decisions", queryset=decisions))
+        .order_by("-meeting__start", "position")
+    )
+
+
+ANONYMOUS = AnonymousUser()

@@ -1,0 +1,365 @@
+"""Writes on meetings. Views, forms and commands call these; each checks who may do what."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopreview.accounts.models import Organisation
+from coopreview.core.exceptions import ServiceError
+from coopreview.core.history import save_with_history
+from coopreview.followup.models import Action
+from coopreview.followup.selectors import actions_visible_to
+from coopreview.meetings import notifications
+from coopreview.meetings.enums import MeetingStatus
+from coopreview.meetings.models import (
+    AgendaDocument,
+    AgendaItem,
+    Meeting,
+    Participant,
+    Session,
+    UserPreference,
+)
+from coopreview.meetings.selectors import user_manages_meetings
+from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.selectors import recommendations_visible_to
+
+
+class MeetingPermissionDenied(ServiceError):
+    """The acting user may not do this; shown as is, with a 403."""
+
+
+# Fields whose change is news for invitees: a new SEQUENCE and an updated invitation.
+CALENDAR_FIELDS = ("title", "start", "end", "time_zone", "place", "online_link", "description")
+
+DOCUMENT_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    ".txt": ("text/plain", ()),
+}
+
+
+def require_manager(by: User) -> None:
+    if not user_manages_meetings(by):
+        raise MeetingPermissionDenied(
+            _("Only Review Mechanism editors and facilitators may organise meetings.")
+        )
+
+
+def meeting_locked(meeting_id: int) -> Meeting:
+    """The meeting as stored, locked for this transaction: checks never trust a caller's stale copy."""
+    return Meeting.objects.select_for_update().get(pk=meeting_id)
+
+
+def require_open(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ServiceError(_("This meeting is cancelled: it can no longer be changed."))
+
+
+def require_minutes_open(meeting: Meeting) -> None:
+    if meeting.minutes_approved:
+        raise ServiceError(_("The minutes of this meeting are approved: they can no longer be changed."))
+
+
+def _on_commit_send(meeting: Meeting, method: str) -> None:
+    transaction.on_commit(partial(notifications.send_invitations, meeting_id=meeting.pk, method=method))
+
+
+# Meetings ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    by: User,
+    title: str,
+    type: str,
+    start: datetime,
+    end: datetime,
+    time_zone: str,
+    organisers: Iterable[Organisation] = (),
+    place: str = "",
+    online_link: str = "",
+    description: str = "",
+    is_demo: bool = False,
+) -> Meeting:
+    """A planned meeting. `start`/`end` are aware datetimes (see `local_datetime`)."""
+    require_manager(by)
+    meeting = Meeting(
+        title=title,
+        type=type,
+        start=start,
+        end=end,
+        time_zone=time_zone,
+        place=place,
+        online_link=online_link,
+        description=description,
+        is_demo=is_demo,
+        uid=f"{uuid.uuid4()}@coopreview",
+    )
+    meeting.full_clean(exclude=["uid"])
+    return save_with_history(meeting, by=by, m2m={"organisers": list(organisers)})
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by: User, reason: str = "", **data: Any) -> Meeting:
+    """Change a planned meeting. If invitations went out and the date, place or title changed,
+    SEQUENCE is raised and every invitee receives the updated invitation."""
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
+    organisers = data.pop("organisers", None)
+    changed = any(k in CALENDAR_FIELDS and getattr(meeting, k) != v for k, v in data.items())
+    for name, value in data.items():
+        setattr(meeting, name, value)
+    meeting.full_clean(exclude=["uid"])
+    if changed and meeting.invitations_sent_at:
+        meeting.sequence += 1
+        _on_commit_send(meeting, "REQUEST")
+    m2m = {"organisers": list(organisers)} if organisers is not None else None
+    return save_with_history(meeting, by=by, reason=reason, m2m=m2m)
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ServiceError(_("Only a planned meeting can be cancelled."))
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    if meeting.invitations_sent_at:
+        _on_commit_send(meeting, "CANCEL")
+    return save_with_history(meeting, by=by, reason=reason or _("Meeting cancelled"))
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ServiceError(_("Only a planned meeting can be marked as held."))
+    meeting.status = MeetingStatus.HELD
+    return save_with_history(meeting, by=by, reason=_("Meeting held"))
+
+
+@transaction.atomic
+def invitations_send(*, meeting: Meeting, by: User) -> int:
+    """Send (or send again) the invitation to every invitee once the transaction commits."""
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
+    count = len(notifications.invitees(meeting))
+    if count == 0:
+        raise ServiceError(_("No participant has an email address: add persons before sending invitations."))
+    if meeting.invitations_sent_at:
+        meeting.sequence += 1
+    meeting.invitations_sent_at = timezone.now()
+    save_with_history(meeting, by=by, reason=_("Invitations sent"))
+    _on_commit_send(meeting, "REQUEST")
+    return count
+
+
+# Participants and sessions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_add(
+    *,
+    meeting: Meeting,
+    by: User,
+    role: str,
+    organisation: Organisation | None = None,
+    user: User | None = None,
+    name: str = "",
+    email: str = "",
+) -> Participant:
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
+    if sum(bool(x) for x in (organisation, user, name or email)) != 1:
+        raise ServiceError(
+            _("Give exactly one of: an organisation, a user, or an external person's name and email.")
+        )
+    if (name or email) and not (name and email):
+        raise ServiceError(_("An external person needs both a name and an email address."))
+    if user and meeting.participants.filter(user=user).exists():
+        raise ServiceError(_("%(who)s already takes part in this meeting.") % {"who": user.get_username()})
+    if organisation and meeting.participants.filter(organisation=organisation).exists():
+        raise ServiceError(_("%(who)s already takes part in this meeting.") % {"who": organisation})
+    participant = Participant(
+        meeting=meeting, role=role, organisation=organisation, user=user, name=name, email=email
+    )
+    participant.full_clean(validate_unique=False)
+    return save_with_history(participant, by=by)
+
+
+@transaction.atomic
+def session_add(
+    *,
+    meeting: Meeting,
+    by: User,
+    title: str,
+    start: datetime,
+    end: datetime,
+    room: str = "",
+    speakers: Iterable[Participant] = (),
+) -> Session:
+    """A session within the meeting's time; two sessions may not share a room at the same time."""
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
+    if end <= start:
+        raise ValidationError({"end": _("The end must be after the start.")})
+    if start < meeting.start or end > meeting.end:
+        raise ValidationError({"start": _("A session must take place within the meeting's start and end.")})
+    if room:
+        clash = (
+            meeting.sessions.filter(room__iexact=room.strip(), start__lt=end, end__gt=start)
+            .order_by("start")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "room": _("Room “%(room)s” is already taken by the session “%(other)s” at that time.")
+                    % {"room": room, "other": clash.title}
+                }
+            )
+    speakers = list(speakers)
+    if any(s.meeting_id != meeting.pk for s in speakers):
+        raise ValidationError({"speakers": _("Speakers must be participants of this meeting.")})
+    session = Session(meeting=meeting, title=title, start=start, end=end, room=room.strip())
+    session.full_clean()
+    return save_with_history(session, by=by, m2m={"speakers": speakers})
+
+
+# Agenda, minutes, documents ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    by: User,
+    title: str,
+    description: str = "",
+    recommendation: Recommendation | None = None,
+    action: Action | None = None,
+) -> AgendaItem:
+    require_manager(by)
+    meeting = meeting_locked(meeting.pk)
+    require_open(meeting)
+    require_minutes_open(meeting)
+    if (
+        recommendation is not None
+        and not recommendations_visible_to(user=by).filter(pk=recommendation.pk).exists()
+    ):
+        raise MeetingPermissionDenied(_("You may not link this recommendation."))
+    if action is not None and not actions_visible_to(user=by).filter(pk=action.pk).exists():
+        raise MeetingPermissionDenied(_("You may not link this action."))
+    position = meeting.agenda_items.count() + 1
+    item = AgendaItem(
+        meeting=meeting,
+        position=position,
+        title=title,
+        description=description,
+        recommendation=recommendation,
+        action=action,
+    )
+    item.full_clean()
+    return save_with_history(item, by=by)
+
+
+@transaction.atomic
+def agenda_item_set_minutes(*, item: AgendaItem, by: User, minutes: str) -> AgendaItem:
+    require_manager(by)
+    item.meeting = meeting_locked(item.meeting_id)
+    require_minutes_open(item.meeting)
+    if item.meeting.status != MeetingStatus.HELD:
+        raise ServiceError(_("Minutes are written once the meeting is marked as held."))
+    item.minutes = minutes
+    return save_with_history(item, by=by, reason=_("Minutes"))
+
+
+def _check_upload(upload: UploadedFile) -> str:
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in DOCUMENT_TYPES:
+        allowed = ", ".join(sorted(DOCUMENT_TYPES))
+        raise ValidationError(
+            {
+                "file": _("Files of type “%(type)s” are not accepted (allowed: %(allowed)s).")
+                % {"type": suffix or "?", "allowed": allowed}
+            }
+        )
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is too large (%(size)d MB; at most %(max)d MB).")
+                % {"size": upload.size // 1_048_576, "max": settings.UPLOAD_MAX_BYTES // 1_048_576}
+            }
+        )
+    content_type, magics = DOCUMENT_TYPES[suffix]
+    head = upload.read(8)
+    upload.seek(0)
+    if magics and not any(head.startswith(m) for m in magics):
+        raise ValidationError(
+            {"file": _("The file’s contents do not match its “%(type)s” extension.") % {"type": suffix}}
+        )
+    return content_type
+
+
+@transaction.atomic
+def document_add(*, item: AgendaItem, by: User, title: str, upload: UploadedFile) -> AgendaDocument:
+    require_manager(by)
+    require_open(meeting_locked(item.meeting_id))
+    content_type = _check_upload(upload)
+    upload.name = Path(upload.name).name[-120:]
+    document = AgendaDocument(
+        item=item, title=title or upload.name, content_type=content_type, size=upload.size, uploaded_by=by
+    )
+    document.file.save(upload.name, upload, save=False)
+    return save_with_history(document, by=by)
+
+
+# Per-user settings -------------------------------------------------------------------------------
+
+
+def _preference(user: User) -> UserPreference:
+    pref = UserPreference.objects.select_for_update().filter(user=user).first()
+    return pref or UserPreference(user=user)
+
+
+@transaction.atomic
+def preference_set_time_zone(*, user: User, time_zone: str) -> UserPreference:
+    pref = _preference(user)
+    pref.time_zone = time_zone
+    pref.full_clean()
+    return save_with_history(pref, by=user, reason=_("Time zone"))
+
+
+@transaction.atomic
+def feed_token_renew(*, user: User) -> UserPreference:
+    """A new secret for the calendar feed; the previous URL stops working."""
+    pref = _preference(user)
+    pref.feed_token = UserPreference.new_token()
+    return save_with_history(pref, by=user, reason=_("Calendar feed address renewed"))
+
+
+@transaction.atomic
+def feed_token_revoke(*, user: User) -> UserPreference:
+    pref = _preference(user)
+    pref.feed_token = ""
+    return save_with_history(pref, by=user, reason=_("Calendar feed address revoked"))
