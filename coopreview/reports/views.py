@@ -99,6 +99,9 @@ def _choices(enum) -> list[tuple[str, str]]:
 def list_download_buttons(request: HttpRequest) -> str:
     """Above the recommendation list: download the annex or the progress report of what is listed."""
     kept = [(key, request.GET.get(key)) for key in FILTER_KEYS if request.GET.get(key)]
+    as_of = request.GET.get("as_of", "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):  # the dashboard shown as of a date: report that date
+        kept.append(("as_of", as_of))
     reports = [(ReportName.ANNEX.value, str(ReportName.ANNEX.label))]
     if followup_bridge.available():
         reports.append((ReportName.PROGRESS.value, str(ReportName.PROGRESS.label)))

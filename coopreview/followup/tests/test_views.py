@@ -524,3 +524,14 @@ def test_schedule_and_my_items_do_not_leak_restricted_actions(categorised, court
 
     assert "Wombat plan" not in hidden and "No dated action yet." in hidden
     assert shown.count("Wombat plan") == 2  # in "my items" and on the timeline
+
+
+def test_dashboard_offers_report_downloads_keeping_filters_and_date(categorised, editor):
+    day = (timezone.localdate() - timedelta(days=5)).isoformat()
+
+    body = client_for(editor).get(DASH, {"addressee": "court", "as_of": day}).content.decode()
+
+    assert 'action="/reports/download/"' in body
+    assert 'name="addressee" value="court"' in body
+    assert f'name="as_of" value="{day}"' in body
+    assert_valid_html(body)

@@ -8,10 +8,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from coopreview.accounts.enums import Side
+from coopreview.core.apps_registry import list_actions
 from coopreview.followup import selectors
 from coopreview.followup.charts import bar_chart
 from coopreview.followup.enums import Status
@@ -186,6 +188,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "charts": _charts(rows),
         "over_time": _over_time(request, sub, len(ids)),
         "rollup": selectors.progress_rollup(user=request.user, recommendations=kept),
+        # the same actions as above the recommendation list (e.g. report downloads keeping the filters)
+        "actions": [mark_safe(action(request)) for action in list_actions()],  # noqa: S308 — rendered templates
     }
     return render(request, "followup/dashboard.html", ctx)
 
