@@ -132,4 +132,21 @@ def build_sheet(options: ReportOptions) -> SheetReport:
         report.sections = followup_bridge.sheet_sections(
             rec, options, parts_then=row.parts if options.as_of else None
         )
+        report.sections += _meeting_sections(rec, options)
         return report
+
+
+def _meeting_sections(rec, options: ReportOptions) -> list:
+    """Meetings where the recommendation was discussed (those the user may see) and what was decided."""
+    from coopreview.meetings.selectors import recommendation_discussions
+
+    items = recommendation_discussions(user=options.user, recommendation=rec)
+    if options.as_of_moment:
+        items = [item for item in items if item.meeting.start <= options.as_of_moment]
+    lines = []
+    for item in items:
+        start = timezone.localtime(item.meeting.start)
+        line = f"{formats.date_format(start, 'DATE_FORMAT')} — {item.meeting.title}: {item.title}"
+        decided = "; ".join(d.text for d in item.decisions.all())
+        lines.append(f"{line}. {_('Decided')}: {decided}" if decided else line)
+    return [(_("Meetings where discussed"), lines)] if lines else []
