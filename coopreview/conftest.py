@@ -26,6 +26,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """Each test starts in English and leaves no language behind: a test that activates French
+    (a request with the French cookie, translation.activate) must not change the next test's
+    messages — with pytest-xdist the next test on a worker is any test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def orgs(db) -> dict[str, Organisation]:
     """A small organisation tree: the Court and its organs, the Assembly and its bodies, three States."""
