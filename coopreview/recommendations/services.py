@@ -50,13 +50,15 @@ def recommendation_update(
 
 
 @transaction.atomic
-def source_get_or_create(*, symbol: str, by: User | None = None, **defaults: Any) -> tuple[Source, bool]:
+def source_get_or_create(
+    *, symbol: str, by: User | None = None, reason: str = "", **defaults: Any
+) -> tuple[Source, bool]:
     source = Source.objects.filter(symbol=symbol).first()
     if source is not None:
         return source, False
     source = Source(symbol=symbol, **defaults)
     source.full_clean()
-    return save_with_history(source, by=by, reason=defaults.get("_reason", "")), True
+    return save_with_history(source, by=by, reason=reason), True
 
 
 @transaction.atomic

@@ -120,3 +120,15 @@ def test_postgres_tsquery_is_safe_and_folds_accents():
     assert postgres_tsquery("États coopér") == "'etats' & 'cooper':*"
     assert postgres_tsquery('"witness relocation" & !x') == "('witness' <-> 'relocation') & 'x'"
     assert postgres_tsquery("':*|()<->") == ""
+
+
+def test_source_get_or_create_records_the_reason(editor):
+    from coopreview.recommendations.services import source_get_or_create
+
+    source, created = source_get_or_create(
+        symbol="A/HRC/13/6", title="UPR Albania", by=editor, reason="Imported"
+    )
+    again, created_again = source_get_or_create(symbol="A/HRC/13/6", title="ignored")
+
+    assert created and not created_again and again == source
+    assert source.history.first().history_change_reason == "Imported"
