@@ -415,7 +415,7 @@ def plan_apply(*, plan: ImportPlan, by: User | None, progress=None) -> dict[str,
             source = _source_for(entry.source)
             if source is None:
                 source, _created = rec_services.source_get_or_create(
-                    symbol=entry.source, by=by, title=entry.source
+                    symbol=entry.source, by=by, reason=reason, title=entry.source
                 )
             sources[entry.source] = source
         data = _write_values(entry, source=source, lookups=lookups, by=by)
