@@ -100,8 +100,7 @@ def list_download_buttons(request: HttpRequest) -> str:
     """Above the recommendation list: download the annex or the progress report of what is listed."""
     kept = [(key, request.GET.get(key)) for key in FILTER_KEYS if request.GET.get(key)]
     as_of = request.GET.get("as_of", "")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):  # the dashboard shown as of a date: report that date
-        kept.append(("as_of", as_of))
+    as_of = as_of if re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of) else ""  # a page shown as of a date
     reports = [(ReportName.ANNEX.value, str(ReportName.ANNEX.label))]
     if followup_bridge.available():
         reports.append((ReportName.PROGRESS.value, str(ReportName.PROGRESS.label)))
@@ -114,6 +113,7 @@ def list_download_buttons(request: HttpRequest) -> str:
         "formats": _choices(ReportFormat),
         "columns": columns,
         "default_columns": ["reference", "text", "addressee", "flags"],
+        "as_of": as_of,
         "lang": get_language(),
         "today": timezone.localdate().isoformat(),
     }

@@ -184,7 +184,7 @@ def test_whole_follow_up_path_in_english(browser_page, demo):
     # 8. "As of" five days ago: 289 had no follow-up yet, 274 was already under way.
     past = (timezone.localdate() - timedelta(days=5)).isoformat()
     page.goto(page.base_url + "/followup/")
-    page.get_by_label("As of").fill(past)
+    page.get_by_role("form", name="Filters").get_by_label("As of").fill(past)
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url(f"**as_of={past}**")
     assert "as of" in page.locator("h1").inner_text()
@@ -228,7 +228,7 @@ def test_path_in_french_with_refusals(browser_page, demo):
     page.get_by_role("heading", name="Tableau de bord du suivi").wait_for()
     assert "Par statut" in page.locator("figure.chart").first.inner_text()
     past = (timezone.localdate() - timedelta(days=5)).isoformat()
-    page.get_by_label("À la date du").fill(past)
+    page.get_by_role("form", name="Filtres").get_by_label("À la date du").fill(past)
     page.get_by_role("button", name="Appliquer").click()
     page.wait_for_url(f"**as_of={past}**")
     assert "à la date du" in page.locator("h1").inner_text()

@@ -533,5 +533,6 @@ def test_dashboard_offers_report_downloads_keeping_filters_and_date(categorised,
 
     assert 'action="/reports/download/"' in body
     assert 'name="addressee" value="court"' in body
-    assert f'name="as_of" value="{day}"' in body
+    assert body.count('name="as_of"') == 2  # the dashboard's filter and the report's own date, not a third
+    assert f'id="report-as-of" name="as_of" max="{timezone.localdate().isoformat()}" value="{day}"' in body
     assert_valid_html(body)
