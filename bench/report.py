@@ -8,9 +8,10 @@ from pathlib import Path
 
 import psycopg
 
-SHARED_NOTE = (
-    "The machine is shared: 2 cores used at the same time by 7 development sessions (this one and 6 "
-    "others), so absolute figures are noisy; ratios are measured in one run, interleaved per query."
+SHARED_NOTE = os.environ.get(
+    "BENCH_MACHINE_NOTE",
+    "Other work may have shared the cores during the run (see the load average): absolute figures are "
+    "then noisy; ratios are measured in one run, interleaved per query.",
 )
 
 
