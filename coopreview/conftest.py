@@ -38,6 +38,13 @@ def _english_by_default() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _search_index_per_test(settings, tmp_path_factory) -> None:
+    """Each test gets its own search index directory: the database is rolled back after each test,
+    an index directory would not be."""
+    settings.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search-index")
+
+
 @pytest.fixture
 def orgs(db) -> dict[str, Organisation]:
     """A small organisation tree: the Court and its organs, the Assembly and its bodies, three States."""

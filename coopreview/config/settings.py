@@ -170,3 +170,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Search: tantivy (the default top-k engine, an index directory beside the database) or "sql" for the
+# database's own full-text index (FTS5 / tsvector + GIN): the choice when several application servers
+# share one PostgreSQL, since an index directory serves one machine.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "")
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index"))

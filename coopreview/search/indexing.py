@@ -24,16 +24,25 @@ def index_update(obj: models.Model) -> None:
     kind, rows_for = INDEXERS[type(obj)]
     rows = rows_for(obj)
     # The id depends on the access layer, so rows are replaced rather than updated.
-    SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
+    backend = get_backend()
+    _delete(backend, kind, obj.pk)
     created = SearchEntry.objects.bulk_create([SearchEntry(**row.fields(kind, obj.pk)) for row in rows])
-    get_backend().after_write([e.pk for e in created])
+    backend.after_write([e.pk for e in created])
+
+
+def _delete(backend, kind: str, object_id: int) -> None:
+    entries = SearchEntry.objects.filter(kind=kind, object_id=object_id)
+    ids = list(entries.values_list("id", flat=True))
+    if ids:
+        SearchEntry.objects.filter(id__in=ids).delete()
+        backend.after_delete(ids)
 
 
 @transaction.atomic
 def index_delete(obj: models.Model) -> None:
     kind = _kind_of(obj)
     if kind:
-        SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
+        _delete(get_backend(), kind, obj.pk)
 
 
 @transaction.atomic

@@ -62,3 +62,16 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}:{self.language}"
+
+
+class SearchPending(models.Model):
+    """Entry ids written to search_entry and not yet applied to a separate engine's index (see
+    backends.tantivy_engine). Written in the same transaction as the entries; emptied as applied."""
+
+    entry_id = models.BigIntegerField()
+
+    class Meta:
+        db_table = "search_pending"
+
+    def __str__(self) -> str:
+        return str(self.entry_id)

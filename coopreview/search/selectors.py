@@ -9,7 +9,6 @@ snippet, count or facet number can come from an entry the user may not open.
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -107,21 +106,9 @@ def parse_query(*, query: str, user: AnyUser, filters: dict) -> ParsedQuery:
     )
 
 
-def _facets(rows: list[tuple], filters: dict) -> dict[str, list[FacetValue]]:
-    counters: dict[str, Counter] = {name: Counter() for name in FACETS}
-    for kind, language, states, measure, topics, day in rows:
-        counters["kind"][kind] += 1
-        counters["language"][language] += 1
-        for code in states.split():
-            counters["state"][code] += 1
-        if measure:
-            counters["measure"][measure] += 1
-        for topic in filter(None, topics.split("|")):
-            counters["topic"][topic] += 1
-        if day:
-            counters["year"][str(day.year if isinstance(day, date) else str(day)[:4])] += 1
+def _facets(counters: dict[str, Counter], filters: dict) -> dict[str, list[FacetValue]]:
     state_names = {
-        o.code: o.display_name for o in Organisation.objects.filter(code__in=list(counters["state"]))
+        o.code: o.display_name for o in Organisation.objects.filter(code__in=list(counters.get("state", ())))
     }
     labels = {
         "kind": dict(Kind.choices),
@@ -130,7 +117,8 @@ def _facets(rows: list[tuple], filters: dict) -> dict[str, list[FacetValue]]:
         "state": state_names,
     }
     facets: dict[str, list[FacetValue]] = {}
-    for name, counter in counters.items():
+    for name in FACETS:
+        counter = counters.get(name, Counter())
         selected = set(_values((filters or {}).get(name)))
         values = [
             FacetValue(value, str(labels.get(name, {}).get(value, value)), n, value in selected)
@@ -178,14 +166,14 @@ def search(*, query: str, user: AnyUser, filters: dict, limit: int = 20, offset:
     else:
         total = backend.count(parsed, cap=COUNT_CAP + 1)
     capped = total > COUNT_CAP
-    rows = backend.facet_rows(parsed, sample=FACET_SAMPLE)
+    counters, approximate = backend.facet_counts(parsed, sample=FACET_SAMPLE)
     return SearchResults(
         query=query,
         hits=hits,
         total=min(total, COUNT_CAP),
         total_capped=capped,
-        facets=_facets(rows, filters),
-        facets_approximate=len(rows) >= FACET_SAMPLE,
+        facets=_facets(counters, filters),
+        facets_approximate=approximate,
         only_stop_words=parsed.only_stop_words,
         limit=limit,
         offset=offset,

@@ -1,5 +1,9 @@
-"""Search engines behind the one selector. Pick by the database vendor, or SEARCH_BACKEND (a dotted
-path to a Backend class) so a faster top-k engine can be plugged in without touching callers."""
+"""Search engines behind the one selector.
+
+The default is tantivy (a top-k index beside the database, see tantivy_engine). SEARCH_BACKEND names
+another Backend class by dotted path, or "sql" for the database's own full-text index (FTS5 on SQLite,
+tsvector + GIN on PostgreSQL): the choice for several application servers sharing one PostgreSQL.
+"""
 
 from django.conf import settings
 from django.db import connection
@@ -7,16 +11,23 @@ from django.utils.module_loading import import_string
 
 from coopreview.search.backends.base import Backend, Match
 
-__all__ = ["Backend", "Match", "get_backend"]
+__all__ = ["Backend", "Match", "get_backend", "sql_backend"]
 
-_DEFAULTS = {
+DEFAULT = "coopreview.search.backends.tantivy_engine.TantivyBackend"
+_SQL = {
     "sqlite": "coopreview.search.backends.sqlite.SQLiteBackend",
     "postgresql": "coopreview.search.backends.postgres.PostgresBackend",
 }
 
 
-def get_backend() -> Backend:
-    path = getattr(settings, "SEARCH_BACKEND", "") or _DEFAULTS.get(connection.vendor)
+def sql_backend() -> Backend:
+    """The database's own full-text engine."""
+    path = _SQL.get(connection.vendor)
     if path is None:
         raise RuntimeError(f"No search backend for the {connection.vendor} database")
     return import_string(path)()
+
+
+def get_backend() -> Backend:
+    path = getattr(settings, "SEARCH_BACKEND", "") or DEFAULT
+    return sql_backend() if path == "sql" else import_string(path)()

@@ -1,3 +1,4 @@
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,6 +19,9 @@ class Backend(Protocol):
     def after_write(self, entry_ids: list[int]) -> None:
         """Called in the writing transaction after search_entry rows were inserted or updated."""
 
+    def after_delete(self, entry_ids: list[int]) -> None:
+        """Called in the writing transaction after search_entry rows were deleted."""
+
     def before_rebuild(self) -> None:
         """Called before a full rebuild, in its transaction (e.g. to pause per-row indexing)."""
 
@@ -30,5 +34,6 @@ class Backend(Protocol):
     def count(self, query: ParsedQuery, *, cap: int) -> int:
         """Number of matches, counting at most `cap`."""
 
-    def facet_rows(self, query: ParsedQuery, *, sample: int) -> list[tuple]:
-        """(kind, language, states, measure, topics, date) of up to `sample` matches."""
+    def facet_counts(self, query: ParsedQuery, *, sample: int) -> tuple[dict[str, Counter], bool]:
+        """Matches per facet value ({"state": Counter({"SEN": 3}), …}) and whether the counts are
+        approximate (computed over about `sample` matches rather than all of them)."""

@@ -5,6 +5,7 @@ and access/facet tokens in a second tsvector ('simple') combined in the same WHE
 from django.db import connection
 
 from coopreview.search.backends.base import Match
+from coopreview.search.backends.facets import RowFacetsMixin
 from coopreview.search.models import SearchEntry
 from coopreview.search.text import ParsedQuery, fold
 
@@ -38,7 +39,7 @@ def _where(query: ParsedQuery) -> tuple[str, list]:
     return sql, params
 
 
-class PostgresBackend:
+class PostgresBackend(RowFacetsMixin):
     def after_write(self, entry_ids: list[int]) -> None:
         if not entry_ids:
             return

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from coopreview.search.backends.base import Match
+from coopreview.search.backends.facets import RowFacetsMixin
 from coopreview.search.models import layer_bound
 from coopreview.search.text import ParsedQuery
 
@@ -72,7 +73,7 @@ TRIGGERS = {
 }
 
 
-class SQLiteBackend:
+class SQLiteBackend(RowFacetsMixin):
     def after_write(self, entry_ids: list[int]) -> None:
         pass  # triggers on search_entry keep search_fts in step
 
