@@ -45,3 +45,27 @@ def organisations_for_select(*, kinds: list[str] | None = None):
     if kinds:
         qs = qs.filter(kind__in=kinds)
     return qs.order_by("kind", "name")
+
+
+_NAMES_TTL = 300.0  # seconds: names of organisations change rarely; labels may lag a rename this long
+_names: dict[str, tuple[float, dict[str, tuple[str, str]]]] = {}
+
+
+def organisation_names_by_code(codes) -> dict[str, str]:
+    """Display names (current language) of the organisations with these codes, from a per-process copy
+    refreshed every few minutes: facet labels on every search must not cost a query."""
+    import time
+
+    from django.utils.translation import get_language
+
+    now = time.monotonic()
+    stamp, names = _names.get("all", (0.0, {}))
+    wanted = [c for c in codes if c]
+    if now - stamp > _NAMES_TTL or any(c not in names for c in wanted):
+        names = {
+            code: (name, name_fr)
+            for code, name, name_fr in Organisation.objects.values_list("code", "name", "name_fr")
+        }
+        _names["all"] = (now, names)
+    french = get_language() == "fr"
+    return {c: (names[c][1] if french and names[c][1] else names[c][0]) for c in wanted if c in names}

@@ -1,4 +1,7 @@
-from django.db import models
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -75,3 +78,38 @@ class SearchPending(models.Model):
 
     def __str__(self) -> str:
         return str(self.entry_id)
+
+
+@dataclass
+class PageEntry:
+    id: int
+    kind: str
+    object_id: int
+    language: str
+    url: str
+    title: str
+    body: str  # the beginning only (see entries_for_page)
+    states: str
+    measure: str
+    date: dt.date | None
+
+
+def entries_for_page(ids: list[int], *, body_chars: int) -> dict[int, PageEntry]:
+    """The rows a result page shows, with only the first `body_chars` of each text. Plain SQL: this
+    runs on every search and model instances (or the full text of long documents) cost more than the
+    engine's query itself."""
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    columns = "id, kind, object_id, language, url, title, substr(body, 1, %s), states, measure, date"
+    sql = f"SELECT {columns} FROM search_entry WHERE id IN ({marks})"  # noqa: S608 — placeholders only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [body_chars, *ids])
+        rows = cursor.fetchall()
+    out = {}
+    for row in rows:
+        entry = PageEntry(*row)
+        if isinstance(entry.date, str):  # SQLite returns dates as text through a plain cursor
+            entry.date = dt.date.fromisoformat(entry.date[:10])
+        out[entry.id] = entry
+    return out

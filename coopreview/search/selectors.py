@@ -7,17 +7,24 @@ snippet, count or facet number can come from an entry the user may not open.
 """
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from coopreview.accounts.models import Organisation
-from coopreview.accounts.selectors import AnyUser, user_is_editor, user_is_member, user_organisation_ids
+from coopreview.accounts.selectors import (
+    AnyUser,
+    organisation_names_by_code,
+    user_is_editor,
+    user_is_member,
+    user_organisation_ids,
+)
 from coopreview.knowledge.enums import Measure
 from coopreview.search.backends import get_backend
-from coopreview.search.models import Kind, SearchEntry
+from coopreview.search.models import Kind, entries_for_page
 from coopreview.search.text import ParsedQuery, highlight, marks_to_html, parse_terms, token
 
 COUNT_CAP = 10_000  # beyond this the count shows as "10,000+": counting every match costs too much
@@ -106,22 +113,28 @@ def parse_query(*, query: str, user: AnyUser, filters: dict) -> ParsedQuery:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _fixed_labels(language: str) -> dict[str, dict[str, str]]:
+    """Labels of kinds, measures and languages in `language` (translated once, not on every search)."""
+    with translation.override(language):
+        return {
+            "kind": {k: str(v) for k, v in Kind.choices},
+            "measure": {k: str(v) for k, v in Measure.choices},
+            "language": {k: str(v) for k, v in LANGUAGES.items()},
+        }
+
+
 def _facets(counters: dict[str, Counter], filters: dict) -> dict[str, list[FacetValue]]:
-    state_names = {
-        o.code: o.display_name for o in Organisation.objects.filter(code__in=list(counters.get("state", ())))
-    }
     labels = {
-        "kind": dict(Kind.choices),
-        "measure": dict(Measure.choices),
-        "language": LANGUAGES,
-        "state": state_names,
+        **_fixed_labels(translation.get_language() or "en"),
+        "state": organisation_names_by_code(counters.get("state", ())),
     }
     facets: dict[str, list[FacetValue]] = {}
     for name in FACETS:
         counter = counters.get(name, Counter())
         selected = set(_values((filters or {}).get(name)))
         values = [
-            FacetValue(value, str(labels.get(name, {}).get(value, value)), n, value in selected)
+            FacetValue(value, labels.get(name, {}).get(value, value), n, value in selected)
             for value, n in counter.items()
         ]
         if name == "year":
@@ -139,9 +152,9 @@ def search(*, query: str, user: AnyUser, filters: dict, limit: int = 20, offset:
     parsed = parse_query(query=query, user=user, filters=filters)
     backend = get_backend()
     matches = backend.matches(parsed, limit=limit, offset=offset)
-    entries = SearchEntry.objects.defer("tokens").in_bulk([m.entry_id for m in matches])
+    entries = entries_for_page([m.entry_id for m in matches], body_chars=HIGHLIGHT_CHARS)
     hits = []
-    kinds = dict(Kind.choices)
+    kinds = _fixed_labels(translation.get_language() or "en")["kind"]
     for m in matches:
         entry = entries.get(m.entry_id)
         if entry is None:
@@ -149,12 +162,12 @@ def search(*, query: str, user: AnyUser, filters: dict, limit: int = 20, offset:
         hits.append(
             Hit(
                 kind=entry.kind,
-                kind_label=str(kinds.get(entry.kind, entry.kind)),
+                kind_label=kinds.get(entry.kind, entry.kind),
                 object_id=entry.object_id,
                 language=entry.language,
                 url=entry.url,
                 title_html=marks_to_html(highlight(entry.title, parsed.words)),
-                snippet_html=marks_to_html(highlight(entry.body[:HIGHLIGHT_CHARS], parsed.words, window=32)),
+                snippet_html=marks_to_html(highlight(entry.body, parsed.words, window=32)),
                 states=entry.states.split(),
                 measure=entry.measure,
                 date=entry.date,

@@ -1,5 +1,6 @@
 """Text helpers shared by the engines: accent folding, query parsing, tokens, safe highlighting."""
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -74,35 +75,60 @@ def marks_to_html(text: str) -> str:
     return html + "</mark>" * max(0, opened - text.count(MARK_END))
 
 
-def _matches(word: str, terms: list[str]) -> bool:
-    folded = fold(word)
-    for term in terms:
-        stem = term[: max(4, len(term) - 2)] if len(term) > 4 else term
-        if folded.startswith(stem):
-            return True
-    return False
+class _FoldTable(dict):
+    """str.translate table folding one character to one character (lower case, accents removed), so
+    positions in the folded text are positions in the original: matches are found in the folded text
+    and marked in the original."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = unicodedata.normalize("NFKD", char)
+        folded = "".join(c for c in base if not unicodedata.combining(c)).lower()
+        self[code] = value = folded[:1] if len(folded) >= 1 else char
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    """Words starting like a query word (an approximation of stemming: the word less its last two
+    letters, at least four kept)."""
+    stems = sorted({w[: max(4, len(w) - 2)] if len(w) > 4 else w for w in words if w}, key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")\w*")
 
 
 def highlight(text: str, words: list[str], *, window: int = 0) -> str:
-    """Mark the words of `text` that start like a query word (an approximation of stemming), and
-    with `window`, keep about that many words around the first match. Returns marked plain text."""
-    tokens = list(_WORD.finditer(text))
-    if not tokens:
-        return text[:300] if window else text
-    hits = [i for i, m in enumerate(tokens) if words and _matches(m.group(0), words)]
-    start_i, end_i = 0, len(tokens)
+    """Mark the words of `text` that start like a query word, and with `window`, keep about that many
+    words around the first match. Returns marked plain text. Only the part shown is scanned word by
+    word, so long documents cost little."""
+    if window and not _WORD.search(text):
+        return text[:300]
+    pattern = _pattern(tuple(words))
+    folded = text.translate(_FOLD_TABLE)
+    begin, finish = 0, len(text)
     if window:
-        first = hits[0] if hits else 0
-        start_i = max(0, first - window // 3)
-        end_i = min(len(tokens), start_i + window)
-    begin = tokens[start_i].start() if start_i else 0
-    finish = tokens[end_i - 1].end() if end_i < len(tokens) else len(text)
+        first = pattern.search(folded) if pattern else None
+        anchor = first.start() if first else 0
+        lead = window // 3
+        region = max(0, anchor - 400)  # enough for `lead` words before the first match
+        starts = [m.start() for m in _WORD.finditer(folded, region, anchor)]
+        if len(starts) >= lead:
+            begin = starts[-lead] if lead else anchor
+        else:
+            begin = 0 if region == 0 else (starts[0] if starts else anchor)
+        for count, m in enumerate(_WORD.finditer(folded, begin), start=1):
+            if count == window:
+                finish = m.end()
+                break
     out, cursor = [], begin
-    for i in hits:
-        if start_i <= i < end_i:
-            m = tokens[i]
+    if pattern:
+        for m in pattern.finditer(folded, begin, finish):
             out.append(text[cursor : m.start()])
-            out.append(MARK_START + m.group(0) + MARK_END)
+            out.append(MARK_START + text[m.start() : m.end()] + MARK_END)
             cursor = m.end()
     out.append(text[cursor:finish])
     prefix = "…" if begin > 0 else ""

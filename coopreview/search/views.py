@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -5,6 +7,15 @@ from django.views.decorators.http import require_GET
 from coopreview.search.selectors import FACETS, search
 
 PAGE_SIZE = 20
+
+
+def _toggle_url(request: HttpRequest, name: str, value: str) -> str:
+    """The current search with one facet value added or removed (built here, not by a template tag per
+    link: a page holds up to 180 facet links and the tag cost more than the search itself)."""
+    params = {k: request.GET.getlist(k) for k in request.GET if k != "page"}
+    values = params.get(name, [])
+    params[name] = [v for v in values if v != value] if value in values else [*values, value]
+    return "?" + urlencode([(k, v) for k, vs in params.items() for v in vs])
 
 
 @require_GET
@@ -23,7 +34,13 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "query": query,
         "filters": filters,
         "page": page,
-        "facet_groups": [(name, results.facets.get(name, [])) for name in FACETS],
+        "facet_groups": [
+            (
+                name,
+                [(value, _toggle_url(request, name, value.value)) for value in results.facets.get(name, [])],
+            )
+            for name in FACETS
+        ],
         "next_page": page + 1 if results.has_next else None,
         "previous_page": page - 1 if page > 1 else None,
     }

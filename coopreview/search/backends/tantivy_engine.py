@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 TEXT = "cr_text"  # our analyzer: words, lower case, accents folded, English (Porter 2) stems
 TITLE_BOOST = 10.0  # as FTS5's bm25(10, 1): a word in the title counts ten times one in the text
 READ_PATH_SYNC_LIMIT = 5000  # a search applies at most this many queued ids; the rest wait
+# How often a search looks for ids queued by a process that died before applying them. A process that
+# queued ids itself looks at once (read your own writes); other processes' writes are applied by them.
+PENDING_CHECK_SECONDS = 1.0
 FACET_SEP = "\x1f"
 # Facets are counted exactly up to this many matches; beyond it over a sample of the matches (a fixed
 # share of documents chosen by id), scaled up and marked approximate.
@@ -114,12 +117,14 @@ class _Opened:
     generation: str
     index: tantivy.Index
     meta_mtime: int = 0
+    current_mtime: int | None = None
     searcher: tantivy.Searcher | None = None
     cache: dict = field(default_factory=dict)
 
 
 _opened: dict[Path, _Opened] = {}
 _opened_lock = threading.Lock()
+_state = {"dirty": False, "checked": 0.0}  # dirty: this process queued ids not yet seen applied
 
 
 def _current_file(root: Path) -> Path:
@@ -169,10 +174,18 @@ def _locked(root: Path, timeout: float = 120.0):
 def _open(root: Path) -> _Opened:
     """The current generation, opened once per process and reopened when another process switched it."""
     current = _current_file(root)
-    generation = current.read_text().strip() if current.exists() else None
+    try:
+        stamp = current.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = None
+    opened = _opened.get(root)
+    if opened and stamp is not None and opened.current_mtime == stamp:
+        return opened  # CURRENT unchanged since this process opened the index
+    generation = current.read_text().strip() if stamp is not None else None
     with _opened_lock:
         opened = _opened.get(root)
         if opened and opened.generation == generation:
+            opened.current_mtime = stamp
             return opened
         if generation is None or not (root / generation).exists():
             with _locked(root):
@@ -184,9 +197,19 @@ def _open(root: Path) -> _Opened:
         index = tantivy.Index.open(str(root / generation))
         index.register_tokenizer(TEXT, _analyzer())
         index.config_reader(reload_policy="Manual")  # reloaded when meta.json changes, see _searcher
-        opened = _Opened(generation=generation, index=index)
+        opened = _Opened(generation=generation, index=index, current_mtime=_mtime(current))
+        _opened.pop(root, None)
+        while len(_opened) >= 4:  # several directories only in tests (one per test): keep few open
+            _opened.pop(next(iter(_opened)))
         _opened[root] = opened
         return opened
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
 
 
 def _searcher(opened: _Opened, root: Path) -> tantivy.Searcher:
@@ -204,6 +227,21 @@ def _searcher(opened: _Opened, root: Path) -> tantivy.Searcher:
 
 def _rows(ids: list[int]) -> list[dict]:
     return list(SearchEntry.objects.filter(id__in=ids).values(*DOC_COLUMNS))
+
+
+def sync_if_pending() -> None:
+    """The read path's check: cheap (one indexed query at most once a second, or after own writes)."""
+    now = time.monotonic()
+    if not _state["dirty"] and now - _state["checked"] < PENDING_CHECK_SECONDS:
+        return
+    _state["checked"] = now
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM search_pending LIMIT 1")
+        pending = cursor.fetchone() is not None
+    if pending:
+        sync(limit=READ_PATH_SYNC_LIMIT)
+    else:
+        _state["dirty"] = False
 
 
 def sync(*, limit: int | None = None) -> int:
@@ -302,7 +340,8 @@ class TantivyBackend:
         self.sql = sql_backend()  # the database's own index, kept complete beside this one
         self._analyzer = _analyzer()
         self._rebuilding = False
-        self._last: tuple[ParsedQuery, int] | None = None
+        # the last search (query, count, engine query, searcher, schema), for count() and facet_counts()
+        self._last: tuple | None = None
 
     # writes
     def after_write(self, entry_ids: list[int]) -> None:
@@ -317,6 +356,7 @@ class TantivyBackend:
     def _enqueue(self, entry_ids: list[int]) -> None:
         if entry_ids:
             SearchPending.objects.bulk_create([SearchPending(entry_id=i) for i in entry_ids])
+            _state["dirty"] = True
             transaction.on_commit(_sync_after_commit)
 
     def before_rebuild(self) -> None:
@@ -330,7 +370,7 @@ class TantivyBackend:
 
     # reads
     def _search(self, query: ParsedQuery, *, limit: int, offset: int) -> tuple[list, int, _Opened]:
-        sync(limit=READ_PATH_SYNC_LIMIT)
+        sync_if_pending()
         root = index_dir()
         opened = _open(root)
         searcher = _searcher(opened, root)
@@ -341,12 +381,12 @@ class TantivyBackend:
             result = searcher.search(
                 q, limit=limit, offset=offset, count=True, order_by_field="id", order=tantivy.Order.Desc
             )
-        self._last = (query, result.count)
+        self._last = (query, result.count, q, searcher, opened.index.schema)
         return result.hits, result.count, opened
 
     def matches(self, query: ParsedQuery, *, limit: int, offset: int) -> list[Match]:
         hits, _count, opened = self._search(query, limit=limit, offset=offset)
-        searcher = opened.searcher
+        searcher = self._last[3]
         out = []
         for key, address in hits:
             entry_id = searcher.doc(address).get_first("id")
@@ -363,12 +403,7 @@ class TantivyBackend:
         of the documents (by id bucket) and scaled up, marked approximate."""
         if self._last is None or self._last[0] is not query:
             self._search(query, limit=1, offset=0)
-        total = self._last[1]
-        root = index_dir()
-        opened = _open(root)
-        searcher = _searcher(opened, root)
-        schema = opened.index.schema
-        q = build_query(schema, self._analyzer, query)
+        _query, total, q, searcher, schema = self._last
         scale = 1.0
         if total > FACET_EXACT:
             buckets = max(1, -(-SAMPLE_BUCKETS * FACET_EXACT // total))
