@@ -58,9 +58,9 @@ def index_rebuild(*, batch_size: int = 2000, progress=None) -> int:
         backend.after_write([e.pk for e in created])
         batch.clear()
 
-    for kind, obj, rows in all_objects(chunk_size=batch_size):
+    for kind, object_id, rows in all_objects(chunk_size=batch_size):
         for row in rows:
-            batch.append(SearchEntry(**row.fields(kind, obj.pk)))
+            batch.append(SearchEntry(**row.fields(kind, object_id)))
         if len(batch) >= batch_size:
             total += len(batch)
             flush()
