@@ -273,7 +273,7 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
         ]:
             through = Recommendation._meta.get_field(field_name).remote_field.through
             loader.insert(through._meta.db_table, ["recommendation_id", other], rows)
-        n_know = build_knowledge(loader, records, n_knowledge, rng)
+        n_know = build_knowledge(loader, records, n_knowledge, rng, sorted(set(org_ids.values())))
         if connection.vendor == "sqlite":
             for sql in fts.FORWARD[1:]:  # triggers back, then one 'rebuild' of the index
                 connection.cursor().execute(sql)
@@ -287,37 +287,33 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
     }
 
 
-KNOWLEDGE_TABLE = "bench_knowledge_entry"
+def build_knowledge(
+    loader: Loader, records: list[dict], count: int, rng: random.Random, states: list[int]
+) -> int:
+    """Knowledge entries: practices (the knowledge app's own table) whose text recombines real
+    recommendations, a fifth of them with a French version, in the three access layers."""
+    from coopreview.knowledge.enums import Measure
+    from coopreview.knowledge.models import Practice
 
-
-def build_knowledge(loader: Loader, records: list[dict], count: int, rng: random.Random) -> int:
-    """Knowledge entries (practice notes) derived from the recommendations. No knowledge model exists on
-    main yet, so they go to a bench-owned table with its own full-text index, ready for that app's
-    benchmarks to read."""
-    cursor = connection.cursor()
-    cursor.execute(f"DROP TABLE IF EXISTS {KNOWLEDGE_TABLE}")
-    cursor.execute(
-        f"CREATE TABLE {KNOWLEDGE_TABLE} (id integer PRIMARY KEY, title varchar(300), body text, "
-        "theme varchar(50), year integer)"
-    )
+    measures = [m.value for m in Measure]
+    now = timezone.now()
 
     def rows():
         for i in range(1, count + 1):
             parts = [rng.choice(records)["body"] for _ in range(rng.randint(2, 5))]
-            theme = rng.choice(THEMES)[0]
-            title = f"Practice note {i}: {parts[0][:80]}"
-            yield (i, title, "\n\n".join(parts), theme, rng.randint(2008, 2026))
+            theme = rng.choice(THEMES)
+            roll = rng.random()
+            visibility = "public" if roll < 0.9 else ("members" if roll < 0.98 else "restricted")
+            french = rng.random() < 0.2
+            yield (
+                i, now, now, visibility, now, now if french else None,
+                f"Practice note {i}: {parts[0][:80]}", f"Note de pratique {i}" if french else "",
+                parts[0][:300], _french(rng) if french else "",
+                "<p>" + "</p><p>".join(parts) + "</p>", "<p>" + _french(rng) + "</p>" if french else "",
+                f"{theme[1]}, {rng.randint(2008, 2026)}", rng.choice(states), rng.choice(measures), False,
+            )  # fmt: skip
 
-    n = loader.insert(KNOWLEDGE_TABLE, ["id", "title", "body", "theme", "year"], rows())
-    if connection.vendor == "sqlite":
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE {KNOWLEDGE_TABLE}_fts USING fts5(title, body, "
-            f"content='{KNOWLEDGE_TABLE}', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
-        )
-        cursor.execute(f"INSERT INTO {KNOWLEDGE_TABLE}_fts({KNOWLEDGE_TABLE}_fts) VALUES ('rebuild')")  # noqa: S608
-    else:
-        cursor.execute(
-            f"CREATE INDEX {KNOWLEDGE_TABLE}_fts ON {KNOWLEDGE_TABLE} "
-            "USING gin (to_tsvector('simple', title || ' ' || body))"
-        )
-    return n
+    columns = ["id", "created_at", "updated_at", "visibility", "en_changed_at", "fr_changed_at", "title"]
+    columns += ["title_fr", "summary", "summary_fr", "body", "body_fr", "tags", "organisation_id", "measure"]
+    columns += ["is_sample"]
+    return loader.insert(Practice._meta.db_table, columns, rows())

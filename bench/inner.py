@@ -19,10 +19,11 @@ def main(argv: list[str]) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import corpus, harness, load, memory, report, schema, searchbench, topk
+    from bench import corpus, harness, load, memory, report, schema, searchbench
     from bench.harness import log
     from coopreview.accounts.services import organisations_load_reference_data
-    from coopreview.recommendations.models import Theme
+    from coopreview.search.backends.tantivy_engine import index_dir
+    from coopreview.search.indexing import index_rebuild
 
     n_recs, n_know, wrk_seconds = harness.SCALES[scale]
     work = out / "work"
@@ -40,6 +41,15 @@ def main(argv: list[str]) -> None:
     results["build_seconds"] = round(time.perf_counter() - start, 1)
     memory_mb["build_job_peak"] = memory.self_peak_mb()
     log(f"built {rows} in {results['build_seconds']} s")
+    log("building the unified search index (search_index --rebuild)")
+    start = time.perf_counter()
+    entries = index_rebuild(batch_size=5000)
+    results["search_index"] = {
+        "entries": entries,
+        "rebuild_seconds": round(time.perf_counter() - start, 1),
+        "tantivy_mb": round(sum(f.stat().st_size for f in index_dir().rglob("*") if f.is_file()) / 1e6, 1),
+    }
+    log(f"indexed {entries} entries in {results['search_index']['rebuild_seconds']} s")
     connection.close()
 
     sqlite_path = connection.settings_dict["NAME"] if db == "sqlite" else None
@@ -54,12 +64,6 @@ def main(argv: list[str]) -> None:
             log=log,
         )
         memory_mb["search_job_peak_cumulative"] = memory.self_peak_mb()
-        if sqlite_path and topk.available():
-            themes = dict(Theme.objects.values_list("slug", "id"))
-            probe, memory_mb["topk_probe_job_peak"] = memory.run_job(
-                topk.measure, str(sqlite_path), work / scale, themes
-            )
-            topk.attach(results["search"], probe, str(sqlite_path), themes)
         log("counting SQL queries per page")
         results["queries_per_page"] = query_counts()
         log("HTTP under load")
@@ -116,7 +120,9 @@ def query_counts() -> dict:
         "narrow_page500": f"/recommendations/?source={narrow}&group=on",
         "wide_page50": f"/recommendations/?source={wide}",
         "wide_page500": f"/recommendations/?source={wide}&group=on",
-        "search_page50": "/recommendations/?q=torture",
+        "list_search_page50": "/recommendations/?q=torture",
+        "search_page": "/search/?q=torture",
+        "search_page_filtered": "/search/?q=rights&topic=Torture",
     }
     counts = {}
     for name, url in cases.items():
@@ -133,13 +139,13 @@ def http_load(seconds: int, work: Path, with_peer: bool) -> tuple[dict, dict]:
     from bench import harness, load, memory, queries, searchbench
     from coopreview.recommendations.models import Theme
 
-    themes = {t.slug: t.id for t in Theme.objects.all()}
+    themes = {t.slug: t for t in Theme.objects.all()}
     sample = [q for q in queries.query_set() if q.kind in ("one_word", "several_words", "filtered")][::4]
-    list_paths = [f"/recommendations/?theme={themes[s]}&addressee=state" for s in sorted(themes)]
+    list_paths = [f"/recommendations/?theme={themes[s].id}&addressee=state" for s in sorted(themes)]
     search_paths = []
     for q in sample:
-        params = {"q": q.q} | ({"theme": themes[q.theme]} if q.theme else {})
-        search_paths.append("/recommendations/?" + urllib.parse.urlencode(params))
+        params = {"q": q.q} | ({"topic": themes[q.theme].name} if q.theme else {})
+        search_paths.append("/search/?" + urllib.parse.urlencode(params))
     server = load.start_gunicorn(harness.PORT, 3, work / "gunicorn.log")
     load.warm_up(f"http://127.0.0.1:{harness.PORT}", list_paths[:3] + search_paths[:3])
     http: dict = {"workers": 3, "seconds_per_level": seconds, "paths_rotated": len(search_paths)}
@@ -154,7 +160,7 @@ def http_load(seconds: int, work: Path, with_peer: bool) -> tuple[dict, dict]:
         load.stop(server)
     if with_peer:
         base = f"http://127.0.0.1:{harness.PEER_PORT}"
-        peer_paths = [searchbench.peer_path(q, themes.get(q.theme)) for q in sample]
+        peer_paths = searchbench.peer_paths(sample)
         harness.log("  Datasette JSON endpoint")
         http["peer_search"] = load.load_levels(base, peer_paths, seconds, harness.log)
     return http, server_mem

@@ -1,5 +1,14 @@
-"""Search timings on one database: the platform's selector, the floor (same engine, same SQL semantics,
-driver only), the raw FTS5 bm25 query, and the peer (Datasette over HTTP), interleaved per query."""
+"""Search timings on one database, interleaved per query:
+
+- platform: coopreview.search.selectors.search, the code path of the web search (/search/): the
+  default engine (tantivy), access and filters inside the query, count, facets, highlighted snippets;
+- floor: the same engine and the same query, queried in-process without Django: top 20 with the count,
+  the same facet aggregation, then the page's rows through the database driver;
+- platform_sql: the same selector on the database's own index (SEARCH_BACKEND=sql), for reference;
+- raw_fts5 (SQLite): the FTS5 index alone, full count plus top 20 by bm25, no filter;
+- peer (SQLite): Datasette's JSON endpoint with the equivalent ranked FTS5 query over the same
+  search_entry table (access and filter tokens in the MATCH, capped count plus top 20).
+"""
 
 import http.client
 import json
@@ -7,48 +16,33 @@ import sqlite3
 import statistics
 import time
 import urllib.parse
-from collections.abc import Callable
 
+import tantivy
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import override_settings
 
 from bench.queries import Query, query_set
-from coopreview.recommendations import selectors
 from coopreview.recommendations.models import Theme
-from coopreview.recommendations.pagination import COUNT_CAP, RecommendationPaginator
-from coopreview.recommendations.search import fts5_match_expression, postgres_tsquery
+from coopreview.search import selectors
+from coopreview.search.backends import sqlite as sqlite_engine
+from coopreview.search.backends import tantivy_engine
+from coopreview.search.models import layer_bound
 
-K = 20  # results per page in every engine: total count plus the top 20 by relevance
+K = 20  # results per page in every engine
+CAP = selectors.COUNT_CAP + 1
 
-FTS_FROM = (
-    "FROM recommendations_fts JOIN recommendations_recommendation r ON r.id = recommendations_fts.rowid "
-    "{theme_join} "
-    "WHERE recommendations_fts MATCH :q AND r.visibility = 'public'"
+PEER_FROM = (
+    "FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid "
+    "WHERE search_fts MATCH :q AND search_fts.rowid < :b"
 )
-THEME_JOIN = (
-    "JOIN recommendations_recommendation_themes t ON t.recommendation_id = r.id AND t.theme_id = :theme"
+PEER_SQL = (  # constants; the user's words are bound parameters
+    "SELECT e.id, e.title, e.body, e.url, search_fts.rank AS score, "
+    "(SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH :q AND rowid < :b LIMIT {cap})) "
+    "AS total " + PEER_FROM + " ORDER BY search_fts.rank LIMIT 20"  # noqa: S608
 )
-# The peer's query: one statement, like a Datasette canned query would hold (capped count + top 20).
-PEER_SQL = (
-    "SELECT r.id, r.reference, r.text, bm25(recommendations_fts) AS score, "
-    "(SELECT count(*) FROM (SELECT 1 {frm} LIMIT {cap})) AS total {frm} ORDER BY score LIMIT 20"
-)
-RAW_COUNT = "SELECT count(*) FROM recommendations_fts WHERE recommendations_fts MATCH :q"
-RAW_TOP = (
-    "SELECT rowid, bm25(recommendations_fts) AS score FROM recommendations_fts "
-    "WHERE recommendations_fts MATCH :q ORDER BY score LIMIT 20"
-)
-PG_VECTOR = (
-    "to_tsvector('simple', unaccent(r.reference) || ' ' || unaccent(r.text) || ' ' || unaccent(r.text_fr))"
-)
-PG_FROM = (
-    "FROM recommendations_recommendation r {theme_join} WHERE "
-    + PG_VECTOR
-    + " @@ to_tsquery('simple', %(q)s) AND r.visibility = 'public'"
-)
-PG_THEME_JOIN = (
-    "JOIN recommendations_recommendation_themes t ON t.recommendation_id = r.id AND t.theme_id = %(theme)s"
-)
+RAW_COUNT = "SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"
+RAW_TOP = "SELECT rowid, rank FROM search_fts WHERE search_fts MATCH :q ORDER BY rank LIMIT 20"
 
 
 def summary(samples: list[float]) -> dict:
@@ -62,83 +56,73 @@ def summary(samples: list[float]) -> dict:
     }
 
 
-def _timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
-
-
 class Engines:
     def __init__(self, *, sqlite_path: str | None, peer_port: int | None) -> None:
-        self.themes = {t.slug: t for t in Theme.objects.all()}
+        self.topics = dict(Theme.objects.values_list("slug", "name"))
         self.user = AnonymousUser()
         self.sqlite = sqlite3.connect(sqlite_path) if sqlite_path else None
         self.peer = http.client.HTTPConnection("127.0.0.1", peer_port, timeout=120) if peer_port else None
+        root = tantivy_engine.index_dir()
+        generation = (root / "CURRENT").read_text().strip()
+        self.index = tantivy.Index.open(str(root / generation))
+        self.index.register_tokenizer(tantivy_engine.TEXT, tantivy_engine._analyzer())
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        self.analyzer = tantivy_engine._analyzer()
+        self.public_bound = layer_bound("public")
 
-    # The platform: the selector and paginator of the web list/search view.
+    def filters(self, query: Query) -> dict:
+        return {"topic": self.topics[query.theme]} if query.theme else {}
+
+    def parsed(self, query: Query):
+        return selectors.parse_query(query=query.q, user=self.user, filters=self.filters(query))
+
+    # The platform: the web search's selector, whole (engine, rows, snippets, facets, labels).
     def platform(self, query: Query) -> int:
-        filters = selectors.RecommendationFilters(q=query.q, theme=self.themes.get(query.theme))
-        page = RecommendationPaginator(selectors.recommendation_list(user=self.user, filters=filters), K)
-        page = page.get_page(1)
-        list(page.object_list)
-        return page.paginator.count
+        results = selectors.search(query=query.q, user=self.user, filters=self.filters(query), limit=K)
+        return results.total + (1 if results.total_capped else 0)
 
-    def _params(self, query: Query) -> dict:
-        params = {"q": fts5_match_expression(query.q)}
-        if query.theme:
-            params["theme"] = self.themes[query.theme].id
-        return params
+    def platform_sql(self, query: Query) -> int:
+        with override_settings(SEARCH_BACKEND="sql"):
+            return self.platform(query)
 
-    # The floor: the same engine and the same semantics (visibility, filters, capped count, top 20
-    # with the columns the page shows), straight through the driver.
+    # The floor: the same engine, query and facet rule, without Django; the page's rows by the driver.
     def floor(self, query: Query) -> int:
-        params = self._params(query)
-        if self.sqlite is None:
-            return self._floor_pg(query)
-        frm = FTS_FROM.format(theme_join=THEME_JOIN if query.theme else "")
-        count = self.sqlite.execute(
-            f"SELECT count(*) FROM (SELECT 1 {frm} LIMIT {COUNT_CAP + 1})",  # noqa: S608 — constants
-            params,
-        ).fetchone()[0]
-        self.sqlite.execute(
-            f"SELECT r.id, r.reference, r.text, bm25(recommendations_fts) AS score {frm} "  # noqa: S608
-            "ORDER BY score LIMIT 20",
-            params,
-        ).fetchall()
-        return count
+        schema = self.index.schema
+        q = tantivy_engine.build_query(schema, self.analyzer, self.parsed(query))
+        result = self.searcher.search(q, limit=K, count=True)
+        ids = [self.searcher.doc(address).get_first("id") for _score, address in result.hits]
+        facet_q = q
+        if result.count > tantivy_engine.FACET_EXACT:
+            buckets = max(1, -(-tantivy_engine.SAMPLE_BUCKETS * tantivy_engine.FACET_EXACT // result.count))
+            sample = tantivy.Query.range_query(schema, "bucket", tantivy.FieldType.Integer, 0, buckets - 1)
+            facet_q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, sample)])
+        self.searcher.aggregate(facet_q, {"f": {"terms": {"field": "facet", "size": 1000}}})
+        if ids:
+            marks = ",".join(["%s"] * len(ids))
+            sql = f"SELECT id, title, body, url, states, date FROM search_entry WHERE id IN ({marks})"  # noqa: S608
+            if self.sqlite is not None:
+                self.sqlite.execute(sql.replace("%s", "?"), ids).fetchall()
+            else:
+                with connection.connection.cursor() as cur:  # the driver's own connection, no ORM
+                    cur.execute(sql, ids)
+                    cur.fetchall()
+        return min(result.count, CAP)
 
-    def _floor_pg(self, query: Query) -> int:
-        params = {
-            "q": postgres_tsquery(query.q),
-            "theme": self.themes[query.theme].id if query.theme else None,
-        }
-        frm = PG_FROM.format(theme_join=PG_THEME_JOIN if query.theme else "")
-        raw = connection.connection  # the driver's own connection, no ORM
-        with raw.cursor() as cur:
-            cur.execute(f"SELECT count(*) FROM (SELECT 1 {frm} LIMIT {COUNT_CAP + 1}) s", params)  # noqa: S608
-            count = cur.fetchone()[0]
-            cur.execute(
-                f"SELECT r.id, r.reference, r.text, ts_rank({PG_VECTOR}, to_tsquery('simple', %(q)s)) "  # noqa: S608
-                f"AS score {frm} "
-                "ORDER BY score DESC LIMIT 20",
-                params,
-            )
-            cur.fetchall()
-        return count
+    def _match(self, query: Query) -> str:
+        return sqlite_engine.match_expression(self.parsed(query))
 
     # The raw FTS5 query for reference: the index alone, no filter, full count plus top 20.
     def raw(self, query: Query) -> int:
-        params = {"q": fts5_match_expression(query.q)}
+        parsed = self.parsed(query)
+        params = {"q": sqlite_engine.match_expression(type(parsed)(terms=parsed.terms))}
         count = self.sqlite.execute(RAW_COUNT, params).fetchone()[0]
         self.sqlite.execute(RAW_TOP, params).fetchall()
         return count
 
-    # The peer: Datasette's JSON endpoint with an equivalent ranked query.
+    # The peer: Datasette's JSON endpoint with the equivalent ranked query.
     def peer_query(self, query: Query) -> int:
-        params = self._params(query)
-        frm = FTS_FROM.format(theme_join=THEME_JOIN if query.theme else "")
-        sql = PEER_SQL.format(frm=frm, cap=COUNT_CAP + 1)
-        path = "/bench.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array", **params})
+        path = peer_path(self._match(query), self.public_bound)
         try:
             self.peer.request("GET", path)
             response = self.peer.getresponse()
@@ -154,57 +138,65 @@ class Engines:
         return rows[0]["total"] if rows else 0
 
 
-def peer_path(query: Query, theme_id: int | None) -> str:
-    params = {"q": fts5_match_expression(query.q)}
-    frm = FTS_FROM.format(theme_join=THEME_JOIN if query.theme else "")
-    if query.theme:
-        params["theme"] = theme_id
-    return "/bench.json?" + urllib.parse.urlencode(
-        {"sql": PEER_SQL.format(frm=frm, cap=COUNT_CAP + 1), "_shape": "array", **params}
-    )
+def peer_path(match: str, bound: int) -> str:
+    sql = PEER_SQL.format(cap=CAP)
+    return "/bench.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array", "q": match, "b": bound})
+
+
+def peer_paths(queries: list[Query]) -> list[str]:
+    """Datasette URLs for `queries`, for the HTTP load (needs Django set up, no engines)."""
+    topics = dict(Theme.objects.values_list("slug", "name"))
+    bound = layer_bound("public")
+    paths = []
+    for query in queries:
+        filters = {"topic": topics[query.theme]} if query.theme else {}
+        parsed = selectors.parse_query(query=query.q, user=AnonymousUser(), filters=filters)
+        paths.append(peer_path(sqlite_engine.match_expression(parsed), bound))
+    return paths
 
 
 def measure(*, sqlite_path: str | None, peer_port: int | None, log=print) -> dict:
     engines = Engines(sqlite_path=sqlite_path, peer_port=peer_port)
     queries = query_set()
-    names = ["platform", "floor"] + (["raw_fts5", "peer"] if sqlite_path else [])
-    calls = {"platform": engines.platform, "floor": engines.floor}
+    calls = {"platform": engines.platform, "floor": engines.floor, "platform_sql": engines.platform_sql}
     if sqlite_path:
-        calls |= {"raw_fts5": engines.raw}
+        calls["raw_fts5"] = engines.raw
         if peer_port:
             calls["peer"] = engines.peer_query
-        else:
-            names.remove("peer")
     log(f"search: warming up on {len(queries)} queries")
     for query in queries:
         engines.platform(query)
-    samples: dict[str, list[float]] = {n: [] for n in names}
+        engines.floor(query)
+    samples: dict[str, list[float]] = {n: [] for n in calls}
     by_kind: dict[str, dict[str, list[float]]] = {}
     mismatches = []
     for query in queries:
         counts = {}
-        for name in names:
+        for name, call in calls.items():
             start = time.perf_counter()
-            counts[name] = calls[name](query)
+            counts[name] = call(query)
             elapsed = (time.perf_counter() - start) * 1000
             samples[name].append(elapsed)
             by_kind.setdefault(query.kind, {}).setdefault(name, []).append(elapsed)
-        capped = {n: min(c, COUNT_CAP + 1) for n, c in counts.items() if n in ("platform", "floor", "peer")}
-        if len(set(capped.values())) > 1:
+        compared = {n: min(c, CAP) for n, c in counts.items() if n != "raw_fts5"}
+        if len(set(compared.values())) > 1:
             mismatches.append({"q": query.q, "theme": query.theme, **counts})
-    result = {name: summary(s) for name, s in samples.items()}
+    result: dict = {name: summary(s) for name, s in samples.items()}
+    result["engine"] = f"tantivy {tantivy.__version__}" if hasattr(tantivy, "__version__") else "tantivy"
     result["queries"] = len(queries)
     result["by_kind_median_ms"] = {
         kind: {n: round(statistics.median(v), 2) for n, v in d.items()} for kind, d in by_kind.items()
     }
+    # Engines stem differently (tantivy: Porter 2 / Snowball; FTS5 and PostgreSQL: Porter), so a few
+    # counts may differ; listed so that any difference can be read, not hidden.
     result["count_mismatches"] = mismatches[:20]
     result["count_mismatch_total"] = len(mismatches)
     p = result["platform"]["median_ms"]
     result["ratio_platform_floor"] = round(p / result["floor"]["median_ms"], 2)
     result["ratio_platform_floor_p95"] = round(result["platform"]["p95_ms"] / result["floor"]["p95_ms"], 2)
     if "peer" in result:
-        result["ratio_platform_peer"] = round(p / result["peer"]["median_ms"], 2)
-        result["ratio_platform_peer_p95"] = round(result["platform"]["p95_ms"] / result["peer"]["p95_ms"], 2)
+        result["ratio_platform_peer"] = round(p / result["peer"]["median_ms"], 3)
+        result["ratio_platform_peer_p95"] = round(result["platform"]["p95_ms"] / result["peer"]["p95_ms"], 3)
     else:
         result["peer"] = None
         result["ratio_platform_peer"] = None
