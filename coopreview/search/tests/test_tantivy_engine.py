@@ -91,3 +91,19 @@ def test_facets_beyond_the_exact_limit_are_sampled_and_marked(db, monkeypatch):
     assert sampled.total == 40  # the count itself stays exact
     kind = {v.value: v.count for v in sampled.facets["kind"]}
     assert 0 < kind.get("practice", 0) <= 64 * 40  # scaled from a sample, never claimed exact
+
+
+def test_command_reports_the_queue_and_applies_it(db):
+    from io import StringIO
+
+    knowledge_services.practice_create(by=None, title="Aardvark practice")
+    out = StringIO()
+    call_command("search_index", stdout=out)
+    assert "changes queued" in out.getvalue() and " 0 changes" not in out.getvalue()
+
+    out = StringIO()
+    call_command("search_index", "--sync", stdout=out)
+
+    assert SearchPending.objects.count() == 0
+    assert "queued changes applied" in out.getvalue()
+    assert _total("aardvark") == 1

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from coopreview.search.indexing import index_rebuild
-from coopreview.search.models import SearchEntry
+from coopreview.search.models import SearchEntry, SearchPending
 
 
 class Command(BaseCommand):
@@ -10,12 +10,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rebuild", action="store_true", help="Empty the index and write it again.")
+        parser.add_argument(
+            "--sync", action="store_true", help="Apply queued changes to the search engine's index now."
+        )
         parser.add_argument("--batch-size", type=int, default=2000)
 
-    def handle(self, *args, rebuild: bool, batch_size: int, **options) -> None:
+    def handle(self, *args, rebuild: bool, sync: bool, batch_size: int, **options) -> None:
+        if sync:
+            from coopreview.search.backends.tantivy_engine import sync as engine_sync
+
+            applied = engine_sync()
+            self.stdout.write(_("%(n)s queued changes applied.") % {"n": applied})
+            return
         if not rebuild:
+            counts = {"n": SearchEntry.objects.count(), "pending": SearchPending.objects.count()}
             self.stdout.write(
-                _("%(n)s index rows. Use --rebuild to rebuild.") % {"n": SearchEntry.objects.count()}
+                _("%(n)s index rows, %(pending)s changes queued for the engine. Use --rebuild to rebuild.")
+                % counts
             )
             return
         if batch_size < 1:
