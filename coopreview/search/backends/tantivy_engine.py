@@ -345,8 +345,8 @@ class TantivyBackend:
 
     # writes
     def after_write(self, entry_ids: list[int]) -> None:
-        if not self._rebuilding:
-            self.sql.after_write(entry_ids)
+        self.sql.after_write(entry_ids)
+        if not self._rebuilding:  # a rebuild reads the whole table afterwards: nothing to queue
             self._enqueue(entry_ids)
 
     def after_delete(self, entry_ids: list[int]) -> None:

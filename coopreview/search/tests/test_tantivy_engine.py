@@ -107,3 +107,16 @@ def test_command_reports_the_queue_and_applies_it(db):
     assert SearchPending.objects.count() == 0
     assert "queued changes applied" in out.getvalue()
     assert _total("aardvark") == 1
+
+
+def test_writes_and_rebuilds_keep_the_database_index_complete(db, settings):
+    """SEARCH_BACKEND=sql must find what tantivy finds, after a write and after a rebuild."""
+    knowledge_services.practice_create(by=None, title="Platypus practice")
+    settings.SEARCH_BACKEND = "sql"
+    assert _total("platypus") == 1
+
+    settings.SEARCH_BACKEND = ""
+    call_command("search_index", "--rebuild", verbosity=0)
+    settings.SEARCH_BACKEND = "sql"
+
+    assert _total("platypus") == 1
