@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from coopreview.lineage.vocabulary import normalise, spell_out
 
@@ -162,6 +161,9 @@ class CharGrams:
         return [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
 
     def _counts(self, texts: Sequence[str], *, grow: bool) -> sparse.csr_matrix:
+        # scikit-learn is imported where used: at module level it added 3 s to every process start.
+        from sklearn.feature_extraction.text import CountVectorizer
+
         words = CountVectorizer(analyzer=str.split, dtype=np.float32)
         try:
             per_text = words.fit_transform(texts)
@@ -186,6 +188,8 @@ class CharGrams:
         counts = self._counts(texts, grow=True)
         df = np.asarray((counts > 0).sum(axis=0)).ravel()
         self.keep = np.flatnonzero(df >= self.min_df)
+        from sklearn.feature_extraction.text import TfidfTransformer
+
         self.tfidf = TfidfTransformer(sublinear_tf=True)
         return self.tfidf.fit_transform(counts[:, self.keep]).astype(np.float32)
 
@@ -206,6 +210,8 @@ class TfidfRanker(Ranker):
 
     def _fit(self, items: Sequence[Item]):
         texts = [normalise(i.text) for i in items]
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self._words = TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True, min_df=1, dtype=np.float32)
         self._chars = CharGrams(self.char_range)
         return self._words.fit_transform(texts), self._chars.fit_transform(texts)
@@ -241,6 +247,8 @@ class PlainTfidfRanker(Ranker):
     uses_parties = False
 
     def _fit(self, items: Sequence[Item]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self._vectorizer = TfidfVectorizer(sublinear_tf=True, dtype=np.float32)
         return self._vectorizer.fit_transform([i.text for i in items])
 
