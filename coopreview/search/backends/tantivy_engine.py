@@ -414,7 +414,9 @@ class TantivyBackend:
         counters: dict[str, Counter] = {}
         for bucket in result["f"]["buckets"]:
             name, _, value = bucket["key"].partition(FACET_SEP)
-            counters.setdefault(name, Counter())[value] = round(bucket["doc_count"] * scale)
+            if name not in counters:
+                counters[name] = Counter()
+            counters[name][value] = round(bucket["doc_count"] * scale)
         return counters, scale != 1.0
 
     def facet_rows(self, query: ParsedQuery, *, sample: int) -> list[tuple]:
