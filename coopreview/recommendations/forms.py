@@ -1,23 +1,43 @@
+from collections.abc import Iterator
 from datetime import datetime, time
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
+from coopreview.core.widgets import LongSelect
 from coopreview.recommendations.enums import SortOrder, Visibility
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
 from coopreview.recommendations.selectors import RecommendationFilters
+
+
+class _SourceChoices(ModelChoiceIterator):
+    """Options read as plain (pk, symbol, titles) rows: no model instance for each of thousands of sources.
+    Only rendering uses this; a submitted value is still checked against the field's queryset."""
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, *names in self.queryset.values_list("pk", "symbol", "title", "title_fr"):
+            yield (pk, Source.label(*names))
+
+
+class SourceChoiceField(forms.ModelChoiceField):
+    iterator = _SourceChoices
+    widget = LongSelect
 
 
 class RecommendationFilterForm(forms.Form):
     """The list's filters; all optional, all in the query string so a view can be bookmarked."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
+    # Every visible source and section is an option: thousands at scale, hence the lighter rendering.
+    source = SourceChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
     section = forms.ModelChoiceField(
-        label=_("Cluster / section"), queryset=Section.objects.none(), required=False
+        label=_("Cluster / section"), queryset=Section.objects.none(), required=False, widget=LongSelect
     )
     addressee = forms.ChoiceField(
         label=_("Addressee"),

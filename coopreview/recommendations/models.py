@@ -35,11 +35,24 @@ class Source(TimestampedModel):
         verbose_name_plural = _("sources")
 
     def __str__(self) -> str:
-        return f"{self.symbol} — {self.display_title}"
+        return self.label(self.symbol, self.title, self.title_fr)
+
+    @staticmethod
+    def label(symbol: str, title: str, title_fr: str) -> str:
+        """How a source is named in lists; a static method so choice lists can build it from plain rows."""
+        return f"{symbol} — {title_fr if get_language() == 'fr' and title_fr else title}"
 
     @property
     def display_title(self) -> str:
         return self.title_fr if get_language() == "fr" and self.title_fr else self.title
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:
+            # Derived, not state: each recommendation keeps a copy of the date for the list's order
+            # (Recommendation.source_date). One UPDATE and no history rows: no reader's data changed.
+            self.recommendations.exclude(source_date=self.date).update(source_date=self.date)
 
 
 class Section(TimestampedModel):
