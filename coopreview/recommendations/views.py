@@ -39,8 +39,11 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
         recommendations = selectors.recommendation_list(user=request.user, filters=filters)
         count_set = selectors.recommendation_count_set(user=request.user, filters=filters)
         group = bool(form.is_bound and form.cleaned_data.get("group"))
-    paginator = RecommendationPaginator(recommendations, 500 if group else 50, count_set=count_set)
-    page = paginator.get_page(request.GET.get("page"))
+    asked = request.GET.get("page") or 1
+    paginator = RecommendationPaginator(
+        recommendations, 500 if group else 50, count_set=count_set, near_page=asked
+    )
+    page = paginator.get_page(asked)
     groups = []
     if group:
         for cluster, rows in groupby(page.object_list, key=selectors.cluster_of):
