@@ -82,9 +82,9 @@ def _filtered(*, user: AnyUser, filters: RecommendationFilters, for_count: bool)
     """The visible recommendations matching `filters`, unordered.
 
     Two shapes of the same set, because SQLite plans them differently. A page walks the order index
-    and tests each row (EXISTS), stopping after a page. A count has no order to follow, so it starts
-    from the narrow link filters (IN: the theme's, flag's or organ's index) instead of testing every
-    visible row. PostgreSQL turns both into the same semi-joins.
+    and tests each row (EXISTS), stopping after a page. A count has no order to follow, so it joins
+    the link rows (the theme's, flag's or organ's index) and stops at the cap, instead of testing
+    every visible row. (Not IN: SQLite would first collect every link row of a common theme.)
     """
     qs = recommendations_visible_to(user=user)
     if filters.source:
@@ -104,11 +104,10 @@ def _filtered(*, user: AnyUser, filters: RecommendationFilters, for_count: bool)
     for name, other, value in links:
         if value is None:
             continue
-        ids = _linked(name, **{other: value})
         if for_count:
-            qs = qs.filter(pk__in=ids)
+            qs = qs.filter(**{name: value})  # one link row per recommendation: the join adds no duplicates
         else:
-            qs = qs.filter(Exists(ids.filter(recommendation_id=OuterRef("pk"))))
+            qs = qs.filter(Exists(_linked(name, **{other: value}).filter(recommendation_id=OuterRef("pk"))))
     if filters.visibility:
         qs = qs.filter(visibility=filters.visibility)
     return qs

@@ -127,5 +127,6 @@ def test_count_set_holds_the_same_rows_as_the_list(request, leak_data, orgs, sou
 
     for filters in cases:
         listed = {r.pk for r in recommendation_list(user=user, filters=filters)}
-        counted = set(recommendation_count_set(user=user, filters=filters).values_list("pk", flat=True))
-        assert counted == listed, filters
+        count_set = recommendation_count_set(user=user, filters=filters)
+        assert set(count_set.values_list("pk", flat=True)) == listed, filters
+        assert count_set.count() == len(listed), filters
