@@ -6,8 +6,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 
 class LongSelect(forms.Select):
@@ -30,4 +29,5 @@ class LongSelect(forms.Select):
                 raise ValueError("LongSelect renders flat choices only, not groups")
             option_value = "" if option_value is None else str(option_value)
             mark = " selected" if option_value in selected else ""
-            yield f'  <option value="{escape(option_value)}"{mark}>{conditional_escape(label)}</option>\n'
+            label = label if isinstance(label, SafeData) else escape(str(label))
+            yield f'  <option value="{escape(option_value)}"{mark}>{label}</option>\n'

@@ -4,6 +4,7 @@ from datetime import datetime, time
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import OrganisationKind
@@ -21,8 +22,9 @@ class _SourceChoices(ModelChoiceIterator):
     def __iter__(self) -> Iterator[tuple]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        french = get_language() == "fr"
         for pk, *names in self.queryset.values_list("pk", "symbol", "title", "title_fr"):
-            yield (pk, Source.label(*names))
+            yield (pk, Source.label(*names, french=french))
 
 
 class SourceChoiceField(forms.ModelChoiceField):

@@ -35,12 +35,13 @@ class Source(TimestampedModel):
         verbose_name_plural = _("sources")
 
     def __str__(self) -> str:
-        return self.label(self.symbol, self.title, self.title_fr)
+        return self.label(self.symbol, self.title, self.title_fr, french=get_language() == "fr")
 
     @staticmethod
-    def label(symbol: str, title: str, title_fr: str) -> str:
-        """How a source is named in lists; a static method so choice lists can build it from plain rows."""
-        return f"{symbol} — {title_fr if get_language() == 'fr' and title_fr else title}"
+    def label(symbol: str, title: str, title_fr: str, *, french: bool) -> str:
+        """How a source is named in lists; a static method so choice lists can build it from plain rows
+        (and ask for the language once, not once per source)."""
+        return f"{symbol} — {title_fr if french and title_fr else title}"
 
     @property
     def display_title(self) -> str:
@@ -220,6 +221,9 @@ class Recommendation(TimestampedModel):
         indexes = [
             models.Index(fields=["source", "reference_sort"], name="rec_source_refsort_idx"),
             models.Index(fields=["source_date", "source", "reference_sort"], name="rec_list_order_idx"),
+            # "Does this source hold anything the user may see?" (the source filter asks it of every
+            # source on every list page) answered from the index alone.
+            models.Index(fields=["source", "visibility"], name="rec_source_visibility_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Recommendations carry a copy of their source's date so the list's default order is one index."""
+"""Recommendations carry a copy of their source's date so the list's default order is one index;
+an index answers "does this source hold anything visible?" for the source filter."""
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
@@ -29,5 +30,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="recommendation",
             index=models.Index(fields=["source_date", "source", "reference_sort"], name="rec_list_order_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="recommendation",
+            index=models.Index(fields=["source", "visibility"], name="rec_source_visibility_idx"),
         ),
     ]
