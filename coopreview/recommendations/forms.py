@@ -36,7 +36,8 @@ class RecommendationFilterForm(forms.Form):
     """The list's filters; all optional, all in the query string so a view can be bookmarked."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    # Every visible source and section is an option: thousands at scale, hence the lighter rendering.
+    # Every visible source and section is an option: thousands at scale, hence the lighter rendering
+    # (LongSelect); the other selects use it too, a page renders ten of them.
     source = SourceChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
     section = forms.ModelChoiceField(
         label=_("Cluster / section"), queryset=Section.objects.none(), required=False, widget=LongSelect
@@ -51,6 +52,7 @@ class RecommendationFilterForm(forms.Form):
             ("both", _("Assembly & Court")),
             ("state", _("State")),
         ],
+        widget=LongSelect,
     )
     organ = forms.ModelChoiceField(
         label=_("Organ or body"),
@@ -58,16 +60,25 @@ class RecommendationFilterForm(forms.Form):
         queryset=Organisation.objects.filter(
             kind__in=[OrganisationKind.COURT_ORGAN, OrganisationKind.ASSEMBLY_BODY]
         ),
+        widget=LongSelect,
     )
     flag = forms.ModelChoiceField(
-        label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False
+        label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False, widget=LongSelect
     )
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.all(), required=False, widget=LongSelect
+    )
     visibility = forms.ChoiceField(
-        label=_("Visibility"), required=False, choices=[("", _("Any")), *Visibility.choices]
+        label=_("Visibility"),
+        required=False,
+        choices=[("", _("Any")), *Visibility.choices],
+        widget=LongSelect,
     )
     sort = forms.ChoiceField(
-        label=_("Sort by"), required=False, choices=[("", _("Default")), *SortOrder.choices]
+        label=_("Sort by"),
+        required=False,
+        choices=[("", _("Default")), *SortOrder.choices],
+        widget=LongSelect,
     )
     group = forms.BooleanField(label=_("Group by cluster"), required=False)
 
