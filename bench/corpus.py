@@ -199,6 +199,12 @@ class Loader:
         return total
 
 
+def _source_date(year: str) -> str:
+    """A source's date; the recommendation rows carry a copy (Recommendation.source_date, the list's order),
+    which save() keeps in step and this loader, bypassing save(), must write itself."""
+    return f"{year}-06-01"
+
+
 def _fts_migration():
     return importlib.import_module("coopreview.recommendations.migrations.0002_fts")
 
@@ -233,7 +239,7 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
                     symbol=f"UPR/{year}/{org_ids[state]}" + (f"/{cycle}" if cycle else ""),
                     title=f"Universal Periodic Review of {state} ({year})",
                     issuing_body="Human Rights Council",
-                    date=f"{year}-06-01",
+                    date=_source_date(year),
                 )
                 for (state, year, cycle), sid in sources.items()
             ],
@@ -252,7 +258,7 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
             text_fr = _french(rng) if rng.random() < 0.3 else ""
             rec_rows.append(
                 (rid, now, now, sid, reference, reference_sort_key(reference), r["body"], text_fr)
-                + (None, RESPONSES.get(r["response"], ""), visibility)
+                + (None, RESPONSES.get(r["response"], ""), visibility, _source_date(r["year"]))
             )
             addressees.append((rid, org_ids[r["state_under_review"]]))
             if r["recommending_state"] in org_ids:
@@ -263,7 +269,7 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
         loader = Loader()
         rec = Recommendation._meta.db_table
         cols = ["id", "created_at", "updated_at", "source_id", "reference", "reference_sort", "text"]
-        cols += ["text_fr", "page", "response", "visibility"]
+        cols += ["text_fr", "page", "response", "visibility", "source_date"]
         loader.insert(rec, cols, rec_rows)
         for field_name, rows, other in [
             ("addressees", addressees, "organisation_id"),

@@ -1,23 +1,46 @@
+from collections.abc import Iterator
 from datetime import datetime, time
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
+from coopreview.core.widgets import LongSelect
 from coopreview.recommendations.enums import SortOrder, Visibility
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
 from coopreview.recommendations.selectors import RecommendationFilters
+
+
+class _SourceChoices(ModelChoiceIterator):
+    """Options read as plain (pk, symbol, titles) rows: no model instance for each of thousands of sources.
+    Only rendering uses this; a submitted value is still checked against the field's queryset."""
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        french = get_language() == "fr"
+        for pk, *names in self.queryset.values_list("pk", "symbol", "title", "title_fr"):
+            yield (pk, Source.label(*names, french=french))
+
+
+class SourceChoiceField(forms.ModelChoiceField):
+    iterator = _SourceChoices
+    widget = LongSelect
 
 
 class RecommendationFilterForm(forms.Form):
     """The list's filters; all optional, all in the query string so a view can be bookmarked."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
+    # Every visible source and section is an option: thousands at scale, hence the lighter rendering
+    # (LongSelect); the other selects use it too, a page renders ten of them.
+    source = SourceChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
     section = forms.ModelChoiceField(
-        label=_("Cluster / section"), queryset=Section.objects.none(), required=False
+        label=_("Cluster / section"), queryset=Section.objects.none(), required=False, widget=LongSelect
     )
     addressee = forms.ChoiceField(
         label=_("Addressee"),
@@ -29,6 +52,7 @@ class RecommendationFilterForm(forms.Form):
             ("both", _("Assembly & Court")),
             ("state", _("State")),
         ],
+        widget=LongSelect,
     )
     organ = forms.ModelChoiceField(
         label=_("Organ or body"),
@@ -36,16 +60,25 @@ class RecommendationFilterForm(forms.Form):
         queryset=Organisation.objects.filter(
             kind__in=[OrganisationKind.COURT_ORGAN, OrganisationKind.ASSEMBLY_BODY]
         ),
+        widget=LongSelect,
     )
     flag = forms.ModelChoiceField(
-        label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False
+        label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False, widget=LongSelect
     )
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.all(), required=False, widget=LongSelect
+    )
     visibility = forms.ChoiceField(
-        label=_("Visibility"), required=False, choices=[("", _("Any")), *Visibility.choices]
+        label=_("Visibility"),
+        required=False,
+        choices=[("", _("Any")), *Visibility.choices],
+        widget=LongSelect,
     )
     sort = forms.ChoiceField(
-        label=_("Sort by"), required=False, choices=[("", _("Default")), *SortOrder.choices]
+        label=_("Sort by"),
+        required=False,
+        choices=[("", _("Default")), *SortOrder.choices],
+        widget=LongSelect,
     )
     group = forms.BooleanField(label=_("Group by cluster"), required=False)
 

@@ -64,6 +64,12 @@ def _addressed_to_side(side: str) -> Exists:
     )
 
 
+def _linked(field: str, **lookup: object) -> QuerySet:
+    """Ids of the recommendations linked through the many-to-many `field` as `lookup` says."""
+    through = Recommendation._meta.get_field(field).remote_field.through
+    return through.objects.filter(**lookup).values("recommendation_id")
+
+
 def _with_related(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     return qs.select_related("source", "section__parent__parent").prefetch_related(
         Prefetch("addressees", queryset=Organisation.objects.select_related("parent")),
@@ -72,7 +78,14 @@ def _with_related(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     )
 
 
-def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> QuerySet[Recommendation]:
+def _filtered(*, user: AnyUser, filters: RecommendationFilters, for_count: bool) -> QuerySet[Recommendation]:
+    """The visible recommendations matching `filters`, unordered.
+
+    Two shapes of the same set, because SQLite plans them differently. A page walks the order index
+    and tests each row (EXISTS), stopping after a page. A count has no order to follow, so it joins
+    the link rows (the theme's, flag's or organ's index) and stops at the cap, instead of testing
+    every visible row. (Not IN: SQLite would first collect every link row of a common theme.)
+    """
     qs = recommendations_visible_to(user=user)
     if filters.source:
         qs = qs.filter(source=filters.source)
@@ -83,26 +96,31 @@ def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> Que
         qs = qs.filter(_addressed_to_side("court"), _addressed_to_side("assembly"))
     elif filters.addressee in SIDE_KINDS:
         qs = qs.filter(_addressed_to_side(filters.addressee))
-    if filters.organ:
-        through = Recommendation.addressees.through
-        qs = qs.filter(
-            Exists(through.objects.filter(recommendation_id=OuterRef("pk"), organisation=filters.organ))
-        )
-    if filters.flag:
-        through = Recommendation.priority_flags.through
-        qs = qs.filter(
-            Exists(through.objects.filter(recommendation_id=OuterRef("pk"), priorityflag=filters.flag))
-        )
-    if filters.theme:
-        through = Recommendation.themes.through
-        qs = qs.filter(Exists(through.objects.filter(recommendation_id=OuterRef("pk"), theme=filters.theme)))
+    links = [
+        ("addressees", "organisation", filters.organ),
+        ("priority_flags", "priorityflag", filters.flag),
+        ("themes", "theme", filters.theme),
+    ]
+    for name, other, value in links:
+        if value is None:
+            continue
+        if for_count:
+            qs = qs.filter(**{name: value})  # one link row per recommendation: the join adds no duplicates
+        else:
+            qs = qs.filter(Exists(_linked(name, **{other: value}).filter(recommendation_id=OuterRef("pk"))))
     if filters.visibility:
         qs = qs.filter(visibility=filters.visibility)
+    return qs
+
+
+def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> QuerySet[Recommendation]:
+    qs = _filtered(user=user, filters=filters, for_count=False)
     sort = filters.sort or (SortOrder.RELEVANCE if filters.q else SortOrder.REFERENCE)
     qs = search.filter_by_text(qs, filters.q, rank=sort == SortOrder.RELEVANCE)
     ordering = {
-        SortOrder.REFERENCE: ["source__date", "source_id", "reference_sort"],
-        SortOrder.REFERENCE_DESC: ["-source__date", "-source_id", "-reference_sort"],
+        # source_date is source.date copied onto the row: the same order, read off rec_list_order_idx.
+        SortOrder.REFERENCE: ["source_date", "source_id", "reference_sort"],
+        SortOrder.REFERENCE_DESC: ["-source_date", "-source_id", "-reference_sort"],
         SortOrder.SECTION: [
             "source_id",
             "section__parent__parent__position",
@@ -116,6 +134,12 @@ def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> Que
         else ["source_id", "reference_sort"],
     }[sort]
     return _with_related(qs.order_by(*ordering))
+
+
+def recommendation_count_set(*, user: AnyUser, filters: RecommendationFilters) -> QuerySet[Recommendation]:
+    """The rows of `recommendation_list` (same visibility, same filters), shaped for counting them."""
+    qs = _filtered(user=user, filters=filters, for_count=True)
+    return search.filter_by_text(qs, filters.q, rank=False)
 
 
 def recommendation_get(*, user: AnyUser, pk: int) -> Recommendation:
@@ -140,9 +164,12 @@ def sources_visible_to(*, user: AnyUser) -> QuerySet[Source]:
 
 
 def sections_visible_to(*, user: AnyUser) -> QuerySet[Section]:
-    return Section.objects.filter(source__in=sources_visible_to(user=user)).select_related(
-        "source", "parent__parent"
-    )
+    """Sections of the sources `user` sees. One probe per section (none when there are no sections),
+    rather than first testing every source as `source__in=sources_visible_to(…)` would."""
+    qs = Section.objects.select_related("source", "parent__parent")
+    if user_is_editor(user):
+        return qs
+    return qs.filter(Exists(recommendations_visible_to(user=user).filter(source=OuterRef("source_id"))))
 
 
 @dataclass

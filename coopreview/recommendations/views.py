@@ -31,14 +31,19 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     if form.is_bound and not form.is_valid():
         status = 400
-        recommendations = Recommendation.objects.none()
+        recommendations = count_set = Recommendation.objects.none()
         group = False
     else:
         status = 200
         filters = form.to_filters() if form.is_bound else selectors.RecommendationFilters()
         recommendations = selectors.recommendation_list(user=request.user, filters=filters)
+        count_set = selectors.recommendation_count_set(user=request.user, filters=filters)
         group = bool(form.is_bound and form.cleaned_data.get("group"))
-    page = RecommendationPaginator(recommendations, 500 if group else 50).get_page(request.GET.get("page"))
+    asked = request.GET.get("page") or 1
+    paginator = RecommendationPaginator(
+        recommendations, 500 if group else 50, count_set=count_set, near_page=asked
+    )
+    page = paginator.get_page(asked)
     groups = []
     if group:
         for cluster, rows in groupby(page.object_list, key=selectors.cluster_of):

@@ -73,6 +73,7 @@ def _make_data(n: int, symbol: str):
             source=source,
             reference=str(i + 1),
             reference_sort=reference_sort_key(str(i + 1)),
+            source_date=source.date,  # bulk_create skips save(), which keeps these two in step
             text=_text(i),
             text_fr=_text(i) if i % 2 else "",
             section=sections[i % 20],

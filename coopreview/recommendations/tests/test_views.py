@@ -254,3 +254,33 @@ def test_as_of_hides_a_past_state_the_user_could_not_see_then(outsider, editor, 
 
     assert response.status_code == 200
     assert "zorblax" not in response.content.decode()
+
+
+def test_filtered_list_query_count_is_constant_for_anonymous_visitors(client, orgs):
+    """The benchmark's page (?theme=…&addressee=state): more rows, sources and a bigger page
+    (grouped, 500 a page) must not add queries; the source options come in one query."""
+    from coopreview.recommendations.models import Source, Theme
+
+    theme = Theme.objects.create(slug="coop", name="Cooperation")
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            source = Source.objects.create(symbol=f"UPR/{Source.objects.count()}", title=f"Review {i}")
+            rec = Recommendation.objects.create(source=source, reference=f"{i}.1", text=f"State item {i}")
+            rec.addressees.set([orgs["FRA"]])
+            rec.themes.set([theme])
+
+    def queries(extra: dict) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(LIST, {"theme": theme.pk, "addressee": "state", **extra})
+        assert response.status_code == 200
+        return len(ctx)
+
+    grow(1)
+    client.get(LIST)
+    one, one_grouped = queries({}), queries({"group": "on"})
+    grow(3)
+    body = client.get(LIST, {"theme": theme.pk, "addressee": "state"}).content.decode()
+
+    assert queries({}) == one == one_grouped == queries({"group": "on"})
+    assert "4 recommendations" in body and body.count("UPR/") >= 4
