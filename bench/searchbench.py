@@ -37,9 +37,9 @@ PEER_FROM = (
     "WHERE search_fts MATCH :q AND search_fts.rowid < :b"
 )
 PEER_SQL = (  # constants; the user's words are bound parameters
-    "SELECT e.id, e.title, e.body, e.url, search_fts.rank AS score, "
+    "SELECT e.id, e.title, e.body, e.url, search_fts.rank AS score, "  # noqa: S608
     "(SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH :q AND rowid < :b LIMIT {cap})) "
-    "AS total " + PEER_FROM + " ORDER BY search_fts.rank LIMIT 20"  # noqa: S608
+    "AS total " + PEER_FROM + " ORDER BY search_fts.rank LIMIT 20"
 )
 RAW_COUNT = "SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"
 RAW_TOP = "SELECT rowid, rank FROM search_fts WHERE search_fts MATCH :q ORDER BY rank LIMIT 20"
