@@ -31,7 +31,7 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def run(*, scale: str, db: str, out: Path, tiny_rows: int | None = None) -> Path:
+def run(*, scale: str, db: str, out: Path, tiny_rows: int | None = None, apps: bool = True) -> Path:
     """Outer process: prepare an empty database, run the measurements in a child, return the JSON path."""
     out = out.resolve()
     work = out / "work"
@@ -42,6 +42,7 @@ def run(*, scale: str, db: str, out: Path, tiny_rows: int | None = None) -> Path
     env["DEBUG"] = "false"
     env["DJANGO_SETTINGS_MODULE"] = "coopreview.config.settings"
     env.pop("DATABASE_URL", None)
+    env["COOPREVIEW_BENCH_APPS"] = "1" if apps else "0"
     if db == "sqlite":
         (work / scale).mkdir(exist_ok=True)
         path = work / scale / "bench.sqlite3"  # Datasette names the database after the file: "bench"

@@ -4,6 +4,7 @@ Usage: python -m bench.inner SCALE DB OUT [N_RECOMMENDATIONS]
 """
 
 import json
+import os
 import sys
 import time
 import urllib.parse
@@ -74,7 +75,8 @@ def main(argv: list[str]) -> None:
         if peer:
             load.stop(peer)
     results["apps"] = {}
-    for module in harness.app_benchmarks():
+    with_apps = os.environ.get("COOPREVIEW_BENCH_APPS", "1") != "0"
+    for module in harness.app_benchmarks() if with_apps else []:
         log(f"app benchmark {module}")
         try:
             # Apps know the scales "small" and "full"; the harness's own "tiny" runs theirs at small.

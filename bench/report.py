@@ -198,7 +198,7 @@ def markdown(r: dict) -> str:
         lines.append(f"- {key}: {value}")
     lines += ["", "## Other apps' figures", ""]
     if not r["apps"]:
-        lines.append("No app provides `benchmarks.py` yet.")
+        lines.append("Not run here (`--skip-apps`): see the SQLite run of the same scale.")
     for app, figures in r["apps"].items():
         lines.append(f"- {app}: `{figures}`")
     lines += ["", "## Targets", "", "| target | value | verdict |", "|---|---|---|"]

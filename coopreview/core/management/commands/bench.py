@@ -13,8 +13,14 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=["tiny", "small", "full"], default="small")
         parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
         parser.add_argument("--out", type=Path, default=Path("bench/results"))
+        parser.add_argument(
+            "--skip-apps",
+            action="store_true",
+            help="Leave out the apps' own benchmarks (import, reports, links), e.g. when a run on the other "
+            "database already holds them.",
+        )
 
-    def handle(self, *args, scale: str, db: str, out: Path, **options) -> None:
+    def handle(self, *args, scale: str, db: str, out: Path, skip_apps: bool, **options) -> None:
         try:
             from bench import harness
         except ImportError as exc:
@@ -22,7 +28,7 @@ class Command(BaseCommand):
                 f"the bench package is not importable ({exc}); install with the bench extra"
             ) from exc
         try:
-            path = harness.run(scale=scale, db=db, out=out)
+            path = harness.run(scale=scale, db=db, out=out, apps=not skip_apps)
         except Exception as exc:
             raise CommandError(f"benchmark failed: {exc}") from exc
         self.stdout.write(f"Results: {path} and {path.with_suffix('.md')}")
