@@ -1,4 +1,4 @@
-"""Keeping the unified index in step with the database.
+"""Keeping the unified index in step with the database (each engine's hooks keep its own index).
 
 Knowledge services call index_update/index_delete inside their transaction; recommendations (another
 app's services) are followed by signal receivers connected in SearchConfig.ready, which also run
@@ -34,6 +34,7 @@ def _delete(backend, kind: str, object_id: int) -> None:
     entries = SearchEntry.objects.filter(kind=kind, object_id=object_id)
     ids = list(entries.values_list("id", flat=True))
     if ids:
+        backend.before_delete(ids)
         SearchEntry.objects.filter(id__in=ids).delete()
         backend.after_delete(ids)
 

@@ -19,6 +19,9 @@ class Backend(Protocol):
     def after_write(self, entry_ids: list[int]) -> None:
         """Called in the writing transaction after search_entry rows were inserted or updated."""
 
+    def before_delete(self, entry_ids: list[int]) -> None:
+        """Called in the writing transaction before search_entry rows are deleted."""
+
     def after_delete(self, entry_ids: list[int]) -> None:
         """Called in the writing transaction after search_entry rows were deleted."""
 

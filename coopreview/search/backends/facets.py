@@ -32,5 +32,8 @@ class RowFacetsMixin:
         rows = self.facet_rows(query, sample=sample)
         return count_rows(rows), len(rows) >= sample
 
+    def before_delete(self, entry_ids: list[int]) -> None:
+        pass
+
     def after_delete(self, entry_ids: list[int]) -> None:
-        pass  # the database's own index follows deletions (triggers, or the row's own columns)
+        pass

@@ -56,38 +56,41 @@ def _parts(query: ParsedQuery) -> list[tuple[str, str, list]]:
     return parts
 
 
-# The same triggers as migration 0002: dropped during a full rebuild, which indexes in one pass.
-TRIGGERS = {
-    "search_fts_ai": """CREATE TRIGGER IF NOT EXISTS search_fts_ai AFTER INSERT ON search_entry BEGIN
-        INSERT INTO search_fts(rowid, title, body, tokens) VALUES (new.id, new.title, new.body, new.tokens);
-    END""",
-    "search_fts_ad": """CREATE TRIGGER IF NOT EXISTS search_fts_ad AFTER DELETE ON search_entry BEGIN
-        INSERT INTO search_fts(search_fts, rowid, title, body, tokens)
-        VALUES ('delete', old.id, old.title, old.body, old.tokens);
-    END""",
-    "search_fts_au": """CREATE TRIGGER IF NOT EXISTS search_fts_au AFTER UPDATE ON search_entry BEGIN
-        INSERT INTO search_fts(search_fts, rowid, title, body, tokens)
-        VALUES ('delete', old.id, old.title, old.body, old.tokens);
-        INSERT INTO search_fts(rowid, title, body, tokens) VALUES (new.id, new.title, new.body, new.tokens);
-    END""",
-}
-
-
 class SQLiteBackend(RowFacetsMixin):
+    """search_fts is kept in step by these hooks while this is the engine (no triggers: with tantivy
+    as the engine, FTS5 writes stalled every few edits for seconds at a million entries)."""
+
+    _rebuilding = False
+
     def after_write(self, entry_ids: list[int]) -> None:
-        pass  # triggers on search_entry keep search_fts in step
+        if entry_ids and not self._rebuilding:  # a rebuild indexes every row in one pass at the end
+            marks = ", ".join(["%s"] * len(entry_ids))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO search_fts(rowid, title, body, tokens) "  # noqa: S608 — placeholders
+                    f"SELECT id, title, body, tokens FROM search_entry WHERE id IN ({marks})",
+                    entry_ids,
+                )
+
+    def before_delete(self, entry_ids: list[int]) -> None:
+        """FTS5 forgets a row of an external-content table only when given its old values."""
+        if entry_ids:
+            marks = ", ".join(["%s"] * len(entry_ids))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO search_fts(search_fts, rowid, title, body, tokens) "  # noqa: S608
+                    f"SELECT 'delete', id, title, body, tokens FROM search_entry WHERE id IN ({marks})",
+                    entry_ids,
+                )
 
     def before_rebuild(self) -> None:
-        with connection.cursor() as cursor:
-            for name in TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        self._rebuilding = True
 
     def after_rebuild(self) -> None:
-        """Index every row in one pass, then put the triggers back (all in the caller's transaction)."""
+        """Index every row in one pass (in the caller's transaction)."""
+        self._rebuilding = False
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
-            for sql in TRIGGERS.values():
-                cursor.execute(sql)
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
     def matches(self, query: ParsedQuery, *, limit: int, offset: int) -> list[Match]:

@@ -12,9 +12,11 @@ Staying in step with the database (the database is the truth, the index is deriv
   Applying twice gives the same index, so concurrent processes and replays are safe;
 - `search_index --rebuild` writes a new index generation and switches to it when complete.
 
-The SQL index of the database (FTS5 or tsvector) is kept as well, so the engine can be switched with
-SEARCH_BACKEND and the database file stays searchable by other tools. One index directory serves one
-machine: with several application servers on PostgreSQL, use the PostgreSQL engine.
+The database's own full-text index (FTS5 or tsvector) is written by every rebuild but not by each
+edit while tantivy is the engine: at a million entries FTS5 stalled every few edits for about three
+seconds (segment merges). After switching with SEARCH_BACKEND, run `search_index --rebuild`. One index
+directory serves one machine: with several application servers on PostgreSQL, use the PostgreSQL
+engine.
 """
 
 from __future__ import annotations
@@ -337,7 +339,7 @@ class TantivyBackend:
     def __init__(self) -> None:
         from coopreview.search.backends import sql_backend
 
-        self.sql = sql_backend()  # the database's own index, kept complete beside this one
+        self.sql = sql_backend()  # the database's own index, written by rebuilds (see the module doc)
         self._analyzer = _analyzer()
         self._rebuilding = False
         # the last search (query, count, engine query, searcher, schema), for count() and facet_counts()
@@ -345,12 +347,15 @@ class TantivyBackend:
 
     # writes
     def after_write(self, entry_ids: list[int]) -> None:
-        self.sql.after_write(entry_ids)
-        if not self._rebuilding:  # a rebuild reads the whole table afterwards: nothing to queue
+        if self._rebuilding:
+            self.sql.after_write(entry_ids)  # a rebuild writes the database's index too
+        else:
             self._enqueue(entry_ids)
 
+    def before_delete(self, entry_ids: list[int]) -> None:
+        pass
+
     def after_delete(self, entry_ids: list[int]) -> None:
-        self.sql.after_delete(entry_ids)
         self._enqueue(entry_ids)
 
     def _enqueue(self, entry_ids: list[int]) -> None:
