@@ -92,12 +92,8 @@ class Engines:
         q = tantivy_engine.build_query(schema, self.analyzer, self.parsed(query))
         result = self.searcher.search(q, limit=K, count=True)
         ids = [self.searcher.doc(address).get_first("id") for _score, address in result.hits]
-        facet_q = q
-        if result.count > tantivy_engine.FACET_EXACT:
-            buckets = max(1, -(-tantivy_engine.SAMPLE_BUCKETS * tantivy_engine.FACET_EXACT // result.count))
-            sample = tantivy.Query.range_query(schema, "bucket", tantivy.FieldType.Integer, 0, buckets - 1)
-            facet_q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, sample)])
-        self.searcher.aggregate(facet_q, {"f": {"terms": {"field": "facet", "size": 1000}}})
+        facet_q, _scale = tantivy_engine.facet_query(schema, q, result.count)
+        self.searcher.aggregate(facet_q, tantivy_engine.FACET_AGGREGATION)
         if ids:
             marks = ",".join(["%s"] * len(ids))
             sql = f"SELECT id, title, body, url, states, date FROM search_entry WHERE id IN ({marks})"  # noqa: S608

@@ -1,6 +1,9 @@
 """Reads about who a user is: their roles and organisations, memoised on the user object per request."""
 
+import time
+
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import get_language
 
 from coopreview.accounts.enums import EDITOR_ROLES, MEMBER_ROLES, Role
 from coopreview.accounts.models import Organisation
@@ -54,10 +57,6 @@ _names: dict[str, tuple[float, dict[str, tuple[str, str]]]] = {}
 def organisation_names_by_code(codes) -> dict[str, str]:
     """Display names (current language) of the organisations with these codes, from a per-process copy
     refreshed every few minutes: facet labels on every search must not cost a query."""
-    import time
-
-    from django.utils.translation import get_language
-
     now = time.monotonic()
     stamp, names = _names.get("all", (0.0, {}))
     wanted = [c for c in codes if c]

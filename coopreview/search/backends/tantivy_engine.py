@@ -333,6 +333,20 @@ def build_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, query: P
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, clause) for clause in must])
 
 
+FACET_AGGREGATION = {"f": {"terms": {"field": "facet", "size": 1000}}}
+
+
+def facet_query(schema: tantivy.Schema, q: tantivy.Query, total: int) -> tuple[tantivy.Query, float]:
+    """The query whose documents the facets count, and the factor scaling its counts: all matches up
+    to FACET_EXACT, beyond it the matches in the first buckets (about FACET_EXACT of them)."""
+    if total <= FACET_EXACT:
+        return q, 1.0
+    buckets = max(1, -(-SAMPLE_BUCKETS * FACET_EXACT // total))
+    in_sample = tantivy.Query.range_query(schema, "bucket", tantivy.FieldType.Integer, 0, buckets - 1)
+    sampled = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, in_sample)])
+    return sampled, SAMPLE_BUCKETS / buckets
+
+
 class TantivyBackend:
     """See the module docstring. One instance serves one search (it keeps that search's results)."""
 
@@ -409,13 +423,8 @@ class TantivyBackend:
         if self._last is None or self._last[0] is not query:
             self._search(query, limit=1, offset=0)
         _query, total, q, searcher, schema = self._last
-        scale = 1.0
-        if total > FACET_EXACT:
-            buckets = max(1, -(-SAMPLE_BUCKETS * FACET_EXACT // total))
-            in_sample = tantivy.Query.range_query(schema, "bucket", tantivy.FieldType.Integer, 0, buckets - 1)
-            q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, in_sample)])
-            scale = SAMPLE_BUCKETS / buckets
-        result = searcher.aggregate(q, {"f": {"terms": {"field": "facet", "size": 1000}}})
+        facet_q, scale = facet_query(schema, q, total)
+        result = searcher.aggregate(facet_q, FACET_AGGREGATION)
         counters: dict[str, Counter] = {}
         for bucket in result["f"]["buckets"]:
             name, _, value = bucket["key"].partition(FACET_SEP)
@@ -423,9 +432,6 @@ class TantivyBackend:
                 counters[name] = Counter()
             counters[name][value] = round(bucket["doc_count"] * scale)
         return counters, scale != 1.0
-
-    def facet_rows(self, query: ParsedQuery, *, sample: int) -> list[tuple]:
-        raise NotImplementedError("this engine counts facets itself: see facet_counts")
 
 
 def _sync_after_commit() -> None:
