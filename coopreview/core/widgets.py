@@ -31,3 +31,58 @@ class LongSelect(forms.Select):
             mark = " selected" if option_value in selected else ""
             label = label if isinstance(label, SafeData) else escape(str(label))
             yield f'  <option value="{escape(option_value)}"{mark}>{label}</option>\n'
+
+
+class FindableSelect(LongSelect):
+    """A LongSelect that can show only some options, with a "find" box beside it.
+
+    When a list is too long to render or scroll (thousands of sources), the field shows a few options
+    and sets `finding`: the box then asks `find_url` (htmx) for the matching options while the user
+    types, and replaces the select's options with them. Without JavaScript the box is an ordinary field
+    of the form: Apply reloads the page with the matching options.
+    """
+
+    finding = False
+    find_name = ""
+    find_value = ""
+    find_url = ""
+    find_label = ""
+    find_help = ""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        if not self.finding:
+            return super().render(name, value, attrs, renderer)
+        attrs = dict(attrs or {})
+        select_id = attrs.get("id") or f"id_{name}"
+        box_id, help_id = f"{select_id}_find", f"{select_id}_find_help"
+        attrs["aria-describedby"] = help_id
+        box = flatatt(
+            {
+                "type": "search",
+                "name": self.find_name,
+                "id": box_id,
+                "value": self.find_value,
+                "maxlength": "200",
+                "autocomplete": "off",
+                "aria-describedby": help_id,
+                "hx-get": self.find_url,
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": f"#{select_id}",
+                "hx-swap": "innerHTML",
+                "hx-include": f"#{select_id}",
+                # htmx lets attributes be inherited: not the list form's "not source_q" or pushed URL
+                "hx-params": "*",
+                "hx-push-url": "false",
+            }
+        )
+        return mark_safe(  # noqa: S308 — every part is escaped above or by flatatt
+            f"{super().render(name, value, attrs, renderer)}\n"
+            f'<label for="{escape(box_id)}" class="find-label">{escape(str(self.find_label))}</label>\n'
+            f"<input{box}>\n"
+            f'<p class="help" id="{escape(help_id)}">{escape(str(self.find_help))}</p>'
+        )
+
+    def options_html(self, value: Any) -> SafeString:
+        """The <option> elements alone: what the find box swaps into the select."""
+        selected = {str(v) for v in self.format_value(value)}
+        return mark_safe("".join(self._options(self.choices, selected)))  # noqa: S308 — escaped in _options

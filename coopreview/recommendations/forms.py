@@ -2,34 +2,59 @@ from collections.abc import Iterator
 from datetime import datetime, time
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
-from coopreview.core.widgets import LongSelect
+from coopreview.core.widgets import FindableSelect, LongSelect
+from coopreview.recommendations import selectors
 from coopreview.recommendations.enums import SortOrder, Visibility
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
-from coopreview.recommendations.selectors import RecommendationFilters
+
+# Beyond this many sources a select is too long to render or scroll: the filter shows the newest
+# FOUND_SOURCES and a box to find the others.
+SOURCE_OPTIONS_LIMIT = 300
+FOUND_SOURCES = 50
 
 
 class _SourceChoices(ModelChoiceIterator):
-    """Options read as plain (pk, symbol, titles) rows: no model instance for each of thousands of sources.
-    Only rendering uses this; a submitted value is still checked against the field's queryset."""
+    """Options read as plain (pk, symbol, titles) rows: no model instance for each source. Only rendering
+    uses this, and it lists `field.shown` when set; a submitted value is still checked against the
+    field's whole queryset."""
 
     def __iter__(self) -> Iterator[tuple]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         french = get_language() == "fr"
-        for pk, *names in self.queryset.values_list("pk", "symbol", "title", "title_fr"):
+        shown = self.queryset if self.field.shown is None else self.field.shown
+        for pk, *names in shown.values_list("pk", "symbol", "title", "title_fr"):
             yield (pk, Source.label(*names, french=french))
 
 
 class SourceChoiceField(forms.ModelChoiceField):
     iterator = _SourceChoices
-    widget = LongSelect
+    widget = FindableSelect
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown: QuerySet[Source] | None = None
+
+    def show_found(self, *, find: str, keep: object) -> None:
+        """List only the sources matching `find` (and the chosen one), with the box to find others."""
+        self.shown = selectors.sources_matching(self.queryset, find=find, keep=keep, limit=FOUND_SOURCES)
+        widget = self.widget
+        widget.finding, widget.find_name, widget.find_value = True, "source_q", find
+        widget.find_url = reverse("recommendations:source-options")
+        widget.find_label = _("Find a source")
+        widget.find_help = _(
+            "Type part of a symbol or title: the list shows up to %(n)s matching sources."
+        ) % {"n": FOUND_SOURCES}
 
 
 class RecommendationFilterForm(forms.Form):
@@ -86,10 +111,19 @@ class RecommendationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
         self.fields["section"].queryset = sections
+        if selectors.is_longer_than(sources, SOURCE_OPTIONS_LIMIT):
+            self.fields["source"].show_found(find=self.source_find(), keep=self.data.get("source"))
 
-    def to_filters(self) -> RecommendationFilters:
+    def source_find(self) -> str:
+        """The text of the find box: only narrows the source options, never the results."""
+        return str(self.data.get("source_q") or "").strip()[:200]
+
+    def source_options_html(self) -> SafeString:
+        return self.fields["source"].widget.options_html(self.data.get("source"))
+
+    def to_filters(self) -> selectors.RecommendationFilters:
         data = self.cleaned_data
-        return RecommendationFilters(
+        return selectors.RecommendationFilters(
             q=data.get("q") or "",
             source=data.get("source"),
             section=data.get("section"),

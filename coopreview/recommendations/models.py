@@ -33,6 +33,8 @@ class Source(TimestampedModel):
         ordering = ["-date", "symbol"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        # The source filter lists the newest visible sources: walking this index it stops after a few.
+        indexes = [models.Index(fields=["-date", "symbol"], name="source_newest_idx")]
 
     def __str__(self) -> str:
         return self.label(self.symbol, self.title, self.title_fr, french=get_language() == "fr")

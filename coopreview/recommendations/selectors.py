@@ -163,6 +163,28 @@ def sources_visible_to(*, user: AnyUser) -> QuerySet[Source]:
     return Source.objects.filter(Exists(recommendations_visible_to(user=user).filter(source=OuterRef("pk"))))
 
 
+def sources_matching(
+    sources: QuerySet[Source], *, find: str, keep: object = None, limit: int
+) -> QuerySet[Source]:
+    """Up to `limit` of `sources` whose symbol or title contains `find` (the newest first when `find` is
+    empty), plus the source `keep` (the one already chosen) if it is among `sources`. Two small queries,
+    whatever the number of sources: a filter bar lists these instead of thousands of options."""
+    matches = sources
+    if find:
+        matches = sources.filter(
+            Q(symbol__icontains=find) | Q(title__icontains=find) | Q(title_fr__icontains=find)
+        )
+    pks = list(matches.order_by("-date", "symbol").values_list("pk", flat=True)[:limit])
+    if keep and str(keep).isdigit():
+        pks.append(int(keep))
+    return sources.filter(pk__in=pks)  # `sources` again: a kept pk the user may not see drops out here
+
+
+def is_longer_than(qs: QuerySet, limit: int) -> bool:
+    """Whether `qs` holds more than `limit` rows, reading at most limit + 1 of them."""
+    return qs.order_by()[: limit + 1].count() > limit
+
+
 def sections_visible_to(*, user: AnyUser) -> QuerySet[Section]:
     """Sections of the sources `user` sees. One probe per section (none when there are no sections),
     rather than first testing every source as `source__in=sources_visible_to(…)` would."""

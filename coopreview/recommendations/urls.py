@@ -5,6 +5,7 @@ from coopreview.recommendations import views
 app_name = "recommendations"
 urlpatterns = [
     path("", views.recommendation_list_view, name="list"),
+    path("sources/options/", views.source_options_view, name="source-options"),
     path("new/", views.recommendation_create_view, name="create"),
     path("<int:pk>/", views.recommendation_detail_view, name="detail"),
     path("<int:pk>/edit/", views.recommendation_edit_view, name="edit"),

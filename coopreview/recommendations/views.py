@@ -55,6 +55,16 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def source_options_view(request: HttpRequest) -> HttpResponse:
+    """The source filter's options matching the find box (`source_q`), for the list page's htmx swap.
+    Only visible sources: the same queryset as the filter itself."""
+    form = _filter_form(request)
+    if not form.fields["source"].widget.finding:  # the form narrows long lists only; this always does
+        form.fields["source"].show_found(find=form.source_find(), keep=request.GET.get("source"))
+    return HttpResponse(form.source_options_html())
+
+
+@require_GET
 def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
     timeline = (
