@@ -35,3 +35,11 @@ MEMBER_ROLES = frozenset(
     {Role.ADMINISTRATOR, Role.EDITOR, Role.FACILITATOR, Role.COURT_FOCAL_POINT, Role.STATE_FOCAL_POINT}
 )
 EDITOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.EDITOR})
+
+
+class Visibility(models.TextChoices):
+    """The access layers of a record; coopreview.accounts.layers says who may open which."""
+
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("States Parties and Court")
+    RESTRICTED = "restricted", _("Restricted to named organisations")

@@ -3,19 +3,18 @@ same rule shape as recommendations (public; States Parties and Court; restricted
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from coopreview.accounts.enums import MEMBER_ROLES, OrganisationKind
+from coopreview.accounts.layers import layers_q
 from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import (
     AnyUser,
     user_is_editor,
-    user_is_member,
-    user_organisation_ids,
     user_roles,
 )
 from coopreview.knowledge import conf
-from coopreview.knowledge.enums import Measure, ProposalStatus, Visibility
+from coopreview.knowledge.enums import Measure, ProposalStatus
 from coopreview.knowledge.models import CaseLaw, Document, Practice, ProfileChangeProposal, StateProfile
 
 MEASURE_ORDER = {value: i for i, value in enumerate(Measure.values)}
@@ -23,20 +22,7 @@ MEASURE_ORDER = {value: i for i, value in enumerate(Measure.values)}
 
 def entry_visibility_q(*, user: AnyUser, model: type[Model], prefix: str = "") -> Q | None:
     """The access condition on `model` (a BilingualEntry) for `user`; None means no restriction."""
-    if user_is_editor(user):
-        return None
-    condition = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
-    if user_is_member(user):
-        condition |= Q(**{f"{prefix}visibility": Visibility.MEMBERS})
-    organisations = user_organisation_ids(user)
-    if organisations:
-        through = model.restricted_to.through
-        owner = f"{model._meta.model_name}_id"
-        named = Exists(
-            through.objects.filter(**{owner: OuterRef(f"{prefix}pk"), "organisation_id__in": organisations})
-        )
-        condition |= Q(**{f"{prefix}visibility": Visibility.RESTRICTED}) & Q(named)
-    return condition
+    return layers_q(user=user, model=model, prefix=prefix)
 
 
 def _visible(model: type[Model], user: AnyUser) -> QuerySet:

@@ -1,11 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    MEMBERS = "members", _("States Parties and Court")
-    RESTRICTED = "restricted", _("Restricted to named organisations")
+# The access layers are the same for every kind of record: defined once, beside the users they admit.
+from coopreview.accounts.enums import Visibility as Visibility
 
 
 class Response(models.TextChoices):

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coopreview.accounts.enums import OrganisationKind
+from coopreview.accounts.layers import layers_q, may_open
 from coopreview.accounts.models import Organisation
-from coopreview.accounts.selectors import AnyUser, user_is_editor, user_is_member, user_organisation_ids
+from coopreview.accounts.selectors import AnyUser, user_is_editor
 from coopreview.recommendations import search
 from coopreview.recommendations.enums import SortOrder, Visibility
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
@@ -20,21 +21,7 @@ SIDE_KINDS = {
 
 def visibility_q(*, user: AnyUser, prefix: str = "") -> Q | None:
     """The access condition on recommendations for `user`; None means no restriction (editors)."""
-    if user_is_editor(user):
-        return None
-    condition = Q(**{f"{prefix}visibility": Visibility.PUBLIC})
-    if user_is_member(user):
-        condition |= Q(**{f"{prefix}visibility": Visibility.MEMBERS})
-    organisations = user_organisation_ids(user)
-    if organisations:
-        through = Recommendation.restricted_to.through
-        named = Exists(
-            through.objects.filter(
-                recommendation_id=OuterRef(f"{prefix}pk"), organisation_id__in=organisations
-            )
-        )
-        condition |= Q(**{f"{prefix}visibility": Visibility.RESTRICTED}) & Q(named)
-    return condition
+    return layers_q(user=user, model=Recommendation, prefix=prefix)
 
 
 def recommendations_visible_to(*, user: AnyUser) -> QuerySet[Recommendation]:
@@ -224,14 +211,8 @@ def recommendation_as_of(
     if record is None:
         return None
     restricted_ids = {row.organisation_id for row in record.restricted_to.all()}
-    if not user_is_editor(user):
-        allowed = record.visibility == Visibility.PUBLIC
-        allowed |= record.visibility == Visibility.MEMBERS and user_is_member(user)
-        allowed |= record.visibility == Visibility.RESTRICTED and bool(
-            restricted_ids & user_organisation_ids(user)
-        )
-        if not allowed:
-            return None
+    if not may_open(user, visibility=record.visibility, restricted_to=restricted_ids):
+        return None
     return RecommendationSnapshot(
         when=when,
         text=record.text,

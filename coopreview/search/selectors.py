@@ -15,12 +15,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from coopreview.accounts.layers import reach_of
 from coopreview.accounts.selectors import (
     AnyUser,
     organisation_names_by_code,
-    user_is_editor,
-    user_is_member,
-    user_organisation_ids,
 )
 from coopreview.knowledge.enums import Measure
 from coopreview.search.backends import get_backend
@@ -78,14 +76,12 @@ class SearchResults:
 
 def access_tokens(user: AnyUser) -> list[str] | None:
     """The tokens an entry must carry (any of) for `user` to open it; None for editors (everything).
-    Same rule as recommendations.selectors.visibility_q."""
-    if user_is_editor(user):
+    The index stores a record's layer as "vis" and, when restricted, its organisations as "org"."""
+    reach = reach_of(user)
+    if reach.everything:
         return None
-    tokens = [token("vis", "public")]
-    if user_is_member(user):
-        tokens.append(token("vis", "members"))
-    tokens += [token("org", org) for org in sorted(user_organisation_ids(user))]
-    return tokens
+    tokens = [token("vis", layer) for layer in reach.layers]
+    return tokens + [token("org", org) for org in sorted(reach.organisations)]
 
 
 def _values(raw: object) -> list[str]:
@@ -106,7 +102,7 @@ def parse_query(*, query: str, user: AnyUser, filters: dict) -> ParsedQuery:
     return ParsedQuery(
         terms=terms,
         access=access,
-        open_layer=None if access is None else ("members" if user_is_member(user) else "public"),
+        open_layer=None if access is None else reach_of(user).layers[-1],
         org_tokens=[t for t in access or [] if t.startswith("xorg")],
         filters=groups,
         only_stop_words=only_stop_words,
