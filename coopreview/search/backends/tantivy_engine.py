@@ -428,9 +428,10 @@ class TantivyBackend:
         counters: dict[str, Counter] = {}
         for bucket in result["f"]["buckets"]:
             name, _, value = bucket["key"].partition(FACET_SEP)
-            if name not in counters:
-                counters[name] = Counter()
-            counters[name][value] = round(bucket["doc_count"] * scale)
+            counter = counters.get(name)
+            if counter is None:
+                counter = counters[name] = Counter()
+            counter[value] = bucket["doc_count"] if scale == 1.0 else round(bucket["doc_count"] * scale)
         return counters, scale != 1.0
 
 
