@@ -12,6 +12,7 @@
 
 import http.client
 import json
+import random
 import sqlite3
 import statistics
 import time
@@ -31,6 +32,7 @@ from coopreview.search.models import layer_bound
 
 K = 20  # results per page in every engine
 CAP = selectors.COUNT_CAP + 1
+SHUFFLE_SEED = 20261129  # the order of the engines on each query: fixed, so runs compare
 
 PEER_FROM = (
     "FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid "
@@ -166,13 +168,16 @@ def measure(*, sqlite_path: str | None, peer_port: int | None, log=print) -> dic
     samples: dict[str, list[float]] = {n: [] for n in calls}
     by_kind: dict[str, dict[str, list[float]]] = {}
     mismatches = []
-    names = list(calls)
-    for i, query in enumerate(queries):
+    order = random.Random(SHUFFLE_SEED)
+    for query in queries:
         counts = {}
-        # Rotate who goes first: the engine that follows a heavy query (raw FTS5, Datasette) finds the
-        # CPU caches cold, and the second tantivy query of the same words finds them warm. A fixed order
-        # (platform always first) measured the same code 1.52× or 1.20× the floor depending on order.
-        for name in names[i % len(names) :] + names[: i % len(names)]:
+        # A new order for each query (fixed seed): the engine that follows a heavy query (raw FTS5,
+        # Datasette) finds the CPU caches cold, and the second tantivy query of the same words finds them
+        # warm. With the platform always first and the floor right after it, the same code measured 1.52×
+        # the floor; with the floor first, 1.20×. Shuffled, each engine follows each other equally often.
+        names = list(calls)
+        order.shuffle(names)
+        for name in names:
             call = calls[name]
             start = time.perf_counter()
             counts[name] = call(query)
