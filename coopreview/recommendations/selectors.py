@@ -123,6 +123,30 @@ def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> Que
     return _with_related(qs.order_by(*ordering))
 
 
+def with_links(recommendations: list[Recommendation]) -> list[Recommendation]:
+    """A page of recommendations with their addressees (and parents) and priority flags as plain lists,
+    `rec.addressee_list` and `rec.flag_list`: two queries for the page. prefetch_related would build
+    a queryset (a clone and a filter) for each row and relation, a fifth of the list page's time."""
+    by_id = {rec.pk: rec for rec in recommendations}
+    for rec in recommendations:
+        rec.addressee_list, rec.flag_list = [], []
+    addressees = (
+        Recommendation.addressees.through.objects.filter(recommendation_id__in=by_id)
+        .select_related("organisation__parent")
+        .order_by(*(f"organisation__{f}" for f in Organisation._meta.ordering), "id")
+    )
+    for link in addressees:
+        by_id[link.recommendation_id].addressee_list.append(link.organisation)
+    flags = (
+        Recommendation.priority_flags.through.objects.filter(recommendation_id__in=by_id)
+        .select_related("priorityflag")
+        .order_by(*(f"priorityflag__{f}" for f in PriorityFlag._meta.ordering), "id")
+    )
+    for link in flags:
+        by_id[link.recommendation_id].flag_list.append(link.priorityflag)
+    return recommendations
+
+
 def recommendation_count_set(*, user: AnyUser, filters: RecommendationFilters) -> QuerySet[Recommendation]:
     """The rows of `recommendation_list` (same visibility, same filters), shaped for counting them."""
     qs = _filtered(user=user, filters=filters, for_count=True)

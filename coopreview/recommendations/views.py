@@ -36,7 +36,10 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
     else:
         status = 200
         filters = form.to_filters() if form.is_bound else selectors.RecommendationFilters()
-        recommendations = selectors.recommendation_list(user=request.user, filters=filters)
+        # The page's addressees and flags come from with_links below, not from a prefetch per row.
+        recommendations = selectors.recommendation_list(user=request.user, filters=filters).prefetch_related(
+            None
+        )
         count_set = selectors.recommendation_count_set(user=request.user, filters=filters)
         group = bool(form.is_bound and form.cleaned_data.get("group"))
     asked = request.GET.get("page") or 1
@@ -44,6 +47,7 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
         recommendations, 500 if group else 50, count_set=count_set, near_page=asked
     )
     page = paginator.get_page(asked)
+    page.object_list = selectors.with_links(list(page.object_list))
     groups = []
     if group:
         for cluster, rows in groupby(page.object_list, key=selectors.cluster_of):

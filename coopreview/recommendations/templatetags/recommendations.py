@@ -6,10 +6,23 @@ from coopreview.accounts.enums import Side
 register = template.Library()
 
 
+def _addressees(recommendation) -> list:
+    """The list page's plain list (selectors.with_links) where there is one, else the (prefetched)
+    relation."""
+    found = getattr(recommendation, "addressee_list", None)
+    return found if found is not None else list(recommendation.addressees.all())
+
+
+@register.filter
+def flags(recommendation) -> list:
+    found = getattr(recommendation, "flag_list", None)
+    return found if found is not None else list(recommendation.priority_flags.all())
+
+
 @register.filter
 def addressee_sides(recommendation) -> str:
-    """ "Court", "Assembly", "Assembly & Court" — as the annexes print it. Uses prefetched addressees."""
-    sides = {a.side for a in recommendation.addressees.all()}
+    """ "Court", "Assembly", "Assembly & Court" — as the annexes print it."""
+    sides = {a.side for a in _addressees(recommendation)}
     labels = []
     if Side.ASSEMBLY in sides:
         labels.append(_("Assembly"))
@@ -23,10 +36,10 @@ def addressee_sides(recommendation) -> str:
 @register.filter
 def organs(recommendation) -> str:
     """Named organs or bodies below the Court or the Assembly, when the record says which."""
-    return ", ".join(a.display_name for a in recommendation.addressees.all() if a.parent_id)
+    return ", ".join(a.display_name for a in _addressees(recommendation) if a.parent_id)
 
 
 @register.filter
 def row_flag_class(recommendation) -> str:
-    flags = list(recommendation.priority_flags.all())
-    return f"flagged row-flag-{flags[-1].pk}" if flags else ""
+    shown = flags(recommendation)
+    return f"flagged row-flag-{shown[-1].pk}" if shown else ""

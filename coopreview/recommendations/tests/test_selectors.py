@@ -132,3 +132,24 @@ def test_source_get_or_create_records_the_reason(editor):
 
     assert created and not created_again and again == source
     assert source.history.first().history_change_reason == "Imported"
+
+
+def test_with_links_gives_each_row_its_own_addressees_and_flags_in_relation_order(leak_data, orgs):
+    from coopreview.recommendations.selectors import with_links
+
+    first, second, third = leak_data["public"], leak_data["members"], leak_data["restricted"]
+    urgent = PriorityFlag.objects.create(name="Urgent", colour="#F4B183")
+    agreed = PriorityFlag.objects.create(name="Agreed", colour="#FFFF00")
+    first.addressees.set([orgs["ASP"], orgs["OTP"], orgs["ICC"]])
+    first.priority_flags.set([urgent, agreed])
+    second.priority_flags.set([urgent])
+    third.addressees.clear()
+
+    rows = with_links(list(Recommendation.objects.filter(pk__in=[first.pk, second.pk, third.pk])))
+
+    for rec in rows:
+        assert rec.addressee_list == list(rec.addressees.all())
+        assert rec.flag_list == list(rec.priority_flags.all())
+    by_pk = {r.pk: r for r in rows}
+    assert [f.name for f in by_pk[first.pk].flag_list] == ["Agreed", "Urgent"]
+    assert by_pk[third.pk].addressee_list == [] and by_pk[third.pk].flag_list == []
