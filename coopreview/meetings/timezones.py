@@ -1,5 +1,5 @@
-"""Show times in each user's time zone: a view decorator (used by this app's views) and a middleware
-the project may add to MIDDLEWARE to do the same on every page."""
+"""Show times in each user's time zone: a middleware (in the project's MIDDLEWARE: every page) and the
+same as a view decorator, for a project that leaves the middleware out."""
 
 from collections.abc import Callable
 from functools import wraps
