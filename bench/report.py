@@ -23,7 +23,8 @@ def git_commit() -> str:
     """The commit measured (with "+changes" when the work tree differs), so runs can be compared."""
     try:
         head = _git("rev-parse", "--short", "HEAD")
-        dirty = _git("status", "--porcelain", "--untracked-files=no")
+        # The results themselves do not count: a run rewrites LATEST.md, which would mark the next run.
+        dirty = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+changes" if dirty else "")
