@@ -126,3 +126,10 @@ def linked_recommendations(*, user: AnyUser, entry) -> QuerySet:
         .filter(pk__in=entry.recommendations.values("pk"))
         .select_related("source")
     )
+
+
+def recommendations_linkable(*, user: AnyUser) -> QuerySet:
+    """The recommendations `user` may link an entry to: those they may open."""
+    from coopreview.recommendations.selectors import recommendations_visible_to
+
+    return recommendations_visible_to(user=user)

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import Role
 from coopreview.accounts.models import Membership, Organisation
-from coopreview.core.exceptions import ServiceError
-from coopreview.core.history import save_with_history
+from coopreview.core.exceptions import ConcurrentEditError, ServiceError
+from coopreview.core.history import history_timeline, save_with_history
 from coopreview.knowledge import selectors
 from coopreview.knowledge.documents import check_upload
-from coopreview.knowledge.enums import ProposalStatus
+from coopreview.knowledge.enums import ProposalStatus, Visibility
 from coopreview.knowledge.models import (
     BilingualEntry,
     CaseLaw,
@@ -213,15 +213,60 @@ def practice_create(*, by: User | None, reason: str = "", **data: Any) -> Practi
 
 
 @transaction.atomic
-def practice_update(*, practice: Practice, by: User | None, reason: str = "", **data: Any) -> Practice:
+def practice_update(
+    *,
+    practice: Practice,
+    by: User | None,
+    reason: str = "",
+    expected_updated_at: datetime | None = None,
+    **data: Any,
+) -> Practice:
+    """With `expected_updated_at` (when the editor opened the form), refuse to overwrite a newer save
+    (ConcurrentEditError). Attachments wider than the practice's new access are narrowed to it."""
     for name in ("body", "body_fr"):
         if name in data:
             data[name] = sanitise_html(data[name])
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    _refuse_stale(practice, expected_updated_at)
     m2m = _apply(practice, data, ["recommendations", "restricted_to"])
     save_with_history(practice, by=by, reason=reason, m2m=m2m)
     index_update(practice)
+    _attachments_within(practice, by=by, reason=reason)
     return practice
+
+
+def _refuse_stale(current: BilingualEntry, expected_updated_at: datetime | None) -> None:
+    if expected_updated_at is None or current.updated_at == expected_updated_at:
+        return
+    # The record of the version the editor opened (its history is written just after its save):
+    # everything after it is what they have not seen.
+    seen = (
+        current.history.filter(updated_at__lte=expected_updated_at)
+        .order_by("-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    raise ConcurrentEditError([e for e in history_timeline(current) if seen is None or e.when > seen])
+
+
+ACCESS_RANK = {Visibility.PUBLIC: 0, Visibility.MEMBERS: 1, Visibility.RESTRICTED: 2}
+
+
+def _attachments_within(practice: Practice, *, by: User | None, reason: str) -> None:
+    """An attachment never reaches more people than its practice: after the practice's access narrows,
+    each wider attachment is narrowed to it. Never widened: an annex may be more confidential."""
+    named = set(practice.restricted_to.values_list("pk", flat=True))
+    for document in practice.attachments.prefetch_related("restricted_to"):
+        own = {org.pk for org in document.restricted_to.all()}
+        if ACCESS_RANK[document.visibility] < ACCESS_RANK[practice.visibility]:
+            visibility, orgs = practice.visibility, named
+        elif practice.visibility == Visibility.RESTRICTED and not own <= named:
+            visibility, orgs = Visibility.RESTRICTED, own & named
+        else:
+            continue
+        document.visibility = visibility
+        save_with_history(document, by=by, reason=reason, m2m={"restricted_to": orgs})
+        index_update(document)
 
 
 @transaction.atomic
@@ -234,8 +279,17 @@ def case_law_create(*, by: User | None, reason: str = "", **data: Any) -> CaseLa
 
 
 @transaction.atomic
-def case_law_update(*, decision: CaseLaw, by: User | None, reason: str = "", **data: Any) -> CaseLaw:
+def case_law_update(
+    *,
+    decision: CaseLaw,
+    by: User | None,
+    reason: str = "",
+    expected_updated_at: datetime | None = None,
+    **data: Any,
+) -> CaseLaw:
+    """With `expected_updated_at`, refuse to overwrite a newer save (ConcurrentEditError)."""
     decision = CaseLaw.objects.select_for_update().get(pk=decision.pk)
+    _refuse_stale(decision, expected_updated_at)
     m2m = _apply(decision, data, ["recommendations", "profiles", "restricted_to"])
     save_with_history(decision, by=by, reason=reason, m2m=m2m)
     index_update(decision)
@@ -264,8 +318,12 @@ def document_upload(*, upload: UploadedFile, by: User | None, title: str, **data
 
 
 @transaction.atomic
-def document_delete(*, document: Document, by: User | None) -> None:
+def document_delete(*, document: Document, by: User | None, reason: str = "") -> None:
+    """Remove the row, its index entry and, once the transaction commits, the stored file (a failed
+    delete leaves both in place). The history keeps who deleted it and why."""
+    storage, name = document.file.storage, document.file.name
     index_delete(document)
-    document.file.delete(save=False)
     document._history_user = by
+    document._change_reason = reason
     document.delete()
+    transaction.on_commit(lambda: storage.delete(name))

@@ -1,18 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
 from coopreview.core.access import get_or_404, require_perm
-from coopreview.core.exceptions import ServiceError
+from coopreview.core.exceptions import ConcurrentEditError, ServiceError
 from coopreview.core.history import history_timeline
 from coopreview.knowledge import selectors, services
-from coopreview.knowledge.forms import DecisionForm, ProposalForm
-from coopreview.knowledge.models import ProfileChangeProposal
+from coopreview.knowledge.forms import (
+    AttachmentForm,
+    CaseLawForm,
+    DecisionForm,
+    DocumentDeleteForm,
+    EntryForm,
+    PracticeForm,
+    ProposalForm,
+)
+from coopreview.knowledge.models import CaseLaw, Practice, ProfileChangeProposal
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -56,8 +66,6 @@ def verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _state_url(profile) -> str:
-    from django.urls import reverse
-
     return reverse("knowledge:state", args=[profile.state.code])
 
 
@@ -175,3 +183,198 @@ def document_view(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Editors: practices, case law, attachments --------------------------------------------------
+# Fetch through the visibility-filtered selectors first (404: a hidden entry's existence is not
+# revealed), then require the editors' permission (403), as the recommendations' edit view does.
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data of a POST, even an empty one (which must fail validation, not show the form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _conflict(form: EntryForm, exc: ConcurrentEditError, model: type[Model], pk: int) -> ConcurrentEditError:
+    """Show what the other editor changed, and move the form to the current version: saving again,
+    after reviewing it, then overwrites knowingly instead of failing forever."""
+    form.add_error(None, str(exc))
+    form.data = form.data.copy()
+    form.data["version"] = str(model.objects.values_list("updated_at", flat=True).get(pk=pk))
+    return exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_create_view(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "knowledge.change_entries")
+    form = PracticeForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice = services.practice_create(
+                by=request.user, reason=form.cleaned_data["reason"], **form.service_data()
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Practice created. You can now attach documents to it."))
+            return redirect("knowledge:practice", pk=practice.pk)
+    status = 422 if form.is_bound else 200
+    return render(request, "knowledge/practice_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = get_or_404(lambda: selectors.practice_get(user=request.user, pk=pk))
+    require_perm(request.user, "knowledge.change_entries")
+    heading = practice.text("title")  # before the form writes the submitted values onto the instance
+    form = PracticeForm(_posted(request), instance=practice, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.practice_update(
+                practice=practice,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_updated_at=form.cleaned_data["version"],
+                **form.service_data(),
+            )
+        except ConcurrentEditError as exc:
+            conflict = _conflict(form, exc, Practice, practice.pk)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("knowledge:practice", pk=practice.pk)
+    status = 409 if conflict else (422 if form.is_bound else 200)
+    return _practice_edit_page(request, practice, heading, form, AttachmentForm(), status, conflict)
+
+
+def _practice_edit_page(
+    request: HttpRequest,
+    practice: Practice,
+    heading: str,
+    form: PracticeForm | None,
+    attachment_form: AttachmentForm,
+    status: int,
+    conflict: ConcurrentEditError | None = None,
+) -> HttpResponse:
+    """The edit page: the practice's form (None on the attachments page), its attachments and history."""
+    context = {
+        "form": form,
+        "practice": practice,
+        "heading": heading,
+        "conflict": conflict,
+        "attachment_form": attachment_form,
+        "attachments": selectors.documents_visible_to(user=request.user).filter(practice=practice),
+        "timeline": history_timeline(practice) if form is not None else [],
+    }
+    template = "knowledge/practice_form.html" if form is not None else "knowledge/practice_attachments.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_attachments_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a PDF or DOCX to a practice (GET shows the form alone). The attachment takes the
+    practice's access; a refused file names its problem and leaves no row and no file behind."""
+    practice = get_or_404(lambda: selectors.practice_get(user=request.user, pk=pk))
+    require_perm(request.user, "knowledge.change_entries")
+    form = AttachmentForm(request.POST, request.FILES) if request.method == "POST" else AttachmentForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_upload(
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                title=form.cleaned_data["title"],
+                title_fr=form.cleaned_data["title_fr"],
+                language=form.cleaned_data["language"],
+                practice=practice,
+                organisation=practice.organisation,
+                visibility=practice.visibility,
+                restricted_to=list(practice.restricted_to.all()),
+            )
+        except ServiceError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("“%(title)s” attached.") % {"title": document.text("title")})
+            return redirect(reverse("knowledge:practice_edit", args=[practice.pk]) + "#attachments")
+    status = 422 if form.is_bound else 200
+    return _practice_edit_page(request, practice, practice.text("title"), None, form, status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page first (GET); the POST deletes the document and its file."""
+    document = get_or_404(lambda: selectors.document_get(user=request.user, pk=pk))
+    require_perm(request.user, "knowledge.change_entries")
+    form = DocumentDeleteForm(_posted(request))
+    back = (
+        reverse("knowledge:practice_edit", args=[document.practice_id]) + "#attachments"
+        if document.practice_id
+        else reverse("knowledge:index")
+    )
+    if request.method == "POST" and form.is_valid():
+        title = document.text("title")
+        services.document_delete(document=document, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("“%(title)s” deleted.") % {"title": title})
+        return redirect(back)
+    status = 422 if form.is_bound else 200
+    context = {"form": form, "document": document, "back": back}
+    return render(request, "knowledge/document_delete.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_law_create_view(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "knowledge.change_entries")
+    form = CaseLawForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.case_law_create(
+                by=request.user, reason=form.cleaned_data["reason"], **form.service_data()
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("knowledge:caselaw", pk=decision.pk)
+    status = 422 if form.is_bound else 200
+    return render(request, "knowledge/caselaw_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_law_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_or_404(lambda: selectors.case_law_get(user=request.user, pk=pk))
+    require_perm(request.user, "knowledge.change_entries")
+    heading = decision.text("title")
+    form = CaseLawForm(_posted(request), instance=decision, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_law_update(
+                decision=decision,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_updated_at=form.cleaned_data["version"],
+                **form.service_data(),
+            )
+        except ConcurrentEditError as exc:
+            conflict = _conflict(form, exc, CaseLaw, decision.pk)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("knowledge:caselaw", pk=decision.pk)
+    status = 409 if conflict else (422 if form.is_bound else 200)
+    context = {
+        "form": form,
+        "decision": decision,
+        "heading": heading,
+        "conflict": conflict,
+        "timeline": history_timeline(decision),
+    }
+    return render(request, "knowledge/caselaw_form.html", context, status=status)

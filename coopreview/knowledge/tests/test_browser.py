@@ -1,5 +1,6 @@
 """Browser flows: a State focal point maintains their profile; a Court user finds requirements and
-case law from the one search box; an anonymous visitor sees only public entries; English and French."""
+case law from the one search box; an anonymous visitor sees only public entries; English and French;
+an editor shares a practice through the form."""
 
 import re
 
@@ -86,3 +87,28 @@ def test_anonymous_sees_public_entries_and_counts_in_french(browser_page, knowle
     page.goto(page.base_url + "/cooperation/states/SEN/")
     expect(page.locator("main")).to_contain_text("Les demandes de réinstallation de témoins")
     expect(page.locator("main")).not_to_contain_text("secretline")
+
+
+def test_editor_creates_practice_through_the_form(browser_page, editor):
+    page = browser_page
+    sign_in(page, "editor", PASSWORD)
+    page.goto(page.base_url + "/cooperation/practices/")
+    page.get_by_role("link", name="New practice").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New practice")
+    assert_accessible(page, context="new practice form")
+
+    page.get_by_label("Title", exact=True).fill("Relocation through regional partners")
+    page.get_by_label("Title (French)").fill("Réinstallation par des partenaires régionaux")
+    page.get_by_label("Summary", exact=True).fill("Three States share the relocation of witnesses.")
+    page.get_by_label("State or organ").select_option(label="Senegal")
+    page.get_by_label("Type of measure").select_option(label="Protection and relocation of witnesses")
+    page.get_by_label("Reason for the change").fill("Shared at the cooperation retreat")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Relocation through regional partners")
+    expect(page.locator(".messages")).to_contain_text("Practice created")
+    expect(page.locator("main")).to_contain_text("Senegal · Protection and relocation of witnesses")
+    page.get_by_role("link", name="Edit", exact=True).click()
+    history = page.locator("section[aria-labelledby=history-title]")
+    expect(history).to_contain_text("Shared at the cooperation retreat")
+    assert_accessible(page, context="practice edit page with attachments")

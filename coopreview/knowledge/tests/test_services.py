@@ -1,14 +1,15 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from coopreview.core.exceptions import ServiceError
+from coopreview.core.exceptions import ConcurrentEditError, ServiceError
 from coopreview.knowledge import services
 from coopreview.knowledge.conftest import make_docx, make_encrypted_pdf, make_pdf
-from coopreview.knowledge.enums import Measure, ProposalStatus
+from coopreview.knowledge.enums import Measure, ProposalStatus, Visibility
 from coopreview.knowledge.models import Document, StateProfile
 from coopreview.search.models import SearchEntry
 
@@ -221,3 +222,61 @@ def test_remind_command_also_reminds_state_focal_points_of_stale_profiles(
 
     assert "1 profile reminder(s) sent." in out.getvalue()
     assert [m.to for m in mail.outbox if "profile" in m.subject.lower()] == [[state_focal_point.email]]
+
+
+def test_attachments_are_narrowed_with_their_practice_never_widened(editor, orgs):
+    practice = services.practice_create(by=editor, title="Relocation")
+
+    def attach(name: str, **access) -> Document:
+        upload = SimpleUploadedFile(f"{name}.pdf", make_pdf(name))
+        return services.document_upload(by=editor, title=name, practice=practice, upload=upload, **access)
+
+    public = attach("public")
+    annex = attach("annex", visibility=Visibility.RESTRICTED, restricted_to=[orgs["OTP"], orgs["SEN"]])
+    narrow = attach("narrow", visibility=Visibility.RESTRICTED, restricted_to=[orgs["OTP"]])
+
+    services.practice_update(
+        practice=practice,
+        by=editor,
+        reason="Confidential now",
+        visibility=Visibility.RESTRICTED,
+        restricted_to=[orgs["OTP"], orgs["REGISTRY"]],
+    )
+
+    def access(document: Document) -> tuple[str, set[str]]:
+        document.refresh_from_db()
+        return document.visibility, {o.code for o in document.restricted_to.all()}
+
+    assert access(public) == (Visibility.RESTRICTED, {"OTP", "REGISTRY"})
+    assert access(annex) == (Visibility.RESTRICTED, {"OTP"})  # SEN dropped: never wider than the practice
+    assert access(narrow) == (Visibility.RESTRICTED, {"OTP"})  # untouched
+    assert public.history.order_by("-history_id").first().history_change_reason == "Confidential now"
+    services.practice_update(practice=practice, by=editor, visibility=Visibility.PUBLIC, restricted_to=[])
+    assert access(narrow) == (Visibility.RESTRICTED, {"OTP"})  # widening the practice widens nothing
+
+
+def test_practice_update_refuses_a_stale_version(editor):
+    practice = services.practice_create(by=editor, title="Relocation")
+    opened = practice.updated_at
+    services.practice_update(practice=practice, by=editor, summary="First")
+
+    with pytest.raises(ConcurrentEditError) as caught:
+        services.practice_update(practice=practice, by=editor, expected_updated_at=opened, summary="Second")
+
+    newer = caught.value.changes  # only what was saved after the version the editor opened
+    assert [e.kind for e in newer] == ["changed"] and "First" in [c.new for c in newer[0].changes]
+    practice.refresh_from_db()
+    assert practice.summary == "First"
+
+
+def test_document_delete_removes_the_file_after_commit(editor, django_capture_on_commit_callbacks):
+    document = services.document_upload(
+        by=editor, title="Guide", upload=SimpleUploadedFile("g.pdf", make_pdf("guide"))
+    )
+    path = Path(document.file.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_delete(document=document, by=editor, reason="Superseded")
+
+    assert not Document.objects.exists() and not path.exists()
+    assert Document.history.get(history_type="-").history_change_reason == "Superseded"
