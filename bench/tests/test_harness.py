@@ -16,6 +16,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# One test reads the tiny run, in three parts: the run takes two minutes, and pytest-xdist spread
+# several tests of this module over its workers, each running it again.
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -28,8 +30,14 @@ def tiny_run(tmp_path_factory):
     return out, path
 
 
-def test_tiny_run_writes_a_complete_results_document(tiny_run):
+def test_tiny_run_writes_a_complete_document_and_summary_that_the_schema_checks(tiny_run):
     out, path = tiny_run
+    _complete_results_document(path)
+    _markdown_summary(out, path)
+    _schema_rejects_incomplete_documents(path)
+
+
+def _complete_results_document(path):
     doc = json.loads(path.read_text())
     assert schema.validate(doc) == []
     assert doc["scale"] == "tiny" and doc["db"] == "sqlite"
@@ -49,16 +57,14 @@ def test_tiny_run_writes_a_complete_results_document(tiny_run):
     assert set(doc["apps"]) == {name.rsplit(".", 1)[1] for name in harness.app_benchmarks()}
 
 
-def test_tiny_run_writes_the_markdown_summary(tiny_run):
-    out, path = tiny_run
+def _markdown_summary(out, path):
     summary = path.with_suffix(".md").read_text()
     assert "## Targets" in summary and "platform/floor" in summary
     assert "cores" in summary and "SQLite" in summary
     assert not (out / "LATEST.md").exists()  # tiny runs never replace the latest real summary
 
 
-def test_schema_rejects_incomplete_documents(tiny_run):
-    _, path = tiny_run
+def _schema_rejects_incomplete_documents(path):
     doc = json.loads(path.read_text())
     broken = copy.deepcopy(doc)
     del broken["search"]["peer"]["p95_ms"]
