@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model
@@ -204,23 +206,35 @@ def _conflict(form: EntryForm, exc: ConcurrentEditError, model: type[Model], pk:
     return exc
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def practice_create_view(request: HttpRequest) -> HttpResponse:
+def _create_entry(
+    request: HttpRequest, form_class: type, create: Callable, *, template: str, done: str, detail: str
+) -> HttpResponse:
+    """The create flow shared by practices and decisions: editors only, 422 on an invalid form."""
     require_perm(request.user, "knowledge.change_entries")
-    form = PracticeForm(_posted(request), user=request.user)
+    form = form_class(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            practice = services.practice_create(
-                by=request.user, reason=form.cleaned_data["reason"], **form.service_data()
-            )
+            entry = create(by=request.user, reason=form.cleaned_data["reason"], **form.service_data())
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Practice created. You can now attach documents to it."))
-            return redirect("knowledge:practice", pk=practice.pk)
+            messages.success(request, done)
+            return redirect(detail, pk=entry.pk)
     status = 422 if form.is_bound else 200
-    return render(request, "knowledge/practice_form.html", {"form": form}, status=status)
+    return render(request, template, {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_create_view(request: HttpRequest) -> HttpResponse:
+    return _create_entry(
+        request,
+        PracticeForm,
+        services.practice_create,
+        template="knowledge/practice_form.html",
+        done=_("Practice created. You can now attach documents to it."),
+        detail="knowledge:practice",
+    )
 
 
 @login_required
@@ -329,20 +343,14 @@ def document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_law_create_view(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "knowledge.change_entries")
-    form = CaseLawForm(_posted(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.case_law_create(
-                by=request.user, reason=form.cleaned_data["reason"], **form.service_data()
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("knowledge:caselaw", pk=decision.pk)
-    status = 422 if form.is_bound else 200
-    return render(request, "knowledge/caselaw_form.html", {"form": form}, status=status)
+    return _create_entry(
+        request,
+        CaseLawForm,
+        services.case_law_create,
+        template="knowledge/caselaw_form.html",
+        done=_("Decision recorded."),
+        detail="knowledge:caselaw",
+    )
 
 
 @login_required
