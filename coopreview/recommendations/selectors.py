@@ -123,6 +123,17 @@ def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> Que
     return _with_related(qs.order_by(*ordering))
 
 
+def _page_links(ids, relation: str, target: str, *, related: str = "") -> QuerySet:
+    """The link rows of `relation` for these recommendation ids, with their target, in its own order."""
+    field = Recommendation._meta.get_field(relation)
+    ordering = [f"{target}__{f}" for f in field.related_model._meta.ordering]
+    return (
+        field.remote_field.through.objects.filter(recommendation_id__in=ids)
+        .select_related(related or target)
+        .order_by(*ordering, "id")
+    )
+
+
 def with_links(recommendations: list[Recommendation]) -> list[Recommendation]:
     """A page of recommendations with their addressees (and parents) and priority flags as plain lists,
     `rec.addressee_list` and `rec.flag_list`: two queries for the page. prefetch_related would build
@@ -130,19 +141,9 @@ def with_links(recommendations: list[Recommendation]) -> list[Recommendation]:
     by_id = {rec.pk: rec for rec in recommendations}
     for rec in recommendations:
         rec.addressee_list, rec.flag_list = [], []
-    addressees = (
-        Recommendation.addressees.through.objects.filter(recommendation_id__in=by_id)
-        .select_related("organisation__parent")
-        .order_by(*(f"organisation__{f}" for f in Organisation._meta.ordering), "id")
-    )
-    for link in addressees:
+    for link in _page_links(by_id, "addressees", "organisation", related="organisation__parent"):
         by_id[link.recommendation_id].addressee_list.append(link.organisation)
-    flags = (
-        Recommendation.priority_flags.through.objects.filter(recommendation_id__in=by_id)
-        .select_related("priorityflag")
-        .order_by(*(f"priorityflag__{f}" for f in PriorityFlag._meta.ordering), "id")
-    )
-    for link in flags:
+    for link in _page_links(by_id, "priority_flags", "priorityflag"):
         by_id[link.recommendation_id].flag_list.append(link.priorityflag)
     return recommendations
 
