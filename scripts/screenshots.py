@@ -27,6 +27,7 @@ SCREENS = [
     ("followup-dashboard", "/followup/", "editor", "en"),
     ("search", "/search/?q=witness+relocation", "court", "en"),
     ("meetings", "/meetings/", "facilitator", "en"),
+    ("practice-form", "/cooperation/practices/new/", "editor", "en"),
 ]
 CHROMIUM_ARGS = [
     "--no-sandbox",
