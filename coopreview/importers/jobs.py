@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from coopreview.core.exceptions import ServiceError
@@ -112,7 +112,7 @@ def import_job_parse_in_background(*, job: ImportJob) -> None:
                 error=_("%(file)s: the file could not be read.") % {"file": job.file_name},
             )
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own connections: it ends here, they must not outlive it
 
     threading.Thread(target=run, name=f"import-{job.pk}", daemon=True).start()
 
@@ -170,7 +170,7 @@ def import_job_apply_in_background(*, job: ImportJob, by: User) -> None:
                 error=_("%(file)s: applying failed; nothing was written.") % {"file": job.file_name},
             )
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threading.Thread(target=run, name=f"import-apply-{job.pk}", daemon=True).start()
 

@@ -1,4 +1,5 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -184,7 +185,7 @@ def test_large_applies_run_in_the_background_and_the_page_follows(orgs, editor, 
             self.target()
 
     monkeypatch.setattr(jobs.threading, "Thread", Immediate)
-    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    monkeypatch.setattr(jobs, "connections", SimpleNamespace(close_all=lambda: None))  # the test's own
     settings.IMPORTS_BACKGROUND_APPLY = 5
     client = client_for(editor)
     response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
