@@ -8,6 +8,8 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_save
 
+from coopreview.core.exceptions import ConcurrentEditError
+
 
 def save_with_history(
     instance: models.Model,
@@ -135,3 +137,19 @@ def as_of(instance: models.Model, when: datetime) -> Any | None:
     if record is None or record.history_type == "-":
         return None
     return record
+
+
+def refuse_stale(current: models.Model, expected_updated_at: datetime | None) -> None:
+    """Raise ConcurrentEditError, carrying what the editor has not seen, when `current` was saved again
+    since the version they opened (`expected_updated_at`, read when the form was shown). None: no check."""
+    if expected_updated_at is None or current.updated_at == expected_updated_at:
+        return
+    # The record of the version the editor opened (a history record is written just after its save,
+    # so its time is a little later than updated_at): everything after it is what they have not seen.
+    seen = (
+        current.history.filter(updated_at__lte=expected_updated_at)
+        .order_by("-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    raise ConcurrentEditError([e for e in history_timeline(current) if seen is None or e.when > seen])

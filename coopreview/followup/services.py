@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import OrganisationKind, Side
 from coopreview.accounts.models import Organisation
-from coopreview.core.exceptions import ConcurrentEditError, ServiceError
-from coopreview.core.history import history_timeline, save_with_history
+from coopreview.core.exceptions import ServiceError
+from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.followup.enums import ALLOWED_TRANSITIONS, CATEGORY_SIDES, Status, UpdateState
 from coopreview.followup.models import (
     Action,
@@ -70,8 +70,7 @@ def _require(user: User | None, perm: str, obj: object, message: str) -> None:
 
 def _check_version(model: type, pk: int, expected: datetime | None):
     current = model.objects.select_for_update().get(pk=pk)
-    if expected is not None and current.updated_at != expected:
-        raise ConcurrentEditError([e for e in history_timeline(current) if e.when > expected])
+    refuse_stale(current, expected)
     return current
 
 

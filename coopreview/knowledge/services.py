@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import Role
 from coopreview.accounts.models import Membership, Organisation
-from coopreview.core.exceptions import ConcurrentEditError, ServiceError
-from coopreview.core.history import history_timeline, save_with_history
+from coopreview.core.exceptions import ServiceError
+from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.knowledge import selectors
 from coopreview.knowledge.documents import check_upload
 from coopreview.knowledge.enums import ProposalStatus, Visibility
@@ -227,26 +227,12 @@ def practice_update(
         if name in data:
             data[name] = sanitise_html(data[name])
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
-    _refuse_stale(practice, expected_updated_at)
+    refuse_stale(practice, expected_updated_at)
     m2m = _apply(practice, data, ["recommendations", "restricted_to"])
     save_with_history(practice, by=by, reason=reason, m2m=m2m)
     index_update(practice)
     _attachments_within(practice, by=by, reason=reason)
     return practice
-
-
-def _refuse_stale(current: BilingualEntry, expected_updated_at: datetime | None) -> None:
-    if expected_updated_at is None or current.updated_at == expected_updated_at:
-        return
-    # The record of the version the editor opened (its history is written just after its save):
-    # everything after it is what they have not seen.
-    seen = (
-        current.history.filter(updated_at__lte=expected_updated_at)
-        .order_by("-history_date")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    raise ConcurrentEditError([e for e in history_timeline(current) if seen is None or e.when > seen])
 
 
 ACCESS_RANK = {Visibility.PUBLIC: 0, Visibility.MEMBERS: 1, Visibility.RESTRICTED: 2}
@@ -289,7 +275,7 @@ def case_law_update(
 ) -> CaseLaw:
     """With `expected_updated_at`, refuse to overwrite a newer save (ConcurrentEditError)."""
     decision = CaseLaw.objects.select_for_update().get(pk=decision.pk)
-    _refuse_stale(decision, expected_updated_at)
+    refuse_stale(decision, expected_updated_at)
     m2m = _apply(decision, data, ["recommendations", "profiles", "restricted_to"])
     save_with_history(decision, by=by, reason=reason, m2m=m2m)
     index_update(decision)

@@ -7,8 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from coopreview.core.exceptions import ConcurrentEditError
-from coopreview.core.history import history_timeline, save_with_history
+from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
 
 M2M_FIELDS = ("addressees", "recommended_by", "priority_flags", "themes", "restricted_to")
@@ -39,9 +38,7 @@ def recommendation_update(
     """Apply `data` to `recommendation`. With `expected_updated_at`, refuse to overwrite a newer save
     (ConcurrentEditError carries what the other person changed)."""
     current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    if expected_updated_at is not None and current.updated_at != expected_updated_at:
-        newer = [e for e in history_timeline(current) if e.when > expected_updated_at]
-        raise ConcurrentEditError(newer)
+    refuse_stale(current, expected_updated_at)
     fields, m2m = _split(data)
     for name, value in fields.items():
         setattr(recommendation, name, value)
