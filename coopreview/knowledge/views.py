@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from coopreview.knowledge.forms import (
     PracticeForm,
     ProposalForm,
 )
-from coopreview.knowledge.models import CaseLaw, Practice, ProfileChangeProposal
+from coopreview.knowledge.models import Practice, ProfileChangeProposal
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -206,6 +207,29 @@ def _conflict(form: EntryForm, exc: ConcurrentEditError, model: type[Model], pk:
     return exc
 
 
+def _save_entry(
+    request: HttpRequest, form: EntryForm, update: Callable, entry: Model
+) -> tuple[bool, ConcurrentEditError | None]:
+    """The edit flow shared by practices and decisions: apply a valid POST through `update` (the
+    service, bound to its entry). Returns (saved, the conflict with a newer save if there was one)."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        update(
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_updated_at=form.cleaned_data["version"],
+            **form.service_data(),
+        )
+    except ConcurrentEditError as exc:
+        return False, _conflict(form, exc, type(entry), entry.pk)
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        return False, None
+    messages.success(request, _("Changes saved."))
+    return True, None
+
+
 def _create_entry(
     request: HttpRequest, form_class: type, create: Callable, *, template: str, done: str, detail: str
 ) -> HttpResponse:
@@ -244,23 +268,11 @@ def practice_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "knowledge.change_entries")
     heading = practice.text("title")  # before the form writes the submitted values onto the instance
     form = PracticeForm(_posted(request), instance=practice, user=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.practice_update(
-                practice=practice,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_updated_at=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ConcurrentEditError as exc:
-            conflict = _conflict(form, exc, Practice, practice.pk)
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("knowledge:practice", pk=practice.pk)
+    saved, conflict = _save_entry(
+        request, form, partial(services.practice_update, practice=practice), practice
+    )
+    if saved:
+        return redirect("knowledge:practice", pk=practice.pk)
     status = 409 if conflict else (422 if form.is_bound else 200)
     return _practice_edit_page(request, practice, heading, form, AttachmentForm(), status, conflict)
 
@@ -360,23 +372,11 @@ def case_law_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "knowledge.change_entries")
     heading = decision.text("title")
     form = CaseLawForm(_posted(request), instance=decision, user=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_law_update(
-                decision=decision,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_updated_at=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ConcurrentEditError as exc:
-            conflict = _conflict(form, exc, CaseLaw, decision.pk)
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("knowledge:caselaw", pk=decision.pk)
+    saved, conflict = _save_entry(
+        request, form, partial(services.case_law_update, decision=decision), decision
+    )
+    if saved:
+        return redirect("knowledge:caselaw", pk=decision.pk)
     status = 409 if conflict else (422 if form.is_bound else 200)
     context = {
         "form": form,
