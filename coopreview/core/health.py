@@ -6,9 +6,9 @@ A small registry: each check is a function returning a Check; an app can add or 
 """
 
 import shutil
-from importlib import import_module
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
@@ -48,10 +48,8 @@ def check_database() -> Check:
 def check_search_index() -> Check:
     """Fails when the database has entries but the engine's index is empty and nothing is queued:
     the state after restoring a copy of the database without rebuilding the index."""
-    from coopreview.search.backends import get_backend
+    from coopreview.search.backends import get_backend, tantivy_engine
     from coopreview.search.models import SearchEntry, SearchPending
-
-    from coopreview.search.backends import tantivy_engine
 
     if not isinstance(get_backend(), tantivy_engine.TantivyBackend):
         return Check("ok", "database full-text index")
