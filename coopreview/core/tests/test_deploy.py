@@ -135,13 +135,16 @@ def test_entrypoint_serves_health_and_pages_with_the_production_settings(tmp_pat
 
 
 def test_entrypoint_is_valid_shell_and_passes_other_commands_through(tmp_path):
-    syntax = subprocess.run(["/bin/sh", "-n", str(ENTRYPOINT)], capture_output=True, text=True)  # noqa: S603
+    syntax = [
+        subprocess.run(["/bin/sh", "-n", str(script)], capture_output=True, text=True)  # noqa: S603
+        for script in (ENTRYPOINT, DEPLOY / "coopreview-admin")
+    ]
     env = _production_env(tmp_path, 0)
     version = subprocess.run(  # noqa: S603
         ["/bin/sh", str(ENTRYPOINT), "help", "backup"], cwd=ROOT, env=env, capture_output=True, text=True
     )
 
-    assert syntax.returncode == 0, syntax.stderr
+    assert [result.returncode for result in syntax] == [0, 0], [result.stderr for result in syntax]
     assert _entrypoint_modes() == {"migrate", "web", "worker", "daily"}
     assert version.returncode == 0 and "--output" in version.stdout
 
