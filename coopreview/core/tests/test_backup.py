@@ -208,3 +208,61 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(leak_data, tmp_path, set
 def test_backup_refuses_a_missing_folder(db, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("backup", output=str(tmp_path / "nowhere" / "b.tar.gz"))
+
+
+def _copy_rows(dump: Path, table: str) -> int:
+    """Rows of `table` in a pg_dump archive, read back with pg_restore (data only, to stdout)."""
+    out = subprocess.run(  # noqa: S603
+        ["pg_restore", "--data-only", "--table", table, "--file", "-", str(dump)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    start = next(i for i, line in enumerate(out) if line.startswith(f"COPY public.{table} "))
+    return out.index("\\.", start) - start - 1
+
+
+@pytest.mark.skipif("postgresql" not in ENGINES, reason="DATABASE_URL is not PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_postgres_dump_is_consistent_while_another_connection_writes(tmp_path, settings):
+    import psycopg
+
+    from coopreview.core.backup import backup_create
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE backup_test_a (x int); CREATE TABLE backup_test_b (x int)")
+    stop = threading.Event()
+    written = []
+
+    def writer() -> None:
+        with psycopg.connect(url) as conn:
+            while not stop.is_set():
+                with conn.transaction():  # one row in each table per transaction
+                    conn.execute("INSERT INTO backup_test_a VALUES (1)")
+                    conn.execute("INSERT INTO backup_test_b VALUES (1)")
+                written.append(1)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 20:
+            stop.wait(0.01)
+        manifest = backup_create(output=tmp_path / "backup.tar.gz")
+        after = len(written) + 5
+        while len(written) < after:  # the writer goes on after the dump: it was never blocked
+            stop.wait(0.01)
+    finally:
+        stop.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE backup_test_a; DROP TABLE backup_test_b")
+
+    with tarfile.open(tmp_path / "backup.tar.gz") as tar:
+        tar.extract("database.pgdump", tmp_path, filter="data")
+    rows = {t: _copy_rows(tmp_path / "database.pgdump", t) for t in ("backup_test_a", "backup_test_b")}
+    assert rows["backup_test_a"] == rows["backup_test_b"] == manifest["tables"]["backup_test_a"]
+    assert manifest["tables"]["backup_test_b"] == rows["backup_test_a"]
+    assert 20 <= rows["backup_test_a"] < len(written)
