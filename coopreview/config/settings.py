@@ -73,8 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "coopreview.core.logs.RequestLogMiddleware",  # first: it times and logs every response, redirects too
     "django.middleware.security.SecurityMiddleware",
-    "coopreview.core.logs.RequestLogMiddleware",  # first after security: it times the whole request
     "coopreview.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib import import_module
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -82,8 +83,9 @@ def check_job_queue() -> Check:
 
 @health_check("disk")
 def check_disk() -> Check:
-    usage = shutil.disk_usage(settings.DATA_DIR)
-    free_mb = usage.free // (1024 * 1024)
+    # The data directory, and the uploads' folder when it is elsewhere (shared storage).
+    folders = [Path(settings.DATA_DIR), Path(settings.MEDIA_ROOT)]
+    free_mb = min(shutil.disk_usage(f).free for f in folders if f.exists()) // (1024 * 1024)
     if free_mb < settings.HEALTH_MIN_FREE_MB:
         return Check("fail", f"{free_mb} MB free, below {settings.HEALTH_MIN_FREE_MB} MB")
     return Check("ok", f"{free_mb} MB free")

@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from coopreview.core.health import health_report
 from coopreview.recommendations.models import PriorityFlag
@@ -47,7 +47,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, 500)
 
 
-@require_GET
+@require_safe  # GET and HEAD: some load balancers probe with HEAD
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     """Database, search index, job queue, disk: 200 when all are healthy, 503 otherwise. No login: load

@@ -88,3 +88,11 @@ def test_health_is_exempt_from_the_https_redirect(db, settings):
 
     assert home.status_code == 301 and home["Location"].startswith("https://")
     assert status == 200
+
+
+def test_health_answers_head_and_refuses_post(db):
+    head = Client().head("/health", HTTP_HOST="localhost")
+    post = Client().post("/health", HTTP_HOST="localhost")
+
+    assert head.status_code == 200
+    assert post.status_code == 405

@@ -81,3 +81,14 @@ def test_log_format_json_from_the_environment(tmp_path):
     )
 
     assert json.loads(result.stderr.strip())["message"] == "disk low", result.stderr
+
+
+def test_https_redirects_are_logged_too(db, settings, caplog):
+    settings.SECURE_SSL_REDIRECT = True
+
+    with caplog.at_level(logging.INFO, logger="coopreview.request"):
+        response = Client().get("/recommendations/", HTTP_HOST="localhost")
+
+    (record,) = [r for r in caplog.records if r.name == "coopreview.request"]
+    assert response.status_code == 301
+    assert record.status == 301 and record.path == "/recommendations/"
