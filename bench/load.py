@@ -42,7 +42,12 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
     """The platform as `coopreview serve` runs it: gunicorn, sync workers, our own port."""
     cmd = [sys.executable, "-m", "gunicorn", "coopreview.config.wsgi:application"]
     cmd += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"]
-    proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT)  # noqa: S603
+    from django.conf import settings
+
+    # One machine: this process's key (generated into the data directory when SECRET_KEY is unset) is
+    # the one gunicorn needs; on PostgreSQL the servers refuse to start without SECRET_KEY set.
+    env = {**os.environ, "SECRET_KEY": settings.SECRET_KEY}
+    proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)  # noqa: S603
     wait_for_port(port)
     return proc
 

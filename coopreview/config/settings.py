@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from coopreview.config.production import private_dir, private_file_create, private_file_write
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # the coopreview package
 
 
@@ -25,8 +27,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 # Data directory: the embedded database, the generated secret key, uploads. Outside the web root.
-DATA_DIR = Path(os.environ.get("COOPREVIEW_DATA_DIR", BASE_DIR.parent / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Created 0700 (files 0600, see production.py): it holds confidential records.
+DATA_DIR = private_dir(Path(os.environ.get("COOPREVIEW_DATA_DIR", BASE_DIR.parent / "var")).resolve())
 
 
 def _secret_key() -> str:
@@ -35,13 +37,15 @@ def _secret_key() -> str:
         return os.environ["SECRET_KEY"]
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        private_file_write(key_file, secrets.token_urlsafe(50).encode())
     return key_file.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DEBUG", False)
+# A key generated per machine breaks sessions behind a load balancer: the servers refuse to start with
+# it unless the database is the embedded SQLite file (one machine by construction). See production.py.
+SECRET_KEY_GENERATED = not os.environ.get("SECRET_KEY")
+DEBUG = env_bool("DEBUG", env_bool("COOPREVIEW_DEBUG", False))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -69,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "coopreview.core.logs.RequestLogMiddleware",  # first: it times and logs every response, redirects too
     "django.middleware.security.SecurityMiddleware",
     "coopreview.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -118,6 +123,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+    private_file_create(DATABASES["default"]["NAME"])  # 0600 before SQLite creates it (-wal, -shm follow)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,17 +150,35 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
-MEDIA_ROOT = DATA_DIR / "media"  # uploads: outside the web root, served only through views
+# Uploads: outside the web root, served only through views. Several servers share one folder (NFS…).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10_485_760)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
+# --- Production: HTTPS ------------------------------------------------------------------------------
+# HTTPS=true (the site is served over HTTPS, usually by a reverse proxy) turns on every HTTPS setting
+# below; each can still be set on its own. `coopreview check --deploy` is clean with HTTPS=true,
+# DEBUG off, a SECRET_KEY and ALLOWED_HOSTS set (tested in core/tests/test_production.py).
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # load balancers probe the servers over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", env_bool("SECURE_COOKIES", HTTPS))
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", env_bool("SECURE_COOKIES", HTTPS))
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's): otherwise a client
+# could claim HTTPS.
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# --- end of production: HTTPS ---------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -165,13 +189,26 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coopreview <noreply@localhost>")
 
 PAGE_SIZE = env_int("PAGE_SIZE", 50)
+HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 500)  # /health fails below this much free disk
 
+# --- Logging: LOG_FORMAT=json writes one JSON object a line, with one line per request (request id,
+# user id, path, status, duration); see core/logs.py. Text otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "coopreview.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The request lines replace gunicorn's access log in JSON mode (`coopreview serve` turns that off).
+    "loggers": {"coopreview.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}},
 }
+# --- end of logging -------------------------------------------------------------------------------
 
 # Search: tantivy (the default top-k engine, an index directory beside the database) or "sql" for the
 # database's own full-text index (FTS5 / tsvector + GIN): the choice when several application servers

@@ -8,6 +8,7 @@ from coopreview.core.apps_registry import app_url_includes
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("health", core_views.health, name="health"),
     path("flags.css", core_views.flags_css, name="flags-css"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

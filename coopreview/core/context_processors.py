@@ -7,8 +7,11 @@ from coopreview.core.apps_registry import nav_items
 def navigation(request: HttpRequest) -> dict:
     """Main navigation assembled from the apps' declared nav_items, filtered by permission."""
     items = []
+    # A request refused before the authentication middleware (a Host not in ALLOWED_HOSTS) has no user:
+    # its 400 page must still render, not fail into a 500.
+    user = getattr(request, "user", None)
     for url_name, label, perm in nav_items():
-        if perm and not request.user.has_perm(perm):
+        if perm and (user is None or not user.has_perm(perm)):
             continue
         try:
             url = reverse(url_name)

@@ -1,8 +1,9 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_safe
 
+from coopreview.core.health import health_report
 from coopreview.recommendations.models import PriorityFlag
 from coopreview.recommendations.selectors import recommendations_visible_to, sources_visible_to
 
@@ -44,3 +45,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, 500)
+
+
+@require_safe  # GET and HEAD: some load balancers probe with HEAD
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Database, search index, job queue, disk: 200 when all are healthy, 503 otherwise. No login: load
+    balancers and monitors call it; it reveals no paths, versions or secrets."""
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)

@@ -1,7 +1,10 @@
 import os
 import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coopreview.config.production import secret_key_problem
 
 
 class Command(BaseCommand):
@@ -13,6 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
 
     def handle(self, *args, port: int, host: str, workers: int, **options) -> None:
+        if problem := secret_key_problem(settings):
+            raise CommandError(problem)
+        # In JSON mode the request log lines (core/logs.py) replace gunicorn's access log.
+        access_log = [] if settings.LOG_FORMAT == "json" else ["--access-logfile", "-"]
         self.stdout.write(f"Serving coopreview on http://{host}:{port}/ (Ctrl+C to stop)")
         self.stdout.flush()
         # Replace this process by gunicorn so signals (Ctrl+C, SIGTERM) reach the server directly.
@@ -27,7 +34,6 @@ class Command(BaseCommand):
                 f"{host}:{port}",
                 "--workers",
                 str(workers),
-                "--access-logfile",
-                "-",
+                *access_log,
             ],
         )
