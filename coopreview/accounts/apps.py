@@ -6,3 +6,4 @@ class AccountsConfig(AppConfig):
     name = "coopreview.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisations")
+    url_prefix = "accounts/"  # password change and reset, two-factor (sign-in itself: config/urls.py)
