@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import escape
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -47,7 +49,7 @@ def mfa_device_start(*, user: User) -> TOTPDevice:
     return device
 
 
-def mfa_qr_svg(device: TOTPDevice) -> str:
+def mfa_qr_svg(device: TOTPDevice, *, label: str) -> str:
     """The enrolment QR code as inline SVG markup (no image request, no inline style or script)."""
     import qrcode
     import qrcode.image.svg
@@ -56,7 +58,8 @@ def mfa_qr_svg(device: TOTPDevice) -> str:
     out = BytesIO()
     image.save(out)
     svg = out.getvalue().decode()
-    return svg[svg.index("<svg") :]
+    svg = svg[svg.index("<svg") :]
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
 def _new_code() -> str:
@@ -106,6 +109,17 @@ def mfa_verify(*, request: HttpRequest, token: str) -> bool:
             detail={"second_factor": "recovery code", "recovery_codes_left": device.token_set.count()},
         )
     return True
+
+
+def mfa_wait_seconds(user) -> int:
+    """Seconds before the user's app codes are checked again after wrong ones (0: now). django-otp
+    doubles the wait after each failure, so guessing six digits is hopeless."""
+    waits = [0]
+    for device in TOTPDevice.objects.filter(user=user):
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            waits.append(int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
+    return max(waits)
 
 
 def recovery_codes_left(user) -> int:

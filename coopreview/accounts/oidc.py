@@ -10,6 +10,8 @@ the memberships the map can give are brought in line with the user's groups (gra
 through the accounts services); memberships outside the map are left to administrators.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -17,6 +19,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from coopreview.accounts.models import Membership, Organisation
 from coopreview.accounts.services import membership_grant, membership_revoke
+
+logger = logging.getLogger(__name__)
 
 
 class OIDCMappingError(ValueError):
@@ -53,6 +57,16 @@ def memberships_sync_from_claims(*, user: User, claims: dict) -> set[tuple[str, 
 
 class OrganisationOIDCBackend(OIDCAuthenticationBackend):
     """Users are matched by e-mail; new ones are named after their preferred_username (or e-mail)."""
+
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict) -> User | None:
+        """A wrong OIDC_GROUP_MAP refuses the sign-in (back to the sign-in page) and is logged for the
+        administrator, rather than granting a partial set of roles or showing an error page."""
+        try:
+            with transaction.atomic():
+                return super().get_or_create_user(access_token, id_token, payload)
+        except OIDCMappingError:
+            logger.exception("OIDC sign-in refused")
+            return None
 
     def create_user(self, claims: dict) -> User:
         email = claims.get("email", "")

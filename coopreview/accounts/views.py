@@ -62,6 +62,17 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+def _throttled(request: HttpRequest, form) -> bool:
+    """After wrong codes django-otp makes each user wait longer (1, 2, 4… s); say so, check nothing."""
+    wait = mfa.mfa_wait_seconds(request.user)
+    if wait:
+        form.add_error(
+            "code",
+            _("Too many wrong codes: wait %(n)s seconds, then give the code the app shows.") % {"n": wait},
+        )
+    return bool(wait)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_setup_view(request: HttpRequest) -> HttpResponse:
@@ -84,7 +95,7 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         codes = None
-        if form.is_valid():
+        if form.is_valid() and not _throttled(request, form):
             codes = mfa.mfa_enrol_confirm(request=request, device=device, token=form.cleaned_data["code"])
             if codes is None:
                 form.add_error("code", _("This is not the code the app shows now. Check your phone's clock."))
@@ -93,7 +104,7 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
         status = 400
     context = {
         "form": form,
-        "qr_svg": mfa.mfa_qr_svg(device),
+        "qr_svg": mfa.mfa_qr_svg(device, label=_("QR code to scan with the authenticator app")),
         "secret": device.config_url.split("secret=")[1].split("&")[0],
         "required": mfa.user_requires_mfa(request.user),
         "next": _next(request),
@@ -109,16 +120,16 @@ def mfa_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:mfa-setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid() and mfa.mfa_verify(request=request, token=form.cleaned_data["code"]):
-            left = mfa.recovery_codes_left(request.user)
-            if left <= 2:
-                messages.warning(
-                    request,
-                    _("You have %(n)s recovery code(s) left: renew them under Two-factor authentication.")
-                    % {"n": left},
-                )
-            return redirect(_next(request))
-        if form.is_valid():
+        if form.is_valid() and not _throttled(request, form):
+            if mfa.mfa_verify(request=request, token=form.cleaned_data["code"]):
+                left = mfa.recovery_codes_left(request.user)
+                if left <= 2:
+                    messages.warning(
+                        request,
+                        _("You have %(n)s recovery code(s) left: renew them under Two-factor authentication.")
+                        % {"n": left},
+                    )
+                return redirect(_next(request))
             form.add_error(
                 "code", _("This code is wrong or was already used. Wait for the next code and try again.")
             )

@@ -157,6 +157,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = env_list("AXES_LOCKOUT_PARAMETERS", "username,ip_address")
 AXES_RESET_ON_SUCCESS = True
+# The address is REMOTE_ADDR, as in the audit log: X-Forwarded-For is not trusted (it can be forged).
+AXES_CLIENT_IP_CALLABLE = "coopreview.audit.services.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
