@@ -44,8 +44,14 @@ def _roles(user: User) -> set[tuple[str, str]]:
 
 
 def test_a_new_user_gets_the_roles_their_groups_map_to(orgs, oidc_settings):
-    claims = {"sub": "abc", "email": "a.dupont@example.org", "preferred_username": "a.dupont",
-              "given_name": "Anne", "family_name": "Dupont", "groups": ["rm-editors", "unrelated"]}  # fmt: skip
+    claims = {
+        "sub": "abc",
+        "email": "a.dupont@example.org",
+        "preferred_username": "a.dupont",
+        "given_name": "Anne",
+        "family_name": "Dupont",
+        "groups": ["rm-editors", "unrelated"],
+    }
 
     user = _sign_in(claims)
 
