@@ -42,8 +42,10 @@ def _english_by_default() -> Iterator[None]:
 def _two_factor_off_by_default(settings) -> None:
     """Two-factor authentication is required in production (MFA_REQUIRED defaults to on); tests sign
     editors in with a password or force_login, so it is off here and the tests of accounts/mfa turn
-    it on to prove the enforcement."""
+    it on to prove the enforcement. Likewise the idle timeout (its last-seen time is a session write
+    on the first request, which query-count tests need not know about): accounts/tests turn it on."""
     settings.MFA_REQUIRED = False
+    settings.SESSION_IDLE_TIMEOUT = 0
 
 
 @pytest.fixture(autouse=True)

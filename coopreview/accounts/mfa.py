@@ -10,7 +10,9 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import escape
@@ -38,6 +40,17 @@ def user_requires_mfa(user) -> bool:
 
 def user_has_mfa(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+ENROLLED_KEY = "coopreview_mfa_enrolled"
+
+
+@receiver(user_logged_in, dispatch_uid="mfa_enrolled_in_session")
+def _remember_enrolment(sender, request, user, **kwargs) -> None:
+    """Whether the user has an app, kept in the session at sign-in: the middleware then asks the
+    database nothing on each request."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ENROLLED_KEY] = user_has_mfa(user)
 
 
 @transaction.atomic
@@ -87,6 +100,7 @@ def mfa_enrol_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    request.session[ENROLLED_KEY] = True
     audit_record(action=AuditAction.MFA_ENROLLED, user=device.user, obj=device.user, request=request)
     return mfa_recovery_codes_generate(user=device.user)
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from coopreview.accounts.mfa import user_has_mfa, user_requires_mfa
+from coopreview.accounts.mfa import ENROLLED_KEY, user_has_mfa, user_requires_mfa
 
 LAST_SEEN_KEY = "coopreview_last_seen"
 # The last-seen time is written at most this often: not a session write on every request.
@@ -51,9 +51,18 @@ def _exempt_prefixes() -> tuple[str, ...]:
     )
 
 
+def _enrolled(request: HttpRequest) -> bool:
+    """Whether the user has an authenticator app: noted at sign-in (mfa.py), else looked up once."""
+    enrolled = request.session.get(ENROLLED_KEY)
+    if enrolled is None:
+        enrolled = request.session[ENROLLED_KEY] = user_has_mfa(request.user)
+    return enrolled
+
+
 class TwoFactorRequiredMiddleware:
-    """With MFA_REQUIRED on, an administrator, editor or Court focal point signed in with a password only
-    reaches nothing but the two-factor pages: enrolment if they have no device, else the code page."""
+    """A user signed in with a password only reaches nothing but the two-factor pages when they have an
+    authenticator app (the code page) or, with MFA_REQUIRED on, when their role requires one: an
+    administrator, editor or Court focal point (the code page, or enrolment if they have no app)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -61,13 +70,12 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            settings.MFA_REQUIRED
-            and user.is_authenticated
+            user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(_exempt_prefixes())
-            and user_requires_mfa(user)
+            and (_enrolled(request) or user_requires_mfa(user))
         ):
-            target = "accounts:mfa-verify" if user_has_mfa(user) else "accounts:mfa-setup"
+            target = "accounts:mfa-verify" if _enrolled(request) else "accounts:mfa-setup"
             url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
             if request.headers.get("HX-Request"):
                 response = HttpResponse(status=204)

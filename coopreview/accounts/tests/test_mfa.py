@@ -172,3 +172,15 @@ def test_two_factor_pages_in_french(editor, mfa_on):
     response = client.get(reverse("accounts:mfa-setup"))
 
     assert "Configurer l’authentification à deux facteurs" in response.content.decode()
+
+
+def test_anyone_who_enrolled_is_asked_for_a_code_even_when_not_required(state_focal_point, settings):
+    settings.MFA_REQUIRED = False
+    device = TOTPDevice.objects.create(user=state_focal_point, name="authenticator", confirmed=True)
+    client = _signed_in(state_focal_point)
+
+    blocked = client.get(PAGE)
+    client.post(reverse("accounts:mfa-verify"), {"code": _code(device), "next": PAGE})
+
+    assert blocked.status_code == 302 and blocked.url.startswith(reverse("accounts:mfa-verify"))
+    assert client.get(PAGE).status_code == 200
