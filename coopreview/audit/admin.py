@@ -1,21 +1,13 @@
 from django.contrib import admin
 
 from coopreview.audit.models import AuditEvent
+from coopreview.core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the audit log cannot be added to, changed or deleted from the web."""
 
     list_display = ["created_at", "username", "action", "object_repr", "ip"]
     list_filter = ["action"]
     search_fields = ["username", "object_repr"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

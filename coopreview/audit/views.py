@@ -4,6 +4,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,16 +13,18 @@ from django.views.decorators.http import require_GET
 from coopreview.audit import selectors
 from coopreview.audit.exports import write_csv
 from coopreview.audit.forms import AuditFilterForm
+from coopreview.audit.models import AuditEvent
 from coopreview.core.access import require_perm
 
 PAGE_SIZE = 100
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent] | HttpResponse]:
+    """The filter form and the events it selects, or the page with the form's errors (400)."""
     require_perm(request.user, "audit.view_auditevent")
     form = AuditFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
-        return form, None
+        return form, render(request, "audit/log.html", {"form": form, "page": None}, status=400)
     filters = form.to_filters() if request.GET else selectors.AuditFilters()
     return form, selectors.audit_events(filters=filters)
 
@@ -30,8 +33,8 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
 @require_GET
 def audit_log_view(request: HttpRequest) -> HttpResponse:
     form, events = _filtered(request)
-    if events is None:
-        return render(request, "audit/log.html", {"form": form, "page": None}, status=400)
+    if isinstance(events, HttpResponse):
+        return events
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -41,9 +44,9 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def audit_export_view(request: HttpRequest) -> HttpResponse:
-    form, events = _filtered(request)
-    if events is None:
-        return render(request, "audit/log.html", {"form": form, "page": None}, status=400)
+    _form, events = _filtered(request)
+    if isinstance(events, HttpResponse):
+        return events
     buffer = io.StringIO()
     write_csv(events.iterator(), buffer)
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")

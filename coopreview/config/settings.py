@@ -187,6 +187,7 @@ if OIDC_ENABLED:
     OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
     OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
     OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
     AUTHENTICATION_BACKENDS.append("coopreview.accounts.oidc.OrganisationOIDCBackend")
 OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
 OIDC_GROUP_MAP = json.loads(os.environ.get("OIDC_GROUP_MAP", "{}") or "{}")
