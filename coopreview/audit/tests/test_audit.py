@@ -235,3 +235,18 @@ def test_the_log_in_french(admin_user, some_events):
     response = client.get(LOG)
 
     assert "Journal d’audit" in response.content.decode()
+
+
+def test_a_links_export_with_a_non_public_record_is_recorded(editor, outsider, leak_data):
+    from coopreview.lineage import services as lineage_services
+
+    lineage_services.link_create(
+        by=editor, from_pk=leak_data["members"].pk, to_pk=leak_data["public"].pk, link_type="overlaps"
+    )
+
+    client_for(outsider).get("/lineage/", {"format": "csv"})  # the outsider's export holds no such link
+    client_for(editor).get("/lineage/", {"format": "csv"})
+
+    [event] = _events(AuditAction.EXPORT)
+    assert event.user == editor and event.object_repr == "links.csv"
+    assert event.detail["ids"] == [leak_data["members"].pk]
