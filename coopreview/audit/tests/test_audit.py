@@ -250,3 +250,29 @@ def test_a_links_export_with_a_non_public_record_is_recorded(editor, outsider, l
     [event] = _events(AuditAction.EXPORT)
     assert event.user == editor and event.object_repr == "links.csv"
     assert event.detail["ids"] == [leak_data["members"].pk]
+
+
+def test_a_follow_up_attachment_of_a_non_public_recommendation_is_recorded(
+    court_focal_point, orgs, source, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coopreview.followup import services as followup_services
+    from coopreview.recommendations.models import Recommendation
+
+    settings.MEDIA_ROOT = tmp_path
+    hidden = Recommendation.objects.create(source=source, reference="9", text="x", visibility="members")
+    hidden.addressees.set([orgs["OTP"]])
+    action = followup_services.action_create(
+        by=court_focal_point, title="Plan", lead=orgs["OTP"], recommendations=[hidden]
+    )
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4", content_type="application/pdf")
+    update = followup_services.progress_update_create(
+        action=action, by=court_focal_point, text="x", attachments=[(pdf, "report")]
+    )
+
+    response = client_for(court_focal_point).get(f"/followup/attachment/{update.attachments.get().pk}/")
+
+    assert response.status_code == 200
+    [event] = _events(AuditAction.DOWNLOAD)
+    assert event.user == court_focal_point and event.detail["ids"] == [hidden.pk]
