@@ -39,6 +39,16 @@ def _english_by_default() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_off_by_default(settings) -> None:
+    """Two-factor authentication is required in production (MFA_REQUIRED defaults to on); tests sign
+    editors in with a password or force_login, so it is off here and the tests of accounts/mfa turn
+    it on to prove the enforcement. Likewise the idle timeout (its last-seen time is a session write
+    on the first request, which query-count tests need not know about): accounts/tests turn it on."""
+    settings.MFA_REQUIRED = False
+    settings.SESSION_IDLE_TIMEOUT = 0
+
+
+@pytest.fixture(autouse=True)
 def _search_index_per_test(settings, tmp_path_factory) -> None:
     """Each test gets its own search index directory: the database is rolled back after each test,
     an index directory would not be."""

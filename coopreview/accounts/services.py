@@ -58,3 +58,9 @@ def organisations_load_reference_data(*, data_dir: Path = DATA_DIR) -> int:
 def membership_grant(*, user: User, organisation: Organisation, role: str) -> Membership:
     membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership) -> None:
+    """Remove one role; the audit log records it (audit/signals.py), the history keeps the row."""
+    membership.delete()

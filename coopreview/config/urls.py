@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from coopreview.accounts.views import LoginView
 from coopreview.core import views as core_views
 from coopreview.core.apps_registry import app_url_includes
 
@@ -10,12 +12,14 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("health", core_views.health, name="health"),
     path("flags.css", core_views.flags_css, name="flags-css"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+if settings.OIDC_ENABLED:  # optional single sign-on (OpenID Connect), see accounts/oidc.py
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 # Each app declares its url_prefix on its AppConfig (see core/apps_registry.py).
 urlpatterns += [path(prefix, include(module)) for prefix, module in app_url_includes()]
 

@@ -4,6 +4,7 @@ admin shows records and their history but does not let anyone change a status or
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from coopreview.core.admin import ReadOnlyAdminMixin
 from coopreview.followup.models import (
     Action,
     Categorisation,
@@ -15,15 +16,8 @@ from coopreview.followup.models import (
 )
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Categorisation)

@@ -17,6 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.services import audit_record
 from coopreview.core.exceptions import ServiceError
 from coopreview.importers import parsers
 from coopreview.importers.enums import RecordStatus
@@ -439,7 +441,15 @@ def plan_apply(*, plan: ImportPlan, by: User | None, progress=None) -> dict[str,
         written[entry.status] += 1
         if progress and index % 100 == 0:
             progress(index, total)
-    return {"new": written[RecordStatus.NEW], "changed": written[RecordStatus.CHANGED]}
+    counts = {"new": written[RecordStatus.NEW], "changed": written[RecordStatus.CHANGED]}
+    audit_record(
+        action=AuditAction.IMPORT,
+        user=by,
+        object_type="importers.file",
+        object_repr=plan.file,
+        detail={**counts, "format": plan.format, "sources": sorted(sources)},
+    )
+    return counts
 
 
 def _write_values(entry: RecordPlan, *, source: Source, lookups: _Lookups, by) -> dict[str, Any]:

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coopreview.accounts.enums import OrganisationKind
+from coopreview.accounts.enums import OrganisationKind, Visibility
 from coopreview.accounts.models import Organisation
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.services import audit_record
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.exceptions import ConcurrentEditError, ServiceError
 from coopreview.core.history import history_timeline
@@ -185,6 +187,8 @@ def document_view(request: HttpRequest, pk: int) -> FileResponse:
         content_type=CONTENT_TYPES.get(document.file_type, "application/octet-stream"),
     )
     response["X-Content-Type-Options"] = "nosniff"
+    if document.visibility != Visibility.PUBLIC:
+        audit_record(action=AuditAction.DOWNLOAD, obj=document, detail={"visibility": document.visibility})
     return response
 
 

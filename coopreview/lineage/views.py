@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.services import audit_download_if_non_public
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.lineage import selectors, services
 from coopreview.lineage.forms import ConfirmForm, LinkFilterForm, RejectForm, SuggestForm
@@ -48,6 +50,10 @@ def links_view(request: HttpRequest) -> HttpResponse:
 
 def _export(links, fmt: str) -> HttpResponse:
     rows = selectors.link_rows(links)
+    ids = {pk for link in links for pk in (link.from_recommendation_id, link.to_recommendation_id) if pk}
+    audit_download_if_non_public(
+        action=AuditAction.EXPORT, recommendation_ids=ids, what=f"links.{fmt}", detail={"links": len(rows)}
+    )
     if fmt == "json":
         response = HttpResponse(
             json.dumps(rows, ensure_ascii=False, indent=2), content_type="application/json"

@@ -9,10 +9,12 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.services import audit_download_if_non_public
 from coopreview.recommendations import selectors as rec_selectors
 from coopreview.recommendations.forms import RecommendationFilterForm
 from coopreview.reports import followup_bridge
-from coopreview.reports.builders import ReportError, ReportOptions, build_report
+from coopreview.reports.builders import ReportError, ReportOptions, build_report, report_recommendation_ids
 from coopreview.reports.enums import MEDIA_TYPES, Column, ReportFormat, ReportName
 from coopreview.reports.exporters import render_bytes
 from coopreview.reports.forms import ReportParamsForm
@@ -79,8 +81,15 @@ def report_download_view(request: HttpRequest) -> HttpResponse:
         content = _render(report, p["format"], extra)
     except ReportError as exc:
         return _bad_request(request, [str(exc)])
+    filename = _filename(report, p["format"])
+    audit_download_if_non_public(
+        action=AuditAction.DOWNLOAD,
+        recommendation_ids=report_recommendation_ids(report),
+        what=filename,
+        detail={"report": p["report"], "format": p["format"], "query": request.GET.urlencode()[:500]},
+    )
     response = HttpResponse(content, content_type=MEDIA_TYPES[p["format"]])
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, p["format"])}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -1,3 +1,5 @@
+import os
+
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
@@ -26,8 +28,13 @@ def test_demo_loads_the_seed_annex_once(db):
     assert by_ref["278"].text.endswith("to assist in achieving the same goals.")
 
 
-def test_demo_command_prints_how_to_sign_in(db, capsys):
+def test_demo_command_prints_how_to_sign_in(db, capsys, monkeypatch):
+    monkeypatch.setenv("MFA_REQUIRED", "")  # so that the test's end restores the variable as it was
+    monkeypatch.delenv("MFA_REQUIRED")
+
     call_command("demo", "--no-serve")
 
     out = capsys.readouterr().out
     assert "coopreview-demo" in out and "editor" in out and "http://127.0.0.1:8000/accounts/login/" in out
+    assert "Two-factor authentication is OFF for this demo" in out
+    assert os.environ["MFA_REQUIRED"] == "false"  # inherited by the server the demo starts

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.accounts.models import Organisation
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.services import audit_download_if_non_public
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.exceptions import ConcurrentEditError, ServiceError
 from coopreview.core.history import as_of
@@ -471,4 +473,10 @@ def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
         handle = att.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    audit_download_if_non_public(
+        action=AuditAction.DOWNLOAD,
+        recommendation_ids=Recommendation.objects.filter(followup_actions__updates=att.update_id),
+        what=att.original_name,
+        detail={"attachment": att.pk},
+    )
     return FileResponse(handle, as_attachment=True, filename=att.original_name)

@@ -16,4 +16,19 @@ def build_report(name: str, options: ReportOptions):
     return BUILDERS[name](options)
 
 
-__all__ = ["build_report", "ReportError", "ReportOptions", "build_annex", "build_progress", "build_sheet"]
+def report_recommendation_ids(report) -> list[int]:
+    """The recommendations a built report holds (annex and progress: rows; sheet: its one row), for
+    the audit log's record of downloads that include non-public records."""
+    rows = report.rows if hasattr(report, "rows") else [report.row]
+    return [row.pk for row in rows]
+
+
+__all__ = [
+    "build_report",
+    "report_recommendation_ids",
+    "ReportError",
+    "ReportOptions",
+    "build_annex",
+    "build_progress",
+    "build_sheet",
+]

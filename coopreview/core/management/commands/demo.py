@@ -1,3 +1,5 @@
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -25,6 +27,16 @@ class Command(BaseCommand):
         )
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<12} {user.description}")
+        # The demo accounts have no authenticator app: two-factor is off for the demo server unless
+        # MFA_REQUIRED is set. `coopreview serve` keeps the production default (on).
+        mfa = os.environ.setdefault("MFA_REQUIRED", "false")
+        if mfa.strip().lower() in {"1", "true", "yes", "on"}:
+            self.stdout.write("Two-factor authentication is required for admin, editor and Court accounts.")
+        else:
+            self.stdout.write(
+                "Two-factor authentication is OFF for this demo (MFA_REQUIRED=false). In production it is on:"
+                " administrators, editors and Court focal points enrol an authenticator app at first sign-in."
+            )
         self.stdout.write("")
         if not no_serve:
             call_command("serve", port=port)

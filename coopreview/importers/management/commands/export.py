@@ -8,6 +8,8 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.services import audit_download_if_non_public
 from coopreview.importers import exporters, selectors
 
 
@@ -55,5 +57,10 @@ class Command(BaseCommand):
             else:
                 with Path(out).open("w", encoding="utf-8", newline="") as fh:
                     count = writer(records, fh)
+        if not o["template"]:
+            audit_download_if_non_public(
+                action=AuditAction.EXPORT, recommendation_ids=records, what=out, user=user,
+                detail={"command": "export", "format": o["format"]},
+            )  # fmt: skip
         if out != "-":
             self.stderr.write(f"{count} recommendation(s) written to {out}.")

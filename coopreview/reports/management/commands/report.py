@@ -9,7 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from coopreview.reports.builders import ReportError, ReportOptions, build_report
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.services import audit_download_if_non_public
+from coopreview.reports.builders import ReportError, ReportOptions, build_report, report_recommendation_ids
 from coopreview.reports.exporters import export
 from coopreview.reports.filters import FilterError, filters_from_names
 from coopreview.reports.forms import ReportParamsForm
@@ -98,6 +100,13 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot write %(path)s: %(error)s") % {"path": output, "error": exc}
             ) from exc
+        audit_download_if_non_public(
+            action=AuditAction.EXPORT,
+            recommendation_ids=report_recommendation_ids(report),
+            what=str(output),
+            user=user,
+            detail={"report": params["report"], "format": params["format"], "command": "report"},
+        )
         if not opts["as_user"]:
             sys.stderr.write(_("Public records only (use --as-user to report what a user may see).") + "\n")
         self.stdout.write(_("Wrote %(path)s") % {"path": output})

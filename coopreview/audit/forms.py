@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.selectors import AuditFilters
+
+
+class AuditFilterForm(forms.Form):
+    who = forms.CharField(label=_("Who"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *AuditAction.choices]
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    obj = forms.CharField(label=_("Object"), required=False, max_length=200)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
+
+    def to_filters(self) -> AuditFilters:
+        return AuditFilters(**self.cleaned_data)
