@@ -191,13 +191,17 @@ def read_text(path: Path, *, file: str) -> str:
 
 RESPONSE_PATTERNS = [
     ("rejected", r"did not (?:enjoy|receive) the support|not supported|\breject|non soutenue|\brejet"
-                 r"|not accepted"),
+                 r"|not accepted|n.ont pas (?:recueilli|re[çc]u|b[ée]n[ée]fici[ée])"
+                 r"|ne (?:b[ée]n[ée]ficient|recueillent) pas|n.(?:a|ont) pas [ée]t[ée] accept"),
     ("implemented", r"already (?:been )?implemented|process of implementation|\bimplemented\b"
-                    r"|d[ée]j[àa] mise"),
+                    r"|d[ée]j[àa] (?:[ée]t[ée] )?(?:mises?|appliqu)"
+                    r"|en cours (?:de mise en (?:œ|oe)uvre|d.application)"),
     ("consider", r"will be examined|will examine|in due time|outcome report|\bconsider|\bpending\b"
-                 r"|examin[ée]e"),
+                 r"|seront examin|examinera|en temps (?:voulu|utile)|r[ée]ponses? .{0,40}au plus tard"),
     ("noted", r"\bnoted\b|prend note|pris note|not[ée]e\b"),
-    ("supported", r"enjoy the support|\bsupport|\baccept|soutenue|\bsoutien|appuy[ée]e|accept[ée]e"),
+    ("supported", r"enjoy the support|\bsupport|\baccept|soutenue|\bsoutien|appuy[ée]e|accept[ée]e"
+                  r"|recueilli (?:l.|son )?(?:adh[ée]sion|appui|soutien)|b[ée]n[ée]ficient (?:de l.|du )"
+                  r"(?:appui|soutien)|\bappuie"),
 ]  # fmt: skip
 RESPONSE_VALUES = {"supported", "noted", "consider", "implemented", "rejected"}
 

@@ -37,7 +37,10 @@ from coopreview.importers.parsers.base import (
 
 HIGHLIGHT_FLAG = "Highlighted"
 NUMBERED = re.compile(r"^(\d{1,3})(\.?)\s+(\S.*)$")
-DOTTED = re.compile(r"^(\d{1,3})\.(\d{1,3})\.?\s+(\S.*)$")
+# "115.1 Ratify", "125.13. Remain", and the typos printed reports hold: "125-15.", "125. 16".
+DOTTED = re.compile(r"^(\d{1,3})\s?[.\-–,]\s?(\d{1,3})\.?\s+(\S.*)$")
+# An item that starts inside a line: "… campaigns (Spain);110.44. Take actions …"
+INLINE_ITEM = re.compile(r"(?<=[;.])\s*(?=\d{1,3}\.\d{1,3}\.?\s+[A-Z])")
 IER_REF = re.compile(r"^(?:R\s?|Recommendation\s+|Recommandation\s+)(\d{1,4}(?:\.\d+)?)\s*[.:)\-–]?\s*(.*)$")
 ROMAN_HEADING = re.compile(r"^([IVX]{1,5})\.\s+(\S.*)$")
 NUMBERS_NAMED = re.compile(
@@ -283,27 +286,22 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
     last_para = 0
     current_list: dict | None = None
     sections: dict[int, str] = {}
-    for line in lines:
-        d = DOTTED.match(line.text)
-        if d and paragraphs:
+    lines = _split_inline_items(lines)
+    items = dotted_runs([line.text for line in lines])
+    for index, line in enumerate(lines):
+        if index in items and (paragraphs or current_list is not None):
             # Later reports print the full reference: "115.1 Ratify … (France);"
-            p, n, rest = int(d.group(1)), int(d.group(2)), d.group(3)
-            intro = current_list["intro"] if current_list is not None else paragraphs[-1][0]
-            expected = current_list["next"] if current_list is not None else 1
-            intro_text = join_lines([x.text for x in paragraphs[-1][1]]) if current_list is None else ""
-            if (
-                p == intro
-                and n == expected
-                and (current_list is not None or re.search("recommend", intro_text, re.I))
-            ):
-                if current_list is None:
-                    current_list = {"intro": intro, "items": [], "next": 1, "after": None}
-                    lists.append(current_list)
-                current_list["items"].append(
-                    Item(number=n, page=line.page, lines=[Line(rest, line.page, line.shaded)])
-                )
-                current_list["next"] = n + 1
-                continue
+            intro, n, rest = items[index]
+            if current_list is None or current_list["intro"] != intro or n == 1:
+                if current_list is not None:
+                    current_list["after"] = len(paragraphs)
+                current_list = {"intro": intro, "items": [], "next": 1, "after": None, "dotted": True}
+                lists.append(current_list)
+            current_list["items"].append(
+                Item(number=n, page=line.page, lines=[Line(rest, line.page, line.shaded)])
+            )
+            current_list["next"] = n + 1
+            continue
         m = NUMBERED.match(line.text)
         heading = ROMAN_HEADING.match(line.text)
         if heading and current_list is None:
@@ -311,7 +309,12 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
             continue
         if m:
             n, dot, rest = int(m.group(1)), m.group(2), m.group(3)
-            if current_list is not None and n == current_list["next"] and (dot or rest[:1].isupper()):
+            if (
+                current_list is not None
+                and not current_list.get("dotted")
+                and n == current_list["next"]
+                and (dot or rest[:1].isupper())
+            ):
                 item = Item(number=n, page=line.page, lines=[Line(rest, line.page, line.shaded)])
                 current_list["items"].append(item)
                 current_list["next"] = n + 1
@@ -389,6 +392,51 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
             if reference in by_ref:
                 by_ref[reference].response = response
     return records
+
+
+def _split_inline_items(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    for line in lines:
+        parts = INLINE_ITEM.split(line.text) if DOTTED.match(line.text) or ";" in line.text else [line.text]
+        out += [Line(p.strip(), line.page, line.shaded, line.bold) for p in parts if p.strip()]
+    return out
+
+
+def dotted_runs(texts: list[str]) -> dict[int, tuple[int, int, str]]:
+    """Line index → (paragraph, item, text) for every run of numbered sub-items ("114.1", "114.2"…),
+    whatever the paragraph introducing it says.
+
+    A run starts at "P.1" followed by "P.2" and goes on while the items count up; a misprinted
+    paragraph number ("128.12" inside 129, "125-15") is taken as P when the item number is the next one,
+    and a gap of up to two items (an item lost by the printer) is tolerated.
+    """
+    found = [(i, m) for i, t in enumerate(texts) if (m := DOTTED.match(t))]
+    out: dict[int, tuple[int, int, str]] = {}
+    run_p: int | None = None
+    last = 0
+    for position, (index, m) in enumerate(found):
+        p, n, rest = int(m.group(1)), int(m.group(2)), m.group(3)
+        if not (rest[:1].isupper() or rest[:1] in "«“\"'(" or rest[:1].isdigit()):
+            continue
+        if run_p is not None and (
+            (p == run_p and last < n <= last + 3) or (n == last + 1 and _near(p, run_p))
+        ):
+            out[index] = (run_p, n, rest)
+            last = n
+            continue
+        if n == 1:
+            following = found[position + 1 : position + 3]
+            if any(int(f.group(1)) == p and int(f.group(2)) == 2 for _i, f in following):
+                run_p, last = p, 1
+                out[index] = (p, 1, rest)
+                continue
+    return out
+
+
+def _near(a: int, b: int) -> bool:
+    """A misprint of one digit, or a number one off."""
+    x, y = str(a), str(b)
+    return abs(a - b) <= 2 or (len(x) == len(y) and sum(c != d for c, d in zip(x, y, strict=True)) == 1)
 
 
 def _ier_style(lines: list[Line], file: str) -> list[ParsedRecord]:
