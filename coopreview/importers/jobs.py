@@ -6,6 +6,7 @@ the web root, never served nor executed) and deleted once the job is applied, ca
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import uuid
@@ -22,6 +23,8 @@ from coopreview.core.history import save_with_history
 from coopreview.importers import services
 from coopreview.importers.enums import JobStatus
 from coopreview.importers.models import ImportJob
+from coopreview.importers.parsers.base import ImportFileError
+from coopreview.importers.parsers.limits import check_preview
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +88,11 @@ def import_job_parse(*, job: ImportJob) -> ImportJob:
     else:
         job.preview = plan.as_json()
         job.status = JobStatus.READY
+        try:
+            check_preview(len(json.dumps(job.preview, ensure_ascii=False)), file=job.file_name)
+        except ImportFileError as exc:
+            job.status, job.error, job.preview = JobStatus.FAILED, str(exc), {}
+            _discard(job)
         job.progress_done = job.progress_total = max(job.progress_total, 1)
     job.save(
         update_fields=[

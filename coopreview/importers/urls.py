@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.preview_view, name="preview"),
     path("<int:pk>/apply/", views.apply_view, name="apply"),
     path("<int:pk>/cancel/", views.cancel_view, name="cancel"),
+    path("<int:pk>/names/", views.name_mapping_view, name="names"),
 ]

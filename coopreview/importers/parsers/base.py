@@ -72,6 +72,7 @@ class ParsedRecord:
     text_fr: str = ""
     visibility: str = ""
     source: str = ""  # document symbol, when the file names one per row
+    review: str = ""  # "Algeria 2008": the review a row belongs to, when the file spans several
     place: Place | None = None
 
     def as_json(self) -> dict:
@@ -204,6 +205,7 @@ RESPONSE_PATTERNS = [
                   r"(?:appui|soutien)|\bappuie"),
 ]  # fmt: skip
 RESPONSE_VALUES = {"supported", "noted", "consider", "implemented", "rejected"}
+RESPONSE_WORDS = {"implement": "implemented", "implementing": "implemented", "examine": "consider"}
 
 
 def normalise_response(text: str) -> str:
@@ -213,6 +215,8 @@ def normalise_response(text: str) -> str:
         return ""
     if value in RESPONSE_VALUES:
         return value
+    if value in RESPONSE_WORDS:
+        return RESPONSE_WORDS[value]
     for response, pattern in RESPONSE_PATTERNS:
         if re.search(pattern, value):
             return response

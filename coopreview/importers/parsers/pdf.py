@@ -34,6 +34,8 @@ from coopreview.importers.parsers.base import (
     normalise_response,
     split_names,
 )
+from coopreview.importers.parsers.limits import check_pages
+from coopreview.importers.parsers.pdf_table import parse_tables
 
 HIGHLIGHT_FLAG = "Highlighted"
 NUMBERED = re.compile(r"^(\d{1,3})(\.?)\s+(\S.*)$")
@@ -64,6 +66,14 @@ class Item:
     lines: list[Line] = field(default_factory=list)
 
 
+def _page_count(pdf) -> int:
+    """The /Count of the page tree, read before pdfplumber builds an object per page."""
+    try:
+        return int(pdf.doc.catalog["Pages"].resolve()["Count"])
+    except Exception:  # noqa: BLE001 — damaged tree: pdfplumber says so when it walks it
+        return 0
+
+
 def _open(path: Path, file: str):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -73,8 +83,11 @@ def _open(path: Path, file: str):
         raise ImportFileError(_("%(file)s: the file is empty.") % {"file": file})
     try:
         pdf = pdfplumber.open(path)
+        check_pages(_page_count(pdf), file=file)
         pdf.pages  # noqa: B018 — forces the page tree to be read
         return pdf
+    except ImportFileError:
+        raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise ImportFileError(
             _("%(file)s: the PDF is encrypted; remove the password and try again.") % {"file": file}
@@ -160,13 +173,20 @@ def _strip_running(pages: list[list[Line]], removed: list[str] | None = None) ->
 
 
 def extract_lines(
-    path: Path, *, file: str, progress: Progress | None = None, removed: list[str] | None = None
+    path: Path,
+    *,
+    file: str,
+    progress: Progress | None = None,
+    removed: list[str] | None = None,
+    ruled: list[int] | None = None,
 ) -> tuple[list[Line], int]:
+    """The text lines of every page; `ruled` collects the pages drawn like a table (many rules)."""
     pdf = _open(path, file)
     pages: list[list[Line]] = []
     images = 0
     with pdf:
         total = len(pdf.pages)
+        check_pages(total, file=file)
         if total == 0:
             raise ImportFileError(_("%(file)s: the PDF has no pages.") % {"file": file})
         for number, page in enumerate(pdf.pages, start=1):
@@ -177,6 +197,8 @@ def extract_lines(
                     _("%(file)s, page %(page)s: the page cannot be read.") % {"file": file, "page": number}
                 ) from exc
             images += bool(page.images)
+            if ruled is not None and len(page.lines) + len(page.rects) >= 8:
+                ruled.append(number)
             pages.append(lines)
             page.flush_cache()
             if progress:
@@ -238,7 +260,14 @@ def _state_under_review(lines: list[Line], paragraphs: list[str]) -> str:
 def parse(path: Path, *, file: str | None = None, progress: Progress | None = None) -> ParseResult:
     file = file or path.name
     running: list[str] = []
-    lines, pages = extract_lines(path, file=file, progress=progress, removed=running)
+    ruled: list[int] = []
+    lines, pages = extract_lines(path, file=file, progress=progress, removed=running, ruled=ruled)
+    if ruled:  # a table of recommendations ("No.", "Recommendation", "Responsible"…)
+        with _open(path, file) as pdf:
+            tables = parse_tables(pdf, file=file)
+        if tables is not None:
+            tables.meta["pages"] = pages
+            return tables
     result = ParseResult(meta={"pages": pages})
     result.meta["fields"] = [
         "reference",
