@@ -54,3 +54,10 @@ class NameMappingForm(forms.Form):
         max_length=20,
         help_text=_("e.g. KGZ, or ICC for the Court."),
     )
+
+
+class ColourFlagForm(forms.Form):
+    """Name the flag that rows shaded in one colour receive."""
+
+    flag = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Flag for these rows"), max_length=100)

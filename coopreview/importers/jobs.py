@@ -67,8 +67,9 @@ def _plan_for(job: ImportJob, progress=None) -> services.ImportPlan:
     )  # fmt: skip
     job.format = used
     return services.build_plan(
-        result=result, file=job.file_name, format=used, source=job.source_symbol, mark_flag=job.mark_flag
-    )
+        result=result, file=job.file_name, format=used, source=job.source_symbol, mark_flag=job.mark_flag,
+        colour_flags=job.colour_flags,
+    )  # fmt: skip
 
 
 def import_job_parse(*, job: ImportJob) -> ImportJob:

@@ -22,6 +22,8 @@ class ImportJob(TimestampedModel):
     format = models.CharField(_("format"), max_length=20, blank=True)
     source_symbol = models.CharField(_("source"), max_length=100, blank=True)
     mark_flag = models.CharField(_("flag for priority marks"), max_length=100, blank=True)
+    # default flag of a shaded row ("Shaded orange (#F4B183)") → the flag the editor named
+    colour_flags = models.JSONField(_("flags for shaded rows"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.PARSING
     )

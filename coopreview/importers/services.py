@@ -123,6 +123,7 @@ class ImportPlan:
                 {"place": str(p.place), "reason": p.reason, "blocking": p.blocking} for p in self.problems
             ],
             "unknown_names": self.meta.get("unknown_names", []),
+            "fill_colours": self.meta.get("fill_colours", []),
         }
 
 
@@ -223,18 +224,27 @@ def build_plan(
     format: str,
     source: str = "",
     mark_flag: str = MARK_FLAG_DEFAULT,
+    colour_flags: dict[str, str] | None = None,
 ) -> ImportPlan:
-    """What applying `result` would do: per record new/changed/unchanged with field changes, and problems."""
+    """What applying `result` would do: per record new/changed/unchanged with field changes, and problems.
+
+    `colour_flags` renames the flags of shaded rows ("Shaded orange (#F4B183)" → the editor's name)."""
     with gc_paused():
-        return _build_plan(result=result, file=file, format=format, source=source, mark_flag=mark_flag)
+        return _build_plan(
+            result=result, file=file, format=format, source=source, mark_flag=mark_flag,
+            colour_flags=colour_flags or {},
+        )  # fmt: skip
 
 
-def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mark_flag: str) -> ImportPlan:
+def _build_plan(
+    *, result: ParseResult, file: str, format: str, source: str, mark_flag: str, colour_flags: dict[str, str]
+) -> ImportPlan:
     plan = ImportPlan(file=file, format=format, problems=list(result.problems), meta=dict(result.meta))
     responses_only = bool(result.meta.get("responses_only"))
     fields = set(result.meta.get("fields") or FIELDS) | (set() if responses_only else {"text"})
     managed = result.meta.get("managed_flags")
-    managed = {mark_flag if n == MARK_FLAG_DEFAULT else n for n in managed} if managed is not None else None
+    renamed = {MARK_FLAG_DEFAULT: mark_flag, **colour_flags}
+    managed = {renamed.get(n, n) for n in managed} if managed is not None else None
     default_symbol = source or result.meta.get("symbol", "")
     default_source = _source_for(default_symbol)
 
@@ -302,7 +312,7 @@ def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mar
                 )
             )
             continue
-        values, problems, unmatched = _resolve(record, lookups=lookups, mark_flag=mark_flag)
+        values, problems, unmatched = _resolve(record, lookups=lookups, renamed=renamed)
         for role, names_ in unmatched.items():
             for name in names_:
                 _note_unknown(unknown, name, role, record.place or Place(file), lookups, words)
@@ -371,7 +381,7 @@ def _note_unknown(unknown: dict, name: str, role: str, place: Place, lookups: _L
 
 
 def _resolve(
-    record: ParsedRecord, *, lookups: _Lookups, mark_flag: str
+    record: ParsedRecord, *, lookups: _Lookups, renamed: dict[str, str]
 ) -> tuple[dict[str, Any], list[str], dict[str, list[str]]]:
     """(values, blocking problems, names not matched per role — kept as text, never blocking)."""
     problems: list[str] = []
@@ -397,9 +407,7 @@ def _resolve(
             % {"ref": record.reference, "value": record.response}
         )
     values["page"] = record.page
-    values["priority_flags"] = sorted(
-        {lookups.flag_name(mark_flag if f == MARK_FLAG_DEFAULT else f) for f in record.priority_flags}
-    )
+    values["priority_flags"] = sorted({lookups.flag_name(renamed.get(f, f)) for f in record.priority_flags})
     values["themes"] = sorted({lookups.theme_name(t) for t in record.themes})
     values["visibility"] = record.visibility or ""
     if record.visibility and record.visibility not in VISIBILITIES:

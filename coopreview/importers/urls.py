@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/apply/", views.apply_view, name="apply"),
     path("<int:pk>/cancel/", views.cancel_view, name="cancel"),
     path("<int:pk>/names/", views.name_mapping_view, name="names"),
+    path("<int:pk>/colours/", views.colour_flag_view, name="colours"),
 ]

@@ -12,7 +12,7 @@ from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.exceptions import ServiceError
 from coopreview.importers import exporters, jobs, selectors, services
 from coopreview.importers.enums import JobStatus
-from coopreview.importers.forms import NameMappingForm, UploadForm
+from coopreview.importers.forms import ColourFlagForm, NameMappingForm, UploadForm
 from coopreview.importers.models import ImportJob
 from coopreview.importers.organisations import name_mapping_confirm
 
@@ -62,6 +62,10 @@ def _preview_context(job: ImportJob, **extra) -> dict:
         "job": job,
         "preview": job.preview,
         "unknown_names": (job.preview or {}).get("unknown_names", [])[:SHOWN_NAMES],
+        "fill_colours": [
+            {**c, "current": job.colour_flags.get(c["flag"], c["flag"])}
+            for c in (job.preview or {}).get("fill_colours", [])
+        ],
         "shown": changed[:SHOWN],
         "hidden": max(0, len(changed) - SHOWN),
         **extra,
@@ -128,6 +132,24 @@ def name_mapping_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("“%(name)s” now means %(org)s, in this import and the next ones.")
         % {"name": form.cleaned_data["name"], "org": org.name},
     )
+    return redirect("importers:preview", pk=job.pk)
+
+
+@login_required
+@require_POST
+def colour_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the flag of the rows shaded in one colour; the preview is redone with it."""
+    job = _job(request, pk)
+    form = ColourFlagForm(request.POST)
+    colours = {c["flag"] for c in (job.preview or {}).get("fill_colours", [])}
+    if job.status != JobStatus.READY:
+        return render(request, "importers/preview.html", _preview_context(job), status=409)
+    if not form.is_valid() or form.cleaned_data["flag"] not in colours:
+        error = _("Give a flag name for a colour listed in this preview.")
+        return render(request, "importers/preview.html", _preview_context(job, error=error), status=422)
+    job.colour_flags = {**job.colour_flags, form.cleaned_data["flag"]: form.cleaned_data["name"].strip()}
+    job.save(update_fields=["colour_flags", "updated_at"])
+    jobs.import_job_parse(job=job)
     return redirect("importers:preview", pk=job.pk)
 
 
