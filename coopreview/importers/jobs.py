@@ -196,3 +196,10 @@ def _discard(job: ImportJob) -> None:
     if job.stored_path:
         Path(job.stored_path).unlink(missing_ok=True)
         job.stored_path = ""
+
+
+def import_job_name_colour_flag(*, job: ImportJob, flag: str, name: str, by: User) -> ImportJob:
+    """Rows shaded in one colour get the flag `name` instead of `flag`; the preview is redone."""
+    job.colour_flags = {**job.colour_flags, flag: name.strip()}
+    save_with_history(job, by=by, reason="colour flag named")
+    return import_job_parse(job=job)

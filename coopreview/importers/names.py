@@ -210,7 +210,7 @@ def state_code(name: str) -> str | None:
         return code
     alpha3, alpha2 = _codes()
     bare = str(name).strip(" .;,")
-    if len(k) == 3 and (k.upper() in alpha3) and (bare.isupper() or bare.islower()):
+    if len(k) == 3 and k.upper() in alpha3 and bare.isupper():  # "NOR", never the word "nor"
         return k.upper()
     if len(bare) == 2 and bare.isupper() and bare in alpha2:
         return alpha2[bare]

@@ -108,29 +108,40 @@ def apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("recommendations:list")
 
 
+def _preview_answer_refused(
+    request: HttpRequest, job: ImportJob, form, *, listed: str, field: str, message: str
+) -> HttpResponse | None:
+    """The preview again with a 409/422 when the job is not ready or the answer is not about an item
+    the preview lists under `listed`; None when the answer can be taken."""
+    items = {item[field] for item in (job.preview or {}).get(listed, [])}
+    if job.status != JobStatus.READY:
+        return render(request, "importers/preview.html", _preview_context(job), status=409)
+    if not form.is_valid() or form.cleaned_data[field] not in items:
+        return render(request, "importers/preview.html", _preview_context(job, error=message), status=422)
+    return None
+
+
 @login_required
 @require_POST
 def name_mapping_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm what an unknown name means; remembered for later imports, and the preview is redone."""
     job = _job(request, pk)
     form = NameMappingForm(request.POST)
-    known = {u["name"] for u in (job.preview or {}).get("unknown_names", [])}
-    if job.status != JobStatus.READY:
-        return render(request, "importers/preview.html", _preview_context(job), status=409)
-    if not form.is_valid() or form.cleaned_data["name"] not in known:
-        error = _("Choose an organisation or State code for a name listed in this preview.")
-        return render(request, "importers/preview.html", _preview_context(job, error=error), status=422)
+    message = _("Choose an organisation or State code for a name listed in this preview.")
+    if refused := _preview_answer_refused(
+        request, job, form, listed="unknown_names", field="name", message=message
+    ):
+        return refused
+    data = form.cleaned_data
     try:
-        org = name_mapping_confirm(
-            name=form.cleaned_data["name"], code=form.cleaned_data["code"], by=request.user
-        )
+        org = name_mapping_confirm(name=data["name"], code=data["code"], by=request.user)
     except ServiceError as exc:
         return render(request, "importers/preview.html", _preview_context(job, error=str(exc)), status=422)
     jobs.import_job_parse(job=job)
     messages.success(
         request,
         _("“%(name)s” now means %(org)s, in this import and the next ones.")
-        % {"name": form.cleaned_data["name"], "org": org.name},
+        % {"name": data["name"], "org": org.name},
     )
     return redirect("importers:preview", pk=job.pk)
 
@@ -141,15 +152,14 @@ def colour_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Name the flag of the rows shaded in one colour; the preview is redone with it."""
     job = _job(request, pk)
     form = ColourFlagForm(request.POST)
-    colours = {c["flag"] for c in (job.preview or {}).get("fill_colours", [])}
-    if job.status != JobStatus.READY:
-        return render(request, "importers/preview.html", _preview_context(job), status=409)
-    if not form.is_valid() or form.cleaned_data["flag"] not in colours:
-        error = _("Give a flag name for a colour listed in this preview.")
-        return render(request, "importers/preview.html", _preview_context(job, error=error), status=422)
-    job.colour_flags = {**job.colour_flags, form.cleaned_data["flag"]: form.cleaned_data["name"].strip()}
-    job.save(update_fields=["colour_flags", "updated_at"])
-    jobs.import_job_parse(job=job)
+    message = _("Give a flag name for a colour listed in this preview.")
+    if refused := _preview_answer_refused(
+        request, job, form, listed="fill_colours", field="flag", message=message
+    ):
+        return refused
+    jobs.import_job_name_colour_flag(
+        job=job, flag=form.cleaned_data["flag"], name=form.cleaned_data["name"], by=request.user
+    )
     return redirect("importers:preview", pk=job.pk)
 
 
