@@ -131,3 +131,25 @@ def test_fill_colours_are_named(colour, hex_value, name):
     assert colour_hex(colour) == hex_value
     if hex_value:
         assert colour_name(hex_value) == name
+
+
+def test_text_copied_from_the_table_pdf_is_read_row_by_row(files):
+    import pdfplumber
+
+    from coopreview.importers.parsers import annex_text
+
+    with pdfplumber.open(annex_pdf(files)) as document:
+        text = "\n".join(page.extract_text() for page in document.pages)
+    path = files.dir / "pasted.txt"
+    path.write_text(text, encoding="utf-8")
+
+    result = annex_text.parse(path)
+
+    assert detect_format(path) == "annex-text"
+    records = {r.reference: r for r in result.records}
+    for rec in annex():
+        got = records[rec["reference"]]
+        assert (got.text, got.section) == (rec["text"], rec["section"])
+        assert sorted(organisation_key(n) for n in got.addressees) == sorted(rec["addressees"])
+        assert got.priority_flags == (["Priority"] if "facilitation" in rec["flags"] else [])
+    assert len(records) == 17
