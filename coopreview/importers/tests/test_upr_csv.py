@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 import time
 
 import pytest
@@ -61,35 +60,56 @@ def test_a_file_of_several_reviews_becomes_one_source_per_review_unless_one_is_c
     assert [p.reason for p in chosen.problems if p.blocking] == ["reference 5.1 appears twice"]
 
 
-def test_shared_upr_csv_imports_as_is_without_a_source(orgs, editor, record_property):
+def test_shared_upr_csv_imports_as_is_without_a_source(orgs, record_property):
+    """The whole file, parsed and planned as the import command does without --source."""
     with SHARED_CSV.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    expected = {
-        (" ".join(r["state_under_review"].split()).lower().replace(" ", ""), r["year"],
-         re.match(r"\s*(\d+(?:\.\d+)*)", r["text"]).group(1))
-        for r in rows
-    }  # fmt: skip
-    out = io.StringIO()
     started = time.monotonic()
 
-    call_command("import", str(SHARED_CSV), "--user", "editor", stdout=out, stderr=io.StringIO())
+    used, result = services.parse_file(SHARED_CSV, file=SHARED_CSV.name)
+    plan = services.build_plan(result=result, file=SHARED_CSV.name, format=used)
 
     elapsed = time.monotonic() - started
-    imported = Recommendation.objects.count()
-    record_property("measured", f"[UPR CSV] {imported} of {len(expected)} recommendations in {elapsed:.0f} s")
-    assert len(rows) == 19702 and len(expected) == 18250
-    assert imported >= 0.999 * len(expected)
-    assert "Applied: 18250 new, 0 changed." in out.getvalue()
-    assert Source.objects.count() == 180  # 181 spellings of reviews: "SriLanka" 2008 is Sri Lanka's
-    algeria = Recommendation.objects.get(source__symbol="Algeria 2008", reference="69.1")
-    assert [o.code for o in algeria.addressees.all()] == ["DZA"]
-    assert [o.code for o in algeria.recommended_by.all()] == ["KWT"]
-    # one recommendation, once per recommending State in the file
+    record_property("measured", f"[UPR CSV] {plan.counts['new']} recommendations planned in {elapsed:.0f} s")
+    assert len(rows) == 19702
+    assert plan.counts["new"] == 18250 and plan.counts["problems"] == 0  # ≥ 99.9 %: all of them
+    assert len({r.source for r in plan.records}) == 180  # 181 spellings: "SriLanka" 2008 is Sri Lanka's
+    assert {u["name"] for u in plan.meta["unknown_names"]} == {
+        "kyrgysztan",
+        "Centeral African Republic",
+        "moratorium",
+    }
+    assert result.meta["odd_responses"] == {"unknown": 50}
+    canada = next(r for r in plan.records if (r.source, r.reference) == ("Canada 2009", "86.1"))
+    assert sorted(ref.code for ref in canada.values["recommended_by"]) == ["EGY", "MEX"]
+    assert [ref.code for ref in canada.values["addressees"]] == ["CAN"]
+
+
+def test_shared_upr_csv_reviews_are_applied_with_names_kept_as_text(orgs, editor, files):
+    """Three reviews of the shared file (the full apply is timed by the benchmark), through the CLI."""
+    with SHARED_CSV.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = [
+            r
+            for r in reader
+            if (r[1], r[4]) in {("Canada", "2009"), ("kyrgysztan", "2010"), ("Zambia", "2008")}
+        ]
+    path = files.csv("three.csv", [header, *rows])
+    out = io.StringIO()
+
+    call_command("import", str(path), "--user", "editor", stdout=out, stderr=io.StringIO())
+
+    assert sorted(Source.objects.values_list("symbol", flat=True)) == [
+        "Canada 2009",
+        "Zambia 2008",
+        "kyrgysztan 2010",
+    ]
     canada = Recommendation.objects.get(source__symbol="Canada 2009", reference="86.1")
     assert sorted(o.code for o in canada.recommended_by.all()) == ["EGY", "MEX"]
-    # every State matched, or listed and kept as text
-    assert sorted(set(UnmatchedName.objects.values_list("name", flat=True))) == [
-        "Centeral African Republic", "kyrgysztan", "moratorium",
-    ]  # fmt: skip
-    for name in ("Centeral African Republic", "kyrgysztan", "moratorium"):
-        assert f"“{name}” is not a known organisation or State" in out.getvalue()
+    kyrgyz = Recommendation.objects.filter(source__symbol="kyrgysztan 2010")
+    assert kyrgyz.exists() and not kyrgyz.filter(addressees__isnull=False).exists()
+    assert set(UnmatchedName.objects.filter(role="addressees").values_list("name", flat=True)) == {
+        "kyrgysztan"
+    }
+    assert "“kyrgysztan” is not a known organisation or State" in out.getvalue()
