@@ -152,6 +152,7 @@ def _child(conn, fn: Callable[..., Any], args: tuple, kwargs: dict, memory: int)
 
     tracemalloc.stop()  # a caller's tracing would multiply the child's memory
     faulthandler.disable()  # a native reader aborting on the limit is reported by the parent, not dumped
+    os.environ["RUST_BACKTRACE"] = "0"  # python-calamine: one line, not a backtrace, in the server log
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
