@@ -215,6 +215,15 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10_485_760)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Bounds on parsing an imported file (importers/parsers/limits.py): it runs in a child process
+# with IMPORT_MAX_MEMORY_MB of address space and IMPORT_MAX_SECONDS; sizes checked before reading.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 5_000_000)
+IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 1_000)
+IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_MEMORY_MB = env_int("IMPORT_MAX_MEMORY_MB", 400)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 120)
+IMPORT_MAX_PREVIEW_BYTES = env_int("IMPORT_MAX_PREVIEW_BYTES", 50 * 1024 * 1024)
 
 # --- Production: HTTPS ------------------------------------------------------------------------------
 # HTTPS=true (the site is served over HTTPS, usually by a reverse proxy) turns on every HTTPS setting

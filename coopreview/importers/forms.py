@@ -43,3 +43,21 @@ class UploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("%(file)s: the file is empty.") % {"file": upload.name})
         return upload
+
+
+class NameMappingForm(forms.Form):
+    """Confirm that a name printed in a file means an organisation (a proposal, or any code)."""
+
+    name = forms.CharField(label=_("Name as written"), max_length=200, widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Organisation or State code"),
+        max_length=20,
+        help_text=_("e.g. KGZ, or ICC for the Court."),
+    )
+
+
+class ColourFlagForm(forms.Form):
+    """Name the flag that rows shaded in one colour receive."""
+
+    flag = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Flag for these rows"), max_length=100)

@@ -6,6 +6,7 @@ the web root, never served nor executed) and deleted once the job is applied, ca
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import uuid
@@ -22,6 +23,8 @@ from coopreview.core.history import save_with_history
 from coopreview.importers import services
 from coopreview.importers.enums import JobStatus
 from coopreview.importers.models import ImportJob
+from coopreview.importers.parsers.base import ImportFileError
+from coopreview.importers.parsers.limits import check_preview
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +67,9 @@ def _plan_for(job: ImportJob, progress=None) -> services.ImportPlan:
     )  # fmt: skip
     job.format = used
     return services.build_plan(
-        result=result, file=job.file_name, format=used, source=job.source_symbol, mark_flag=job.mark_flag
-    )
+        result=result, file=job.file_name, format=used, source=job.source_symbol, mark_flag=job.mark_flag,
+        colour_flags=job.colour_flags,
+    )  # fmt: skip
 
 
 def import_job_parse(*, job: ImportJob) -> ImportJob:
@@ -85,6 +89,11 @@ def import_job_parse(*, job: ImportJob) -> ImportJob:
     else:
         job.preview = plan.as_json()
         job.status = JobStatus.READY
+        try:
+            check_preview(len(json.dumps(job.preview, ensure_ascii=False)), file=job.file_name)
+        except ImportFileError as exc:
+            job.status, job.error, job.preview = JobStatus.FAILED, str(exc), {}
+            _discard(job)
         job.progress_done = job.progress_total = max(job.progress_total, 1)
     job.save(
         update_fields=[
@@ -187,3 +196,10 @@ def _discard(job: ImportJob) -> None:
     if job.stored_path:
         Path(job.stored_path).unlink(missing_ok=True)
         job.stored_path = ""
+
+
+def import_job_name_colour_flag(*, job: ImportJob, flag: str, name: str, by: User) -> ImportJob:
+    """Rows shaded in one colour get the flag `name` instead of `flag`; the preview is redone."""
+    job.colour_flags = {**job.colour_flags, flag: name.strip()}
+    save_with_history(job, by=by, reason="colour flag named")
+    return import_job_parse(job=job)

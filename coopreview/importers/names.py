@@ -132,6 +132,20 @@ STATE_ALIASES = {
 }
 
 
+# Written in a names column to say "no one": never a State (even "NA", Namibia's ISO code).
+NONE_KEYS = frozenset({"", "na", "n a", "none", "nil", "null", "aucun", "aucune", "neant", "sans objet"})
+
+
+def is_none(text: str) -> bool:
+    return key(text) in NONE_KEYS
+
+
+@lru_cache(maxsize=65536)
+def compact(text: str) -> str:
+    """The key without spaces: "unitedstatesofamerica", "Cote d’Ivoire" and "cotedivoire" agree."""
+    return key(text).replace(" ", "")
+
+
 @lru_cache(maxsize=65536)
 def key(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text or ""))
@@ -169,16 +183,70 @@ def state_index() -> dict[str, str]:
     return index
 
 
+@cache
+def compact_index() -> dict[str, str]:
+    """compact(name) → ISO alpha-3, for names written run together ("cotedivoire")."""
+    return {k.replace(" ", ""): code for k, code in state_index().items()}
+
+
+@cache
+def _codes() -> tuple[frozenset[str], dict[str, str]]:
+    alpha3 = frozenset(c.alpha_3 for c in pycountry.countries)
+    alpha2 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    return alpha3, alpha2
+
+
 def state_code(name: str) -> str | None:
+    """ISO alpha-3 of a State written in any case, spacing, punctuation or accents, by its UN short or
+    formal name, French name, usual alias or ISO code (codes only when written in capitals)."""
     k = key(name)
-    if not k:
+    if not k or k in NONE_KEYS:
         return None
     index = state_index()
     if k in index:
         return index[k]
-    if len(k) == 3 and k.upper() in {c.alpha_3 for c in pycountry.countries}:
+    code = compact_index().get(k.replace(" ", ""))
+    if code:
+        return code
+    alpha3, alpha2 = _codes()
+    bare = str(name).strip(" .;,")
+    if len(k) == 3 and k.upper() in alpha3 and bare.isupper():  # "NOR", never the word "nor"
         return k.upper()
+    if len(bare) == 2 and bare.isupper() and bare in alpha2:
+        return alpha2[bare]
     return None
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (limit + 1) as soon as it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+@lru_cache(maxsize=4096)
+def near_states(name: str, limit: int = 2) -> tuple[str, ...]:
+    """ISO alpha-3 codes of the States whose name is within `limit` edits of `name` (run together),
+    nearest first: proposals for the editor to confirm ("kyrgysztan" → KGZ), never applied alone."""
+    target = compact(name)
+    if len(target) < 5:
+        return ()
+    scored: dict[str, int] = {}
+    for candidate, code in compact_index().items():
+        if len(candidate) < 5:
+            continue
+        distance = _distance(target, candidate, limit)
+        if distance <= limit and distance < scored.get(code, limit + 1):
+            scored[code] = distance
+    return tuple(sorted(scored, key=lambda c: (scored[c], c))[:3])
 
 
 def state_names(alpha3: str) -> tuple[str, str, str]:
@@ -194,7 +262,13 @@ def state_names(alpha3: str) -> tuple[str, str, str]:
 
 
 def institution_code(name: str) -> str | None:
-    return INSTITUTIONS.get(key(name))
+    k = key(name)
+    return INSTITUTIONS.get(k) or _compact_institutions().get(k.replace(" ", ""))
+
+
+@cache
+def _compact_institutions() -> dict[str, str]:
+    return {k.replace(" ", ""): v for k, v in INSTITUTIONS.items()}
 
 
 @lru_cache(maxsize=65536)
@@ -204,7 +278,8 @@ def organisation_key(name: str) -> str | None:
 
 
 def split_organisations(value: str) -> list[str]:
-    return list(_split_organisations(value))
+    """The names in a cell, without the ones meaning "no one" ("NA", "None", "-")."""
+    return [name for name in _split_organisations(value) if not is_none(name)]
 
 
 @lru_cache(maxsize=65536)

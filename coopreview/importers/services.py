@@ -80,6 +80,7 @@ class RecordPlan:
     place: str
     changes: list[FieldChange] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)  # the resolved new values, for apply
+    unmatched: dict[str, list[str]] = field(default_factory=dict)  # names kept as text, per role
 
 
 @dataclass
@@ -123,6 +124,8 @@ class ImportPlan:
             "problems": [
                 {"place": str(p.place), "reason": p.reason, "blocking": p.blocking} for p in self.problems
             ],
+            "unknown_names": self.meta.get("unknown_names", []),
+            "fill_colours": self.meta.get("fill_colours", []),
         }
 
 
@@ -223,21 +226,35 @@ def build_plan(
     format: str,
     source: str = "",
     mark_flag: str = MARK_FLAG_DEFAULT,
+    colour_flags: dict[str, str] | None = None,
 ) -> ImportPlan:
-    """What applying `result` would do: per record new/changed/unchanged with field changes, and problems."""
+    """What applying `result` would do: per record new/changed/unchanged with field changes, and problems.
+
+    `colour_flags` renames the flags of shaded rows ("Shaded orange (#F4B183)" → the editor's name)."""
     with gc_paused():
-        return _build_plan(result=result, file=file, format=format, source=source, mark_flag=mark_flag)
+        return _build_plan(
+            result=result, file=file, format=format, source=source, mark_flag=mark_flag,
+            colour_flags=colour_flags or {},
+        )  # fmt: skip
 
 
-def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mark_flag: str) -> ImportPlan:
+def _build_plan(
+    *, result: ParseResult, file: str, format: str, source: str, mark_flag: str, colour_flags: dict[str, str]
+) -> ImportPlan:
     plan = ImportPlan(file=file, format=format, problems=list(result.problems), meta=dict(result.meta))
     responses_only = bool(result.meta.get("responses_only"))
     fields = set(result.meta.get("fields") or FIELDS) | (set() if responses_only else {"text"})
     managed = result.meta.get("managed_flags")
-    managed = {mark_flag if n == MARK_FLAG_DEFAULT else n for n in managed} if managed is not None else None
+    renamed = {MARK_FLAG_DEFAULT: mark_flag, **colour_flags}
+    managed = {renamed.get(n, n) for n in managed} if managed is not None else None
     default_symbol = source or result.meta.get("symbol", "")
     default_source = _source_for(default_symbol)
-    symbols = {r.source for r in result.records if r.source} | ({default_symbol} if default_symbol else set())
+
+    def symbol_of(record: ParsedRecord) -> str:
+        # A file spanning several reviews: one source per review, unless the editor chose one.
+        return record.source or source or record.review or default_symbol
+
+    symbols = {symbol_of(r) for r in result.records} - {""}
     sources = {s.symbol: s for s in Source.objects.filter(symbol__in=symbols)}
     if default_source is not None:
         sources[default_symbol] = default_source
@@ -256,7 +273,8 @@ def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mar
         return _show(name, value)
 
     seen: set[tuple[str, str]] = set()
-    orphans = [r for r in result.records if not (r.source or default_symbol)]
+    unknown: dict[str, dict] = {}
+    orphans = [r for r in result.records if not symbol_of(r)]
     if orphans:
         plan.problems.append(
             Problem(
@@ -273,7 +291,7 @@ def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mar
         )
     for record in result.records:
         place = record.place.format(words) if record.place else file
-        symbol = record.source or default_symbol
+        symbol = symbol_of(record)
         if not symbol:
             continue
         if (symbol, record.reference) in seen:
@@ -296,7 +314,10 @@ def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mar
                 )
             )
             continue
-        values, problems = _resolve(record, lookups=lookups, mark_flag=mark_flag)
+        values, problems, unmatched = _resolve(record, lookups=lookups, renamed=renamed)
+        for role, names_ in unmatched.items():
+            for name in names_:
+                _note_unknown(unknown, name, role, record.place or Place(file), lookups, words)
         if problems:
             plan.problems += [Problem(record.place or Place(file), p) for p in problems]
             continue
@@ -304,6 +325,7 @@ def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mar
             kept = [f.name for f in current.priority_flags.all() if f.name not in managed]
             values["priority_flags"] = sorted(set(kept) | set(values["priority_flags"]))
         entry = RecordPlan(reference=record.reference, source=symbol, status=RecordStatus.NEW, place=place)
+        entry.unmatched = unmatched
         entry.values = {k: v for k, v in values.items() if k in fields}
         if not entry.values.get("visibility"):
             entry.values.pop("visibility", None)
@@ -323,11 +345,49 @@ def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mar
                     entry.changes.append(FieldChange(name, labels[name], before, after))
             entry.status = RecordStatus.CHANGED if entry.changes else RecordStatus.UNCHANGED
         plan.records.append(entry)
+    for item in unknown.values():
+        plan.problems.append(
+            Problem(
+                item.pop("first"),
+                ngettext(
+                    "“%(name)s” is not a known organisation or State (%(count)s place); "
+                    "kept as text on the record until it is mapped.",
+                    "“%(name)s” is not a known organisation or State (%(count)s places); "
+                    "kept as text on the records until it is mapped.",
+                    item["count"],
+                )
+                % {"name": item["name"], "count": item["count"]},
+                blocking=False,
+            )
+        )
+    plan.meta["unknown_names"] = list(unknown.values())
     return plan
 
 
-def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tuple[dict[str, Any], list[str]]:
+def _note_unknown(unknown: dict, name: str, role: str, place: Place, lookups: _Lookups, words) -> None:
+    from coopreview.importers.names import compact
+
+    item = unknown.get(compact(name))
+    if item is None:
+        item = unknown[compact(name)] = {
+            "name": name,
+            "key": compact(name),
+            "count": 0,
+            "places": [],
+            "first": place,
+            "proposals": [{"code": r.code, "label": r.label} for r in lookups.orgs.proposals(name)],
+        }
+    item["count"] += 1
+    if len(item["places"]) < 5:
+        item["places"].append(place.format(words))
+
+
+def _resolve(
+    record: ParsedRecord, *, lookups: _Lookups, renamed: dict[str, str]
+) -> tuple[dict[str, Any], list[str], dict[str, list[str]]]:
+    """(values, blocking problems, names not matched per role — kept as text, never blocking)."""
     problems: list[str] = []
+    unmatched: dict[str, list[str]] = {}
     values: dict[str, Any] = {
         "text": " ".join(record.text.split()) if "\n" not in record.text else record.text.strip()
     }
@@ -338,10 +398,7 @@ def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tupl
         for name in record.__dict__[key]:
             ref = lookups.orgs.resolve(name)
             if ref is None:
-                problems.append(
-                    _("reference %(ref)s: “%(name)s” is not a known organisation or State")
-                    % {"ref": record.reference, "name": name}
-                )
+                unmatched.setdefault(key, []).append(name)
             elif ref not in refs:
                 refs.append(ref)
         values[key] = refs
@@ -352,9 +409,7 @@ def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tupl
             % {"ref": record.reference, "value": record.response}
         )
     values["page"] = record.page
-    values["priority_flags"] = sorted(
-        {lookups.flag_name(mark_flag if f == MARK_FLAG_DEFAULT else f) for f in record.priority_flags}
-    )
+    values["priority_flags"] = sorted({lookups.flag_name(renamed.get(f, f)) for f in record.priority_flags})
     values["themes"] = sorted({lookups.theme_name(t) for t in record.themes})
     values["visibility"] = record.visibility or ""
     if record.visibility and record.visibility not in VISIBILITIES:
@@ -362,7 +417,7 @@ def _resolve(record: ParsedRecord, *, lookups: _Lookups, mark_flag: str) -> tupl
             _("reference %(ref)s: unknown visibility “%(value)s” (public, members or restricted)")
             % {"ref": record.reference, "value": record.visibility}
         )
-    return values, problems
+    return values, problems, unmatched
 
 
 def _current_values(r: Recommendation) -> dict[str, Any]:
@@ -422,9 +477,11 @@ def plan_apply(*, plan: ImportPlan, by: User | None, progress=None) -> dict[str,
             sources[entry.source] = source
         data = _write_values(entry, source=source, lookups=lookups, by=by)
         if entry.status == RecordStatus.NEW:
-            rec_services.recommendation_create(
+            created = rec_services.recommendation_create(
                 by=by, reason=reason, source=source, reference=entry.reference, **data
             )
+            if entry.unmatched:
+                unmatched_names_keep(recommendation=created, names=entry.unmatched, by=by)
         else:
             if source.pk not in existing_cache:
                 existing_cache[source.pk] = {
@@ -450,6 +507,21 @@ def plan_apply(*, plan: ImportPlan, by: User | None, progress=None) -> dict[str,
         detail={**counts, "format": plan.format, "sources": sorted(sources)},
     )
     return counts
+
+
+def unmatched_names_keep(*, recommendation: Recommendation, names: dict[str, list[str]], by) -> None:
+    """Keep the names an import could not match as text on `recommendation` until they are mapped."""
+    from coopreview.core.history import save_with_history
+    from coopreview.importers.models import UnmatchedName
+
+    for role, values in names.items():
+        for name in dict.fromkeys(values):
+            if not UnmatchedName.objects.filter(recommendation=recommendation, role=role, name=name).exists():
+                save_with_history(
+                    UnmatchedName(recommendation=recommendation, role=role, name=name[:200]),
+                    by=by,
+                    reason="import",
+                )
 
 
 def _write_values(entry: RecordPlan, *, source: Source, lookups: _Lookups, by) -> dict[str, Any]:

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.preview_view, name="preview"),
     path("<int:pk>/apply/", views.apply_view, name="apply"),
     path("<int:pk>/cancel/", views.cancel_view, name="cancel"),
+    path("<int:pk>/names/", views.name_mapping_view, name="names"),
+    path("<int:pk>/colours/", views.colour_flag_view, name="colours"),
 ]

@@ -9,14 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.exceptions import ServiceError
 from coopreview.importers import exporters, jobs, selectors, services
 from coopreview.importers.enums import JobStatus
-from coopreview.importers.forms import UploadForm
+from coopreview.importers.forms import ColourFlagForm, NameMappingForm, UploadForm
 from coopreview.importers.models import ImportJob
+from coopreview.importers.organisations import name_mapping_confirm
 
 # Files above this size are read in a background thread while the page shows progress.
 BACKGROUND_BYTES = 1_000_000
 SHOWN = 1000  # records listed in the preview; the counts cover all
+SHOWN_NAMES = 100  # unknown names offered for mapping in the preview
 BACKGROUND_APPLY = 300  # records to write above which the apply runs in a thread with progress
 
 
@@ -58,6 +61,11 @@ def _preview_context(job: ImportJob, **extra) -> dict:
     return {
         "job": job,
         "preview": job.preview,
+        "unknown_names": (job.preview or {}).get("unknown_names", [])[:SHOWN_NAMES],
+        "fill_colours": [
+            {**c, "current": job.colour_flags.get(c["flag"], c["flag"])}
+            for c in (job.preview or {}).get("fill_colours", [])
+        ],
         "shown": changed[:SHOWN],
         "hidden": max(0, len(changed) - SHOWN),
         **extra,
@@ -98,6 +106,61 @@ def apply_view(request: HttpRequest, pk: int) -> HttpResponse:
         % {"file": job.file_name, "new": counts["new"], "changed": counts["changed"]},
     )
     return redirect("recommendations:list")
+
+
+def _preview_answer_refused(
+    request: HttpRequest, job: ImportJob, form, *, listed: str, field: str, message: str
+) -> HttpResponse | None:
+    """The preview again with a 409/422 when the job is not ready or the answer is not about an item
+    the preview lists under `listed`; None when the answer can be taken."""
+    items = {item[field] for item in (job.preview or {}).get(listed, [])}
+    if job.status != JobStatus.READY:
+        return render(request, "importers/preview.html", _preview_context(job), status=409)
+    if not form.is_valid() or form.cleaned_data[field] not in items:
+        return render(request, "importers/preview.html", _preview_context(job, error=message), status=422)
+    return None
+
+
+@login_required
+@require_POST
+def name_mapping_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm what an unknown name means; remembered for later imports, and the preview is redone."""
+    job = _job(request, pk)
+    form = NameMappingForm(request.POST)
+    message = _("Choose an organisation or State code for a name listed in this preview.")
+    if refused := _preview_answer_refused(
+        request, job, form, listed="unknown_names", field="name", message=message
+    ):
+        return refused
+    data = form.cleaned_data
+    try:
+        org = name_mapping_confirm(name=data["name"], code=data["code"], by=request.user)
+    except ServiceError as exc:
+        return render(request, "importers/preview.html", _preview_context(job, error=str(exc)), status=422)
+    jobs.import_job_parse(job=job)
+    messages.success(
+        request,
+        _("“%(name)s” now means %(org)s, in this import and the next ones.")
+        % {"name": data["name"], "org": org.name},
+    )
+    return redirect("importers:preview", pk=job.pk)
+
+
+@login_required
+@require_POST
+def colour_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the flag of the rows shaded in one colour; the preview is redone with it."""
+    job = _job(request, pk)
+    form = ColourFlagForm(request.POST)
+    message = _("Give a flag name for a colour listed in this preview.")
+    if refused := _preview_answer_refused(
+        request, job, form, listed="fill_colours", field="flag", message=message
+    ):
+        return refused
+    jobs.import_job_name_colour_flag(
+        job=job, flag=form.cleaned_data["flag"], name=form.cleaned_data["name"], by=request.user
+    )
+    return redirect("importers:preview", pk=job.pk)
 
 
 @login_required

@@ -6,8 +6,10 @@ import importlib
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from coopreview.importers.parsers import limits
 from coopreview.importers.parsers.base import ImportFileError, ParsedRecord, ParseResult, Place, Problem
 
 FORMATS = ("pdf", "docx", "xlsx", "csv", "json", "annex-text")
@@ -110,5 +112,8 @@ def parse(
     if format not in MODULES:
         raise ImportFileError(_("Unknown format “%(format)s”.") % {"format": format})
     module = importlib.import_module(f"coopreview.importers.parsers.{MODULES[format]}")
-    result = module.parse(path, file=file, progress=progress)
-    return format, result
+    if format in ("docx", "xlsx"):
+        limits.check_archive(path, file=file)
+    if not getattr(settings, "IMPORT_ISOLATE", True):
+        return format, module.parse(path, file=file, progress=progress)
+    return format, limits.run_isolated(module.parse, path, file=file, progress=progress)

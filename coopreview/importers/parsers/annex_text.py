@@ -86,8 +86,52 @@ def _annex_lines(text: str) -> list[tuple[int, str]]:
     return [(n, line) for n, line in lines if line]
 
 
+# A table read row by row (pdfplumber, pdftotext): "274 The OTP and the ASP … Assembly & x", the
+# addressee cell's second line at the end of the next text line ("… to the Court").
+HEADER_ROW = re.compile(r"^(?:No\.?|N°|Ref\.?|Reference)\s+Recomm\w+(?:\s+\S+){1,3}$", re.IGNORECASE)
+ROW_LINE = re.compile(
+    rf"^(?:R\s?)?(\d{{1,4}}(?:\.\d{{1,3}})*)\.?\s+(\S.*?)\s+({ADDRESSEE})(\s*(?:&|and|et))?(?:\s+([xX✓✔]))?$"
+)
+ROW_CONTINUATION = re.compile(rf"^(.*\S)\s+({ADDRESSEE_WORD})$")
+
+
+def _row_tokens(lines: list[tuple[int, str]]) -> list[Token] | None:
+    """Tokens of a table whose rows came out one per line with the cells side by side, or None when
+    the text has no such header row ("No. Recommendation Responsible Priority")."""
+    if not any(HEADER_ROW.match(line) for _n, line in lines):
+        return None
+    tokens: list[Token] = []
+    open_addressee: Token | None = None
+    first = next(i for i, (_n, line) in enumerate(lines) if HEADER_ROW.match(line))
+    lines = [(n, line) for n, line in lines[first:] if not HEADER_ROW.match(line)]  # the table only
+    for index, (number, line) in enumerate(lines):
+        if m := ROW_LINE.match(line):
+            tokens += [Token("ref", m.group(1), number), Token("text", m.group(2), number)]
+            open_addressee = Token("addr", m.group(3), number)
+            tokens.append(open_addressee)
+            if m.group(5):
+                tokens.append(Token("mark", m.group(5), number))
+            open_addressee = open_addressee if m.group(4) else None
+            continue
+        if open_addressee is not None and (m := ROW_CONTINUATION.match(line)):
+            open_addressee.value = f"{open_addressee.value} & {m.group(2)}"
+            tokens.insert(tokens.index(open_addressee), Token("text", m.group(1), number))
+            open_addressee = None
+            continue
+        open_addressee = None
+        following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        after_sentence = not tokens or tokens[-1].kind != "text" or SENTENCE_END.search(tokens[-1].value)
+        if ROW_LINE.match(following) and after_sentence and not SENTENCE_END.search(line):
+            tokens.append(Token("heading", line, number))  # a cluster row across the table
+        else:
+            tokens.append(Token("text", line, number))
+    return tokens if any(t.kind == "ref" for t in tokens) else None
+
+
 def tokenize(text: str) -> list[Token]:
     lines = _annex_lines(text)
+    if (rows := _row_tokens(lines)) is not None:
+        return _mark_headings(rows)
     tokens: list[Token] = []
     seen_reference = False
     for index, (number, line) in enumerate(lines):

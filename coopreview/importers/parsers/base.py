@@ -72,6 +72,7 @@ class ParsedRecord:
     text_fr: str = ""
     visibility: str = ""
     source: str = ""  # document symbol, when the file names one per row
+    review: str = ""  # "Algeria 2008": the review a row belongs to, when the file spans several
     place: Place | None = None
 
     def as_json(self) -> dict:
@@ -191,15 +192,20 @@ def read_text(path: Path, *, file: str) -> str:
 
 RESPONSE_PATTERNS = [
     ("rejected", r"did not (?:enjoy|receive) the support|not supported|\breject|non soutenue|\brejet"
-                 r"|not accepted"),
+                 r"|not accepted|n.ont pas (?:recueilli|re[çc]u|b[ée]n[ée]fici[ée])"
+                 r"|ne (?:b[ée]n[ée]ficient|recueillent) pas|n.(?:a|ont) pas [ée]t[ée] accept"),
     ("implemented", r"already (?:been )?implemented|process of implementation|\bimplemented\b"
-                    r"|d[ée]j[àa] mise"),
+                    r"|d[ée]j[àa] (?:[ée]t[ée] )?(?:mises?|appliqu)"
+                    r"|en cours (?:de mise en (?:œ|oe)uvre|d.application)"),
     ("consider", r"will be examined|will examine|in due time|outcome report|\bconsider|\bpending\b"
-                 r"|examin[ée]e"),
+                 r"|seront examin|examinera|en temps (?:voulu|utile)|r[ée]ponses? .{0,40}au plus tard"),
     ("noted", r"\bnoted\b|prend note|pris note|not[ée]e\b"),
-    ("supported", r"enjoy the support|\bsupport|\baccept|soutenue|\bsoutien|appuy[ée]e|accept[ée]e"),
+    ("supported", r"enjoy the support|\bsupport|\baccept|soutenue|\bsoutien|appuy[ée]e|accept[ée]e"
+                  r"|recueilli (?:l.|son )?(?:adh[ée]sion|appui|soutien)|b[ée]n[ée]ficient (?:de l.|du )"
+                  r"(?:appui|soutien)|\bappuie"),
 ]  # fmt: skip
 RESPONSE_VALUES = {"supported", "noted", "consider", "implemented", "rejected"}
+RESPONSE_WORDS = {"implement": "implemented", "implementing": "implemented", "examine": "consider"}
 
 
 def normalise_response(text: str) -> str:
@@ -209,6 +215,8 @@ def normalise_response(text: str) -> str:
         return ""
     if value in RESPONSE_VALUES:
         return value
+    if value in RESPONSE_WORDS:
+        return RESPONSE_WORDS[value]
     for response, pattern in RESPONSE_PATTERNS:
         if re.search(pattern, value):
             return response

@@ -25,9 +25,15 @@ _SYNONYMS = {
     "addressees": [
         "addressee", "addressees", "responsible entity", "responsible entities", "responsible",
         "entite responsable",
-        "entites responsables", "destinataire", "destinataires", "state under review", "etat examine",
-        "etat sous examen", "sur", "addressed to", "responsible organ", "actor", "acteur",
+        "entites responsables", "destinataire", "destinataires", "addressed to", "responsible organ", "actor",
+        "acteur",
     ],
+    # The State whose review made the recommendation: its addressee, and with the year its source.
+    "review_state": [
+        "state under review", "state reviewed", "country under review", "etat examine", "etat sous examen",
+        "pays examine", "sur",
+    ],
+    "year": ["year", "annee", "review year", "year of review", "annee de l examen"],
     "recommended_by": [
         "recommended by", "recommending state", "recommending states", "recommending state s", "source state",
         "recommande par", "etat recommandant", "etats recommandants", "from",

@@ -1,4 +1,5 @@
-"""CSV in any encoding a spreadsheet program writes; the delimiter is sniffed."""
+"""CSV in any encoding a spreadsheet program writes: RFC 4180 (doubled quotes inside quoted cells),
+only the delimiter is sniffed — csv.Sniffer's guess of the quoting rules misreads cells holding ""."""
 
 from __future__ import annotations
 
@@ -12,20 +13,21 @@ from coopreview.importers.parsers.base import ImportFileError, ParseResult, deco
 from coopreview.importers.parsers.rows import rows_to_result
 
 
-def sniff_dialect(text: str):
+def sniff_dialect(text: str) -> type[csvlib.Dialect]:
+    """RFC 4180 (the "excel" dialect) with the delimiter found in the first lines."""
     sample = text[:20000]
     try:
-        return csvlib.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = csvlib.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csvlib.Error:
         first = sample.splitlines()[0] if sample else ""
         counts = {d: first.count(d) for d in ",;\t|"}
         delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
 
-        class Dialect(csvlib.excel):
-            pass
+    class Dialect(csvlib.excel):
+        pass
 
-        Dialect.delimiter = delimiter
-        return Dialect
+    Dialect.delimiter = delimiter
+    return Dialect
 
 
 def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:

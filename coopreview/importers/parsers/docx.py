@@ -3,7 +3,8 @@
 Covers OHCHR "Thematic list of recommendations" tables (recommendation text with its reference and
 recommending States, "Source of position: …", position Supported/Noted, themes, theme heading rows)
 and generic tables with a header row (reference, text, addressee…). A recommendation listed under
-several themes is one record with all its themes; rows with a shaded background become "Highlighted".
+several themes is one record with all its themes; a row across a table without a themes column is a
+section (cluster) heading; a shaded row gets a flag named after its colour ("Shaded orange (#F4B183)").
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from coopreview.importers.names import state_code
 from coopreview.importers.parsers.base import ImportFileError, ParsedRecord, ParseResult, Place, Problem
 from coopreview.importers.parsers.columns import looks_like_header, map_headers
 from coopreview.importers.parsers.pdf import HIGHLIGHT_FLAG, recommenders
+from coopreview.importers.parsers.pdf_table import fill_colours, shade_flag
 from coopreview.importers.parsers.rows import record_from_cells
 
 THEME_ROW = re.compile(r"^\s*(?:Theme|Thème)\s*:\s*(.+)$", re.IGNORECASE)
@@ -77,15 +79,18 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
         "response",
         "themes",
         "priority_flags",
+        "section",
     ]
     result.meta["managed_flags"] = [HIGHLIGHT_FLAG]
     if not document.tables:
         raise ImportFileError(_("%(file)s: the document has no table of recommendations.") % {"file": file})
     total = sum(len(t.rows) for t in document.tables)
+    colours: dict[str, int] = {}
     done = 0
     for t_index, table in enumerate(document.tables, start=1):
         mapping: dict[int, str] | None = None
         theme = ""
+        section: list[str] = []
         for r_index, row in enumerate(table.rows, start=1):
             done += 1
             cells = _unique_cells(row)
@@ -99,7 +104,11 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
                 continue
             if len(set(texts)) == 1 or (m := THEME_ROW.match(texts[0])) and len([t for t in texts if t]) <= 1:
                 m = THEME_ROW.match(texts[0])
-                theme = (m.group(1) if m else texts[0]).strip()
+                heading = (m.group(1) if m else texts[0]).strip()
+                if m or "themes" in mapping.values():
+                    theme = heading  # OHCHR thematic lists: "Theme: A41 Constitutional framework"
+                else:
+                    section = [heading]  # a row across the table: a cluster heading
                 continue
             values = {field: texts[i] for i, field in mapping.items() if i < len(texts)}
             text = values.get("text", "")
@@ -109,7 +118,8 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
                 text = text[: sp.start()].strip()
             recommended = []
             if "recommended_by" not in values:
-                text, recommended = recommenders(text)
+                stripped, recommended = recommenders(text)
+                text = stripped if recommended else text  # "… (France);" → the text without its States
             values["text"] = text
             themes = []
             if "themes" in values:
@@ -127,7 +137,13 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
             for name in [theme, *themes] if theme else themes:
                 if name and name not in record.themes:
                     record.themes.append(name)
-            if any(_fill(c) not in NEUTRAL_FILLS for c in cells):
+            record.section = record.section or list(section)
+            fills = [f for c in cells if (f := _fill(c)) not in NEUTRAL_FILLS]
+            if fills and re.fullmatch(r"[0-9A-Fa-f]{6}", fills[0]):
+                colour = "#" + fills[0].upper()
+                colours[colour] = colours.get(colour, 0) + 1
+                record.priority_flags.append(shade_flag(colour))
+            elif fills:
                 record.priority_flags.append(HIGHLIGHT_FLAG)
             if source_of_position:
                 record.section = record.section or []
@@ -158,6 +174,8 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
                 )
             )
     result.records = list(records.values())
+    result.meta["managed_flags"] += [shade_flag(c) for c in colours]
+    result.meta["fill_colours"] = fill_colours(colours)
     state = _state_under_review(document)
     if state:
         result.meta["state_under_review"] = state

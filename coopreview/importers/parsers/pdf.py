@@ -34,10 +34,15 @@ from coopreview.importers.parsers.base import (
     normalise_response,
     split_names,
 )
+from coopreview.importers.parsers.limits import check_pages
+from coopreview.importers.parsers.pdf_table import parse_tables
 
 HIGHLIGHT_FLAG = "Highlighted"
 NUMBERED = re.compile(r"^(\d{1,3})(\.?)\s+(\S.*)$")
-DOTTED = re.compile(r"^(\d{1,3})\.(\d{1,3})\.?\s+(\S.*)$")
+# "115.1 Ratify", "125.13. Remain", and the typos printed reports hold: "125-15.", "125. 16".
+DOTTED = re.compile(r"^(\d{1,3})\s?[.\-–,]\s?(\d{1,3})\.?\s+(\S.*)$")
+# An item that starts inside a line: "… campaigns (Spain);110.44. Take actions …"
+INLINE_ITEM = re.compile(r"(?<=[;.])\s*(?=\d{1,3}\.\d{1,3}\.?\s+[A-Z])")
 IER_REF = re.compile(r"^(?:R\s?|Recommendation\s+|Recommandation\s+)(\d{1,4}(?:\.\d+)?)\s*[.:)\-–]?\s*(.*)$")
 ROMAN_HEADING = re.compile(r"^([IVX]{1,5})\.\s+(\S.*)$")
 NUMBERS_NAMED = re.compile(
@@ -61,6 +66,14 @@ class Item:
     lines: list[Line] = field(default_factory=list)
 
 
+def _page_count(pdf) -> int:
+    """The /Count of the page tree, read before pdfplumber builds an object per page."""
+    try:
+        return int(pdf.doc.catalog["Pages"].resolve()["Count"])
+    except Exception:  # noqa: BLE001 — damaged tree: pdfplumber says so when it walks it
+        return 0
+
+
 def _open(path: Path, file: str):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -70,8 +83,11 @@ def _open(path: Path, file: str):
         raise ImportFileError(_("%(file)s: the file is empty.") % {"file": file})
     try:
         pdf = pdfplumber.open(path)
+        check_pages(_page_count(pdf), file=file)
         pdf.pages  # noqa: B018 — forces the page tree to be read
         return pdf
+    except ImportFileError:
+        raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise ImportFileError(
             _("%(file)s: the PDF is encrypted; remove the password and try again.") % {"file": file}
@@ -157,13 +173,20 @@ def _strip_running(pages: list[list[Line]], removed: list[str] | None = None) ->
 
 
 def extract_lines(
-    path: Path, *, file: str, progress: Progress | None = None, removed: list[str] | None = None
+    path: Path,
+    *,
+    file: str,
+    progress: Progress | None = None,
+    removed: list[str] | None = None,
+    ruled: list[int] | None = None,
 ) -> tuple[list[Line], int]:
+    """The text lines of every page; `ruled` collects the pages drawn like a table (many rules)."""
     pdf = _open(path, file)
     pages: list[list[Line]] = []
     images = 0
     with pdf:
         total = len(pdf.pages)
+        check_pages(total, file=file)
         if total == 0:
             raise ImportFileError(_("%(file)s: the PDF has no pages.") % {"file": file})
         for number, page in enumerate(pdf.pages, start=1):
@@ -174,6 +197,8 @@ def extract_lines(
                     _("%(file)s, page %(page)s: the page cannot be read.") % {"file": file, "page": number}
                 ) from exc
             images += bool(page.images)
+            if ruled is not None and len(page.lines) + len(page.rects) >= 8:
+                ruled.append(number)
             pages.append(lines)
             page.flush_cache()
             if progress:
@@ -235,7 +260,14 @@ def _state_under_review(lines: list[Line], paragraphs: list[str]) -> str:
 def parse(path: Path, *, file: str | None = None, progress: Progress | None = None) -> ParseResult:
     file = file or path.name
     running: list[str] = []
-    lines, pages = extract_lines(path, file=file, progress=progress, removed=running)
+    ruled: list[int] = []
+    lines, pages = extract_lines(path, file=file, progress=progress, removed=running, ruled=ruled)
+    if ruled:  # a table of recommendations ("No.", "Recommendation", "Responsible"…)
+        with _open(path, file) as pdf:
+            tables = parse_tables(pdf, file=file)
+        if tables is not None:
+            tables.meta["pages"] = pages
+            return tables
     result = ParseResult(meta={"pages": pages})
     result.meta["fields"] = [
         "reference",
@@ -283,27 +315,22 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
     last_para = 0
     current_list: dict | None = None
     sections: dict[int, str] = {}
-    for line in lines:
-        d = DOTTED.match(line.text)
-        if d and paragraphs:
+    lines = _split_inline_items(lines)
+    items = dotted_runs([line.text for line in lines])
+    for index, line in enumerate(lines):
+        if index in items and (paragraphs or current_list is not None):
             # Later reports print the full reference: "115.1 Ratify … (France);"
-            p, n, rest = int(d.group(1)), int(d.group(2)), d.group(3)
-            intro = current_list["intro"] if current_list is not None else paragraphs[-1][0]
-            expected = current_list["next"] if current_list is not None else 1
-            intro_text = join_lines([x.text for x in paragraphs[-1][1]]) if current_list is None else ""
-            if (
-                p == intro
-                and n == expected
-                and (current_list is not None or re.search("recommend", intro_text, re.I))
-            ):
-                if current_list is None:
-                    current_list = {"intro": intro, "items": [], "next": 1, "after": None}
-                    lists.append(current_list)
-                current_list["items"].append(
-                    Item(number=n, page=line.page, lines=[Line(rest, line.page, line.shaded)])
-                )
-                current_list["next"] = n + 1
-                continue
+            intro, n, rest = items[index]
+            if current_list is None or current_list["intro"] != intro or n == 1:
+                if current_list is not None:
+                    current_list["after"] = len(paragraphs)
+                current_list = {"intro": intro, "items": [], "next": 1, "after": None, "dotted": True}
+                lists.append(current_list)
+            current_list["items"].append(
+                Item(number=n, page=line.page, lines=[Line(rest, line.page, line.shaded)])
+            )
+            current_list["next"] = n + 1
+            continue
         m = NUMBERED.match(line.text)
         heading = ROMAN_HEADING.match(line.text)
         if heading and current_list is None:
@@ -311,7 +338,12 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
             continue
         if m:
             n, dot, rest = int(m.group(1)), m.group(2), m.group(3)
-            if current_list is not None and n == current_list["next"] and (dot or rest[:1].isupper()):
+            if (
+                current_list is not None
+                and not current_list.get("dotted")
+                and n == current_list["next"]
+                and (dot or rest[:1].isupper())
+            ):
                 item = Item(number=n, page=line.page, lines=[Line(rest, line.page, line.shaded)])
                 current_list["items"].append(item)
                 current_list["next"] = n + 1
@@ -389,6 +421,51 @@ def _un_lists(lines: list[Line], file: str, result: ParseResult) -> list[ParsedR
             if reference in by_ref:
                 by_ref[reference].response = response
     return records
+
+
+def _split_inline_items(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    for line in lines:
+        parts = INLINE_ITEM.split(line.text) if DOTTED.match(line.text) or ";" in line.text else [line.text]
+        out += [Line(p.strip(), line.page, line.shaded, line.bold) for p in parts if p.strip()]
+    return out
+
+
+def dotted_runs(texts: list[str]) -> dict[int, tuple[int, int, str]]:
+    """Line index → (paragraph, item, text) for every run of numbered sub-items ("114.1", "114.2"…),
+    whatever the paragraph introducing it says.
+
+    A run starts at "P.1" followed by "P.2" and goes on while the items count up; a misprinted
+    paragraph number ("128.12" inside 129, "125-15") is taken as P when the item number is the next one,
+    and a gap of up to two items (an item lost by the printer) is tolerated.
+    """
+    found = [(i, m) for i, t in enumerate(texts) if (m := DOTTED.match(t))]
+    out: dict[int, tuple[int, int, str]] = {}
+    run_p: int | None = None
+    last = 0
+    for position, (index, m) in enumerate(found):
+        p, n, rest = int(m.group(1)), int(m.group(2)), m.group(3)
+        if not (rest[:1].isupper() or rest[:1] in "«“\"'(" or rest[:1].isdigit()):
+            continue
+        if run_p is not None and (
+            (p == run_p and last < n <= last + 3) or (n == last + 1 and _near(p, run_p))
+        ):
+            out[index] = (run_p, n, rest)
+            last = n
+            continue
+        if n == 1:
+            following = found[position + 1 : position + 3]
+            if any(int(f.group(1)) == p and int(f.group(2)) == 2 for _i, f in following):
+                run_p, last = p, 1
+                out[index] = (p, 1, rest)
+                continue
+    return out
+
+
+def _near(a: int, b: int) -> bool:
+    """A misprint of one digit, or a number one off."""
+    x, y = str(a), str(b)
+    return abs(a - b) <= 2 or (len(x) == len(y) and sum(c != d for c, d in zip(x, y, strict=True)) == 1)
 
 
 def _ier_style(lines: list[Line], file: str) -> list[ParsedRecord]:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from coopreview.importers.names import split_organisations
+from coopreview.importers.names import split_organisations, state_code, state_names
 from coopreview.importers.parsers.base import (
     ImportFileError,
     ParsedRecord,
@@ -19,6 +19,7 @@ from coopreview.importers.parsers.base import (
     split_names,
 )
 from coopreview.importers.parsers.columns import map_headers
+from coopreview.importers.parsers.limits import check_rows, limits
 
 LIST_FIELDS = ("priority_flags", "themes")
 
@@ -31,14 +32,32 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+# "115.1 Take further steps…" in one cell; "68.11..2 to expand …": part 2 of 68.11 as researchers split it
+# ("98.18.2, with …", "67.17.2and increase …", "109.1..1Accede …": as hand-made files hold them; without
+# a separator only a dotted reference, so that "2nd" stays text)
+REFERENCE_IN_TEXT = re.compile(
+    r"^(?:R\s?)?(\d+(?:\.\d+)*)(\.{2,3}\d+)?\.?(?:\s+|[,/]\s*|(?<=\.\d)(?=[A-Za-z])|(?<=\.\d\d)(?=[A-Za-z]))(.+)$",
+    re.S,
+)
+
+
+def review_name(state: str, year: str) -> str:
+    """ "algeria", "2008" → "Algeria 2008": the name of a review's source, the State as the UN writes it."""
+    state = " ".join(state.split())
+    code = state_code(state)
+    label = state_names(code)[0] if code else state
+    return " ".join(p for p in (label, " ".join(year.split())) if p)
+
+
 def record_from_cells(values: dict[str, str], place: Place) -> tuple[ParsedRecord | None, str]:
-    """A record from {field: text}, or None with the reason."""
+    """A record from {field: text}, or None with the reason. An odd response is left empty and
+    reported by the caller (see `odd_response`)."""
     reference = " ".join(values.get("reference", "").split())
     text = values.get("text", "").strip()
     if not reference and text:
-        m = re.match(r"^(?:R\s?)?(\d+(?:\.\d+)*)\.?\s+(.+)$", text, re.S)
-        if m:  # "115.1 Take further steps…" in one cell
-            reference, text = m.group(1), m.group(2).strip()
+        m = REFERENCE_IN_TEXT.match(text)
+        if m:
+            reference, text = m.group(1), m.group(3).strip()
     if not reference:
         return None, _("no reference")
     if not text:
@@ -52,20 +71,15 @@ def record_from_cells(values: dict[str, str], place: Place) -> tuple[ParsedRecor
                 "page": page_text,
             }
         page = int(page_text)
-    response_text = values.get("response", "")
-    response = normalise_response(response_text)
-    if response_text and not response:
-        return None, _("reference %(ref)s: response “%(value)s” is not understood") % {
-            "ref": reference,
-            "value": response_text,
-        }
+    response = normalise_response(values.get("response", ""))
     section = [s.strip() for s in re.split(r"\s*(?:>|›|\n)\s*", values.get("section", "")) if s.strip()]
+    review_state = values.get("review_state", "").strip()
     record = ParsedRecord(
         reference=reference,
         text=text,
         text_fr=values.get("text_fr", "").strip(),
         section=section,
-        addressees=split_organisations(values.get("addressees", "")),
+        addressees=split_organisations(values.get("addressees", "") or review_state),
         recommended_by=split_organisations(values.get("recommended_by", "")),
         response=response,
         page=page,
@@ -73,9 +87,36 @@ def record_from_cells(values: dict[str, str], place: Place) -> tuple[ParsedRecor
         themes=_list(values.get("themes", "")),
         visibility=values.get("visibility", "").strip().lower(),
         source=values.get("source", "").strip(),
+        review=review_name(review_state, values.get("year", "")) if review_state else "",
         place=place,
     )
     return record, ""
+
+
+def odd_response(values: dict[str, str], record: ParsedRecord) -> str:
+    """The message for a response cell that is not understood ("unknown"), or ""."""
+    value = values.get("response", "").strip()
+    if not value or record.response:
+        return ""
+    return _("reference %(ref)s: response “%(value)s” is not understood; left empty") % {
+        "ref": record.reference,
+        "value": value,
+    }
+
+
+def _merge(into: ParsedRecord, record: ParsedRecord, *, part: bool) -> bool:
+    """Fold a row repeating `into` (once per recommending State) or holding a part of it ("68.11..2")
+    into it. False when the row is another recommendation under the same reference."""
+    same = " ".join(into.text.split()).casefold() == " ".join(record.text.split()).casefold()
+    if not same and not part:
+        return False
+    if not same and record.text not in into.text:
+        into.text = f"{into.text} {record.text}"
+    for name in ("recommended_by", "addressees", "priority_flags", "themes"):
+        values = getattr(into, name)
+        values += [v for v in getattr(record, name) if v not in values]
+    into.response = into.response or record.response
+    return True
 
 
 def _flags(value: str) -> list[str]:
@@ -111,8 +152,12 @@ def rows_to_result(
     """`rows` yields (row number, cells); the first non-empty row is the header row."""
     result = ParseResult()
     mapping: dict[int, str] | None = None
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], tuple[int, ParsedRecord]] = {}
+    odd: dict[str, int] = {}
+    max_rows = limits().rows
     for count, (number, cells) in enumerate(rows, start=1):
+        if count > max_rows:
+            check_rows(count, file=file)
         texts = [cell_text(c) for c in cells]
         if not any(texts):
             continue
@@ -134,6 +179,8 @@ def rows_to_result(
                         blocking=False,
                     )
                 )
+            if "review_state" in fields:
+                fields.add("addressees")
             result.meta["fields"] = sorted(fields)
             continue
         place = Place(file=file, sheet=sheet, row=number)
@@ -141,16 +188,25 @@ def rows_to_result(
         record, reason = record_from_cells(values, place)
         if record is None:
             result.problems.append(Problem(place, reason))
-        elif record.reference in seen:
-            result.problems.append(
-                Problem(
-                    place,
-                    _("reference %(ref)s already in row %(row)s")
-                    % {"ref": record.reference, "row": seen[record.reference]},
+            continue
+        if message := odd_response(values, record):
+            odd[values["response"].strip()] = odd.get(values["response"].strip(), 0) + 1
+            result.problems.append(Problem(place, message, blocking=False))
+        key = (record.source or record.review, record.reference)
+        if key in seen:
+            row, first = seen[key]
+            # Files of reviews (one row per recommending State) split an item in parts under one
+            # reference; elsewhere two texts under one reference are a mistake to fix.
+            part = bool(record.review or re.match(r"^\s*\d+(?:\.\d+)*\.{2,3}\d+", values.get("text", "")))
+            if not _merge(first, record, part=part):
+                result.problems.append(
+                    Problem(
+                        place,
+                        _("reference %(ref)s already in row %(row)s") % {"ref": record.reference, "row": row},
+                    )
                 )
-            )
         else:
-            seen[record.reference] = number
+            seen[key] = (number, record)
             result.records.append(record)
         if progress and total and count % 500 == 0:
             progress(count, total)
@@ -158,4 +214,9 @@ def rows_to_result(
         raise ImportFileError(
             _("%(file)s: the file is empty.") % {"file": file if not sheet else f"{file}, {sheet}"}
         )
+    if odd:
+        result.meta["odd_responses"] = odd
+    reviews = sorted({r.review for r in result.records if r.review})
+    if reviews:
+        result.meta["reviews"] = reviews
     return result

@@ -31,3 +31,42 @@ def test_editor_uploads_previews_and_confirms(browser_page, editor, settings, ba
         page.wait_for_url("**/recommendations/")
         assert "17 new, 0 changed" in page.content()
     assert Recommendation.objects.count() == 17
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_editor_maps_an_unknown_name_and_renames_a_colour_flag(browser_page, editor, files):
+    from coopreview.importers.tests.test_pdf_table import annex_docx
+
+    path = annex_docx(files)
+    names = files.csv("who.csv", [["Reference", "Text", "Recommended by"], ["R1", "Do it.", "kyrgysztan"]])
+    page = browser_page
+    sign_in(page, "editor", PASSWORD)
+
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("File").set_input_files(str(names))
+    page.get_by_label("Source (document symbol)").fill("X/1")
+    page.get_by_role("button", name="Read the file and preview").click()
+    page.wait_for_selector("text=Names not recognised")
+    assert "Kyrgyzstan (KGZ)" in page.content()
+    assert_accessible(page, context="preview with unknown names")
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    page.wait_for_selector("text=now means Kyrgyzstan")
+    page.get_by_role("button", name="Confirm and apply").click(no_wait_after=True)
+    page.wait_for_url("**/recommendations/", timeout=60_000)
+
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("File").set_input_files(str(path))
+    page.get_by_label("Source (document symbol)").fill("ICC-ASP/19/16")
+    page.get_by_role("button", name="Read the file and preview").click()
+    page.wait_for_selector("text=Shaded rows")
+    assert_accessible(page, context="preview with shaded rows")
+    page.get_by_label("Flag for rows shaded #F4B183").fill("Facilitation")
+    page.get_by_role("button", name="Rename").click()
+    page.wait_for_selector('input[value="Facilitation"]')
+    page.get_by_role("button", name="Confirm and apply").click(no_wait_after=True)
+    page.wait_for_url("**/recommendations/", timeout=60_000)
+
+    assert [o.code for o in Recommendation.objects.get(reference="R1").recommended_by.all()] == ["KGZ"]
+    flagged = Recommendation.objects.filter(priority_flags__name="Facilitation").order_by("reference")
+    assert [r.reference for r in flagged] == ["274", "290"]

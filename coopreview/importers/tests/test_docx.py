@@ -4,7 +4,6 @@ import pytest
 
 from coopreview.importers.conftest import UPR
 from coopreview.importers.parsers import ImportFileError, detect_format, docx
-from coopreview.importers.parsers.pdf import HIGHLIGHT_FLAG
 
 
 def test_ohchr_thematic_list(record_property):
@@ -56,7 +55,7 @@ def test_generic_word_table_with_shaded_row_and_the_same_recommendation_under_tw
     assert one.addressees == ["Assembly"]
     assert one.response == "supported"
     assert one.priority_flags == []
-    assert two.priority_flags == [HIGHLIGHT_FLAG]
+    assert two.priority_flags == ["Shaded yellow (#FFFF00)"]
     assert two.recommended_by == ["France"]
     assert two.text == "Share information on fugitives"
     assert two.response == "noted"

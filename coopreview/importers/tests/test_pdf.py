@@ -4,8 +4,16 @@ from coopreview.importers.conftest import UPR
 from coopreview.importers.parsers import ImportFileError, detect_format, pdf
 from coopreview.importers.tests.upr_eval import score
 
+REPORTS = [("albania2010", "albania"), ("canada2009", "Canada")] + [
+    (f"reports2012-2014/{state}{year}", state)
+    for state, year in [
+        ("algeria", 2012), ("burundi", 2013), ("cuba", 2013), ("france", 2013), ("ghana", 2012),
+        ("iran", 2014), ("iraq", 2014), ("japan", 2012), ("netherlands", 2012), ("slovakia", 2014),
+    ]
+]  # fmt: skip
 
-@pytest.mark.parametrize(("name", "state"), [("albania2010", "albania"), ("canada2009", "Canada")])
+
+@pytest.mark.parametrize(("name", "state"), REPORTS)
 def test_upr_working_group_reports_match_the_hand_extracted_recommendations(name, state, record_property):
     path = UPR / f"{name}.pdf"
     assert detect_format(path) == "pdf"
@@ -13,8 +21,11 @@ def test_upr_working_group_reports_match_the_hand_extracted_recommendations(name
     s = score(result.records, state)
     record_property("measured", f"[UPR PDF] {s.line(name)}")  # printed in the run's summary
     assert s.recall >= 0.99
-    assert s.words_match / s.found >= 0.99  # wording present (researchers split some items editorially)
-    assert s.text_match / s.found >= 0.85  # verbatim containment
+    assert s.extra == []
+    # wording present: verbatim containment, or ≥ 90 % of the words (researchers split and reword
+    # some items editorially, "129.1.1 consider ratifying …")
+    assert max(s.words_match, s.text_match) / s.found >= 0.97
+    assert s.text_match / s.found >= 0.85
     assert s.response_match / s.found >= 0.98
     assert result.problems == []
 

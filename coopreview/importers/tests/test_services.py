@@ -4,8 +4,10 @@ import pytest
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
-from coopreview.importers import services
+from coopreview.core.exceptions import ServiceError
+from coopreview.importers import names, organisations, services
 from coopreview.importers.conftest import SEED, UPR
+from coopreview.importers.models import NameMapping
 from coopreview.importers.organisations import OrganisationResolver
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Source
 
@@ -108,12 +110,73 @@ def test_blocking_problems_refuse_the_apply_and_write_nothing(orgs, editor, file
     assert Recommendation.objects.count() == 0
 
 
-def test_unknown_addressee_is_a_problem_with_its_place(orgs, files):
-    path = files.csv("who.csv", [["Reference", "Text", "Addressee"], ["R1", "Do it.", "Ministry of Magic"]])
-    plan = _plan(path, source="X/1")
-    assert [(str(p.place), p.reason) for p in plan.problems] == [
-        ("who.csv, row 2", "reference R1: “Ministry of Magic” is not a known organisation or State")
+def test_unknown_name_is_listed_kept_as_text_and_mapped_once_for_later_imports(orgs, files, editor):
+    rows = [
+        ["Reference", "Text", "Addressee", "Recommended by"],
+        ["R1", "Do it.", "Ministry of Magic", "kyrgysztan"],
+        ["R2", "Do that.", "Court", "Kyrgysztan; NA"],
     ]
+    path = files.csv("who.csv", rows)
+
+    plan = _plan(path, source="X/1")
+    services.plan_apply(plan=plan, by=editor)
+
+    assert [(str(p.place), p.reason, p.blocking) for p in plan.problems] == [
+        ("who.csv, row 2", "“Ministry of Magic” is not a known organisation or State (1 place); "
+         "kept as text on the record until it is mapped.", False),
+        ("who.csv, row 2", "“kyrgysztan” is not a known organisation or State (2 places); "
+         "kept as text on the records until it is mapped.", False),
+    ]  # fmt: skip
+    unknown = {u["name"]: u for u in plan.meta["unknown_names"]}
+    assert unknown["kyrgysztan"]["proposals"] == [{"code": "KGZ", "label": "Kyrgyzstan"}]
+    assert unknown["kyrgysztan"]["places"] == ["who.csv, row 2", "who.csv, row 3"]
+    assert unknown["Ministry of Magic"]["proposals"] == []
+    r1, r2 = Recommendation.objects.order_by("reference")
+    assert list(r1.unmatched_names.values_list("role", "name")) == [
+        ("addressees", "Ministry of Magic"),
+        ("recommended_by", "kyrgysztan"),
+    ]
+    assert [o.code for o in r2.addressees.all()] == ["ICC"] and not r2.recommended_by.exists()
+
+    organisations.name_mapping_confirm(name="kyrgysztan", code="KGZ", by=editor)
+
+    assert [o.code for o in r2.recommended_by.all()] == ["KGZ"]
+    assert list(r1.unmatched_names.values_list("name", flat=True)) == ["Ministry of Magic"]
+    again = _plan(files.csv("again.csv", rows[:1] + [["R3", "More.", "Court", "KYRGYSZTAN"]]), source="X/1")
+    assert again.problems == [] and again.records[0].values["recommended_by"][0].code == "KGZ"
+    assert NameMapping.objects.get().history.first().history_user == editor
+
+
+def test_name_mapping_to_an_unknown_code_is_refused(orgs):
+    with pytest.raises(ServiceError, match="“ZZZ” is not a known organisation or State code"):
+        organisations.name_mapping_confirm(name="Atlantis", code="ZZZ")
+    assert not NameMapping.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("unitedstatesofamerica", "USA"), ("cotedivoire", "CIV"), ("Côte d’Ivoire", "CIV"),
+        ("Norway;", "NOR"),
+        ("USA", "USA"), ("UK", "GBR"), ("DRC", "COD"), ("FR", "FRA"), ("DEU", "DEU"), ("Royaume-Uni", "GBR"),
+        ("United Kingdom of Great Britain and Northern Ireland", "GBR"), ("Viet Nam", "VNM"),
+        ("Iran (Islamic Republic of)", "IRN"), ("SriLanka", "LKA"), ("États-Unis d’Amérique", "USA"),
+    ],
+)  # fmt: skip
+def test_state_names_match_ignoring_case_spaces_punctuation_and_accents(written, code):
+    assert names.state_code(written) == code
+
+
+@pytest.mark.parametrize("written", ["NA", "N/A", "None", "-", "n.a."])
+def test_none_values_name_no_one(written):
+    assert names.split_organisations(written) == []
+
+
+def test_near_misses_are_proposals_not_matches():
+    assert names.state_code("kyrgysztan") is None
+    assert names.near_states("kyrgysztan") == ("KGZ",)
+    assert names.near_states("Centeral African Republic") == ("CAF",)
+    assert names.near_states("moratorium") == ()
 
 
 def test_no_source_is_a_problem(orgs, files):

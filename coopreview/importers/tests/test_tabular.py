@@ -22,7 +22,7 @@ ROWS = [
         ("Recommendation", "text"),
         ("TEXTE", "text"),
         ("Entité  responsable", "addressees"),
-        ("State under review", "addressees"),
+        ("State under review", "review_state"),
         ("Recommended by", "recommended_by"),
         ("Priorité", "priority_flags"),
         ("Statut", "response"),

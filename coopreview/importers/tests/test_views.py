@@ -206,3 +206,57 @@ def test_applying_shows_progress(orgs, editor):
     ImportJob.objects.update(status=JobStatus.APPLYING, progress_done=3, progress_total=4)
     fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "Applying annex.txt…" in fragment and 'value="75"' in fragment
+
+
+def test_preview_lists_unknown_names_with_proposals_and_the_editor_maps_them(orgs, editor, outsider):
+    content = (
+        "Reference,Text,Addressee,Recommended by\nR1,Do it.,Court,kyrgysztan\nR2,Do that.,Court,Atlantis\n"
+    )
+    client = client_for(editor)
+    job = ImportJob.objects.get(
+        pk=_upload(client, "who.csv", content.encode(), source="X/1")["Location"].split("/")[-2]
+    )
+
+    page = client.get(f"/imports/{job.pk}/")
+    body = page.content.decode()
+    refused = client_for(outsider).post(f"/imports/{job.pk}/names/", {"name": "kyrgysztan", "code": "KGZ"})
+    unknown = client.post(f"/imports/{job.pk}/names/", {"name": "not listed", "code": "KGZ"})
+    bad_code = client.post(f"/imports/{job.pk}/names/", {"name": "Atlantis", "code": "ZZZ"})
+    mapped = client.post(f"/imports/{job.pk}/names/", {"name": "kyrgysztan", "code": "KGZ"})
+    after = client.get(f"/imports/{job.pk}/").content.decode()
+
+    assert_valid_html(page.content)
+    assert "Names not recognised" in body and "Kyrgyzstan (KGZ)" in body and "who.csv, row 2" in body
+    assert "Confirm and apply" in body  # unknown names never block
+    assert refused.status_code == 403
+    assert unknown.status_code == 422 and "Choose an organisation or State code" in unknown.content.decode()
+    assert (
+        bad_code.status_code == 422
+        and "is not a known organisation or State code" in bad_code.content.decode()
+    )
+    assert mapped.status_code == 302
+    assert "“kyrgysztan” now means Kyrgyzstan, in this import and the next ones." in after
+    assert 'value="kyrgysztan"' not in after and 'value="Atlantis"' in after  # only Atlantis left to map
+    assert "<ins>Kyrgyzstan</ins>" in after  # the preview now shows the mapped State as recommending
+
+
+def test_preview_names_the_fill_colour_and_the_editor_renames_its_flag(orgs, editor, files):
+    from coopreview.importers.tests.test_pdf_table import annex_docx
+
+    client = client_for(editor)
+    response = _upload(client, "annex.docx", annex_docx(files).read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+
+    body = client.get(response["Location"]).content.decode()
+    renamed = client.post(
+        f"/imports/{job.pk}/colours/", {"flag": "Shaded orange (#F4B183)", "name": "Facilitation"}
+    )
+    after = client.get(f"/imports/{job.pk}/")
+    client.post(f"/imports/{job.pk}/apply/")
+
+    assert "orange (#F4B183)" in body and 'value="Shaded orange (#F4B183)"' in body
+    assert renamed.status_code == 302
+    assert_valid_html(after.content)
+    assert 'value="Facilitation"' in after.content.decode()
+    flagged = Recommendation.objects.filter(priority_flags__name="Facilitation").order_by("reference")
+    assert [r.reference for r in flagged] == ["274", "290"]
