@@ -143,10 +143,12 @@ def categorisation_propose(
     rationale: str = "",
     proposed_by: Organisation | None = None,
     expected_updated_at: datetime | None = None,
+    reason: str = "",
 ) -> Categorisation:
     """Record the Review Mechanism's proposed categorisation and create the parts it implies.
 
-    A new proposal on an approved categorisation withdraws the approval (it must be approved again)."""
+    A new proposal on an approved categorisation withdraws the approval (it must be approved again).
+    `reason` goes into the history (a bulk change gives its own); by default "Categorisation proposed"."""
     _require(
         by,
         "followup.categorise",
@@ -166,7 +168,7 @@ def categorisation_propose(
     if changed and cat.approved:
         cat.approved = False
     _validate(cat, exclude=["recommendation"])
-    save_with_history(cat, by=by, reason=_("Categorisation proposed"))
+    save_with_history(cat, by=by, reason=reason or _("Categorisation proposed"))
     kept = parts_ensure(recommendation=recommendation, category=category, by=by)
     # A side the new categorisation leaves out: its untouched parts close, recorded as a transition;
     # a part its side has already worked on is left to that side (never closed from the other side).
