@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "coopreview.knowledge",
     "coopreview.search",
     "coopreview.reports",
+    "coopreview.inbox",
 ]
 
 MIDDLEWARE = [
@@ -131,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "recommendations:list"
+LOGIN_REDIRECT_URL = "inbox:landing"  # redirects by role (see inbox.selectors.landing_url_name)
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"

@@ -5,11 +5,12 @@ from django.views.i18n import JavaScriptCatalog
 
 from coopreview.core import views as core_views
 from coopreview.core.apps_registry import app_url_includes
+from coopreview.inbox.views import LoginView
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("flags.css", core_views.flags_css, name="flags-css"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

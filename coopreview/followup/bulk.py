@@ -13,14 +13,18 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coopreview.accounts.models import Organisation
+from coopreview.accounts.enums import Role
+from coopreview.accounts.models import Membership, Organisation
 from coopreview.core.exceptions import ServiceError
 from coopreview.followup import services
 from coopreview.followup.enums import Category, Status
 from coopreview.followup.models import FollowupPart
+from coopreview.inbox.enums import Verb
+from coopreview.inbox.services import notify
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Theme
 from coopreview.recommendations.selectors import recommendations_visible_to
 from coopreview.recommendations.services import recommendation_update
@@ -205,4 +209,33 @@ def recommendations_bulk_change(
         (result.changed if changed else result.unchanged).append(rec)
     if refusals:
         raise BulkRefused(refusals)
+    _notify_leads(result.changed, by=by, action=action, reason=reason)
     return result
+
+
+def _notify_leads(changed: list[Recommendation], *, by: User, action: str, reason: str) -> None:
+    """Tell the members of each organisation leading a changed recommendation's part (observers and the
+    person who made the change aside): one notification per person with how many of theirs changed."""
+    if not changed:
+        return
+    leads = FollowupPart.objects.filter(recommendation__in=changed).values_list(
+        "lead_id", "recommendation_id"
+    )
+    recs_by_org: dict[int, set[int]] = {}
+    for org, rec in leads:
+        recs_by_org.setdefault(org, set()).add(rec)
+    per_user: dict[int, tuple[User, set[int]]] = {}
+    members = Membership.objects.filter(organisation_id__in=recs_by_org, user__is_active=True).exclude(
+        role=Role.OBSERVER
+    )
+    for m in members.select_related("user"):
+        per_user.setdefault(m.user_id, (m.user, set()))[1].update(recs_by_org[m.organisation_id])
+    for user, recs in per_user.values():
+        notify(
+            recipients=[user],
+            verb=Verb.BULK_CHANGE,
+            target=f"{ACTIONS[action]} — {reason}",
+            count=len(recs),
+            url=reverse("inbox:my-work"),
+            actor=by,
+        )
