@@ -228,7 +228,7 @@ class BulkChangeForm(forms.Form):
             "categorise": list(Category.choices) if user.has_perm("followup.categorise") else [],
         }
         self.fields["change"].choices = [("", _("Choose a change…"))] + [
-            (ACTIONS[action], [(f"{action}:{v}", label) for v, label in options])
+            (ACTIONS[action], [(f"{action}:{v}", f"{ACTIONS[action]}: {label}") for v, label in options])
             for action, options in values.items()
             if options
         ]
