@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,7 +31,7 @@ def bulk_controls(request: HttpRequest) -> str:
 def _safe_next(request: HttpRequest, value: str) -> str:
     if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure()):
         return value
-    return "/recommendations/"
+    return reverse("recommendations:list")
 
 
 @require_POST
