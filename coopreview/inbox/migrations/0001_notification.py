@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,23 +14,59 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verb', models.CharField(choices=[('reminder', 'Actions due'), ('profile_reminder', 'Profile sections to verify'), ('invitation', 'Meeting invitation'), ('update_submitted', 'Progress update to validate'), ('update_published', 'Progress update published'), ('update_returned', 'Progress update returned'), ('bulk_change', 'Recommendations changed')], max_length=30, verbose_name='what')),
-                ('target', models.CharField(blank=True, max_length=300, verbose_name='about')),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("reminder", "Actions due"),
+                            ("profile_reminder", "Profile sections to verify"),
+                            ("invitation", "Meeting invitation"),
+                            ("update_submitted", "Progress update to validate"),
+                            ("update_published", "Progress update published"),
+                            ("update_returned", "Progress update returned"),
+                            ("bulk_change", "Recommendations changed"),
+                        ],
+                        max_length=30,
+                        verbose_name="what",
+                    ),
+                ),
+                ("target", models.CharField(blank=True, max_length=300, verbose_name="about")),
+                ("count", models.PositiveIntegerField(default=1)),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='inbox_notification_unread')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["recipient", "read_at"], name="inbox_notification_unread")],
             },
         ),
     ]
