@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 PORT = int(os.environ.get("SCREENSHOT_PORT", "8799"))
 BASE = f"http://127.0.0.1:{PORT}"
-# (file name, path, user or None, language); @REF stands for the id of the recommendation REF
+# (file name, path, user or None, language[, options]); @REF stands for the id of the recommendation REF.
+# options: "viewport" (width, height), default 1280×900; "clicks": selectors clicked before the photo.
+PHONE = {"viewport": (390, 844)}
+BULK_ROW = "table.recommendations tbody tr:nth-child({n}) input[name=ids]"
 SCREENS = [
     ("recommendations-by-cluster", "/recommendations/?group=on", None, "en"),
     ("recommendations-by-cluster-fr", "/recommendations/?group=on", None, "fr"),
@@ -28,6 +31,17 @@ SCREENS = [
     ("search", "/search/?q=witness+relocation", "court", "en"),
     ("meetings", "/meetings/", "facilitator", "en"),
     ("practice-form", "/cooperation/practices/new/", "editor", "en"),
+    (
+        "bulk-action",
+        "/recommendations/",
+        "editor",
+        "en",
+        {"clicks": [BULK_ROW.format(n=1), BULK_ROW.format(n=2), "details.bulk > summary"]},
+    ),
+    ("editor-queue", "/me/queue/", "editor", "en"),
+    ("my-work", "/me/", "court", "en"),
+    ("phone-list", "/recommendations/", "editor", "en", PHONE),
+    ("phone-menu", "/recommendations/", None, "en", {**PHONE, "clicks": ["details.menu > summary"]}),
 ]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -62,8 +76,10 @@ def main() -> int:
         ids = _reference_ids(env)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for name, path, user, lang in SCREENS:
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
+            for name, path, user, lang, *options in SCREENS:
+                opts = options[0] if options else {}
+                width, height = opts.get("viewport", (1280, 900))
+                context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
                 if user:
                     page.goto(BASE + "/accounts/login/")
@@ -80,6 +96,8 @@ def main() -> int:
                     print(f"skipped {name}: {path} answered {response and response.status}")
                     context.close()
                     continue
+                for selector in opts.get("clicks", []):
+                    page.click(selector)
                 page.screenshot(path=str(OUT / f"{name}.png"))
                 print(f"wrote docs/screenshots/{name}.png")
                 context.close()

@@ -34,6 +34,12 @@ class LoginView(auth_views.LoginView):
         context["oidc_enabled"] = settings.OIDC_ENABLED
         return context
 
+    def get_redirect_url(self) -> str:
+        # "next" pointing at the home page (the header's sign-in link there) is not a destination: the
+        # person lands on their own page (LOGIN_REDIRECT_URL). Any other safe "next" is kept.
+        url = super().get_redirect_url()  # "" unless safe
+        return "" if url in ("", "/") else url
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "coopreview.search",
     "coopreview.reports",
     "coopreview.audit",
+    "coopreview.inbox",
 ]
 
 MIDDLEWARE = [
@@ -154,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "recommendations:list"
+LOGIN_REDIRECT_URL = "inbox:landing"  # redirects by role (see inbox.selectors.landing_url_name)
 LOGOUT_REDIRECT_URL = "home"
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name, or from one

@@ -13,4 +13,7 @@ class FollowupConfig(AppConfig):
     ]
     demo_loader = "coopreview.followup.demo.load_demo"
     recommendation_panels = ["coopreview.followup.views.recommendation_panel"]
-    list_actions = ["coopreview.followup.views.overview.list_link"]
+    list_actions = [
+        "coopreview.followup.views.overview.list_link",
+        "coopreview.followup.views.bulk.bulk_controls",
+    ]

@@ -198,3 +198,41 @@ _SIDE_KINDS = {
     "assembly_body": "assembly",
     "state": "state",
 }
+
+
+class BulkChangeForm(forms.Form):
+    """One change for the selected recommendations. `change` is "action:value" from a grouped list, so a
+    single control works without JavaScript; the services decide what each record accepts."""
+
+    change = forms.ChoiceField(label=_("Change"))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, help_text=_("Kept in each recommendation's history.")
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        from coopreview.followup.bulk import ACTIONS
+        from coopreview.followup.selectors import leads_for
+        from coopreview.recommendations.models import Theme
+
+        super().__init__(*args, **kwargs)
+        flags = [(f.pk, f.display_name) for f in PriorityFlag.objects.all()]
+        themes = [(t.pk, t.display_name) for t in Theme.objects.all()]
+        values: dict[str, list] = {
+            "status": list(Status.choices),
+            "lead": [(o.pk, str(o)) for o in leads_for(user=user).select_related("parent")],
+            "add_flag": flags,
+            "remove_flag": flags,
+            "add_theme": themes,
+            "remove_theme": themes,
+            "categorise": list(Category.choices) if user.has_perm("followup.categorise") else [],
+        }
+        self.fields["change"].choices = [("", _("Choose a change…"))] + [
+            (ACTIONS[action], [(f"{action}:{v}", f"{ACTIONS[action]}: {label}") for v, label in options])
+            for action, options in values.items()
+            if options
+        ]
+
+    def action_and_value(self) -> tuple[str, str]:
+        action, _sep, raw = self.cleaned_data["change"].partition(":")
+        return action, raw

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,8 @@ from coopreview.followup.models import (
     StakeholderView,
     Transition,
 )
+from coopreview.inbox.enums import Verb
+from coopreview.inbox.services import notify
 from coopreview.recommendations.models import PriorityFlag, Recommendation
 
 ALLOWED_ATTACHMENT_TYPES = {
@@ -143,10 +146,12 @@ def categorisation_propose(
     rationale: str = "",
     proposed_by: Organisation | None = None,
     expected_updated_at: datetime | None = None,
+    reason: str = "",
 ) -> Categorisation:
     """Record the Review Mechanism's proposed categorisation and create the parts it implies.
 
-    A new proposal on an approved categorisation withdraws the approval (it must be approved again)."""
+    A new proposal on an approved categorisation withdraws the approval (it must be approved again).
+    `reason` goes into the history (a bulk change gives its own); by default "Categorisation proposed"."""
     _require(
         by,
         "followup.categorise",
@@ -166,7 +171,7 @@ def categorisation_propose(
     if changed and cat.approved:
         cat.approved = False
     _validate(cat, exclude=["recommendation"])
-    save_with_history(cat, by=by, reason=_("Categorisation proposed"))
+    save_with_history(cat, by=by, reason=reason or _("Categorisation proposed"))
     kept = parts_ensure(recommendation=recommendation, category=category, by=by)
     # A side the new categorisation leaves out: its untouched parts close, recorded as a transition;
     # a part its side has already worked on is left to that side (never closed from the other side).
@@ -433,6 +438,13 @@ def progress_update_create(
     update = ProgressUpdate(action=action, text=text.strip(), progress=progress, author=by)
     _validate(update)
     save_with_history(update, by=by, reason=_("Progress update submitted"))
+    notify(
+        recipients=_editors(),
+        verb=Verb.UPDATE_SUBMITTED,
+        target=action.title,
+        url=reverse("followup:action", args=[action.pk]),
+        actor=by,
+    )
     for (upload, kind), name in zip(attachments, names, strict=True):
         att = Attachment(update=update, original_name=name[:255], kind=kind or "other", size=upload.size)
         att.file.save(name, upload, save=False)
@@ -454,6 +466,13 @@ def progress_update_validate(
     update.state = UpdateState.PUBLISHED if publish else UpdateState.REJECTED
     update.validated_by, update.validated_at = by, timezone.now()
     save_with_history(update, by=by, reason=reason or (_("Published") if publish else _("Returned")))
+    notify(
+        recipients=[update.author],
+        verb=Verb.UPDATE_PUBLISHED if publish else Verb.UPDATE_RETURNED,
+        target=update.action.title,
+        url=reverse("followup:action", args=[update.action_id]),
+        actor=by,
+    )
     if publish and update.progress is not None:
         action = update.action
         action.progress = update.progress
@@ -467,7 +486,16 @@ def progress_update_validate(
     return update
 
 
-# ---------------------------------------------------------------- reminders
+# ---------------------------------------------------------------- reminders and notifications
+
+
+def _editors() -> list[User]:
+    """Active Review Mechanism editors: the people who validate progress updates."""
+    from coopreview.accounts.enums import EDITOR_ROLES
+
+    return list(
+        User.objects.filter(is_active=True, memberships__role__in=EDITOR_ROLES).distinct().order_by("pk")
+    )
 
 
 def reminders_send(
@@ -519,5 +547,12 @@ def reminders_send(
                 message=render_to_string("followup/email/reminder.txt", context),
                 from_email=None,
                 recipient_list=[user.email],
+            )
+            notify(
+                recipients=[user],
+                verb=Verb.REMINDER,
+                target="; ".join(a.title for a in items),
+                count=len(items),
+                url=reverse("inbox:my-work"),
             )
     return sent

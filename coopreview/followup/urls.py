@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("schedule/", views.schedule_view, name="schedule"),
     path("changes/", views.changes_view, name="changes"),
+    path("bulk/", views.bulk_change_view, name="bulk"),
     path("recommendation/<int:pk>/", views.panel_view, name="panel"),
     path("recommendation/<int:pk>/categorise/", views.categorise_view, name="categorise"),
     path("recommendation/<int:pk>/approve/", views.approve_view, name="approve"),

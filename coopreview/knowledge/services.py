@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,8 @@ from coopreview.accounts.enums import Role
 from coopreview.accounts.models import Membership, Organisation
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import refuse_stale, save_with_history
+from coopreview.inbox.enums import Verb
+from coopreview.inbox.services import notify
 from coopreview.knowledge import selectors
 from coopreview.knowledge.documents import check_upload
 from coopreview.knowledge.enums import ProposalStatus, Visibility
@@ -194,6 +197,13 @@ def profile_reminders_send(*, now: datetime, dry_run: bool = False) -> int:
             }
             body = render_to_string("knowledge/email_profile_reminder.txt", context)
         send_mail(subject, body, None, [user.email])
+        notify(
+            recipients=[user],
+            verb=Verb.PROFILE_REMINDER,
+            target=membership.organisation.display_name,
+            count=len(by_state[membership.organisation_id]),
+            url=reverse("knowledge:state", args=[membership.organisation.code]),
+        )
     return sent
 
 

@@ -4,9 +4,12 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from coopreview.inbox.enums import Verb
+from coopreview.inbox.services import notify
 from coopreview.meetings import ics
 from coopreview.meetings.models import Meeting, Participant
 from coopreview.meetings.selectors import agenda_for, user_time_zone
@@ -48,4 +51,11 @@ def send_invitations(*, meeting_id: int, method: str) -> int:
         messages.append(message)
     if messages:
         get_connection().send_messages(messages)
+        if method != "CANCEL":
+            notify(
+                recipients=[p.user for p in invitees(meeting) if p.user_id],
+                verb=Verb.INVITATION,
+                target=meeting.title,
+                url=reverse("meetings:detail", args=[meeting.pk]),
+            )
     return len(messages)

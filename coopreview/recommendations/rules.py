@@ -18,3 +18,5 @@ rules.add_perm("recommendations.add_recommendation", is_editor)
 rules.add_perm("recommendations.change_recommendation", is_editor)
 rules.add_perm("recommendations.delete_recommendation", is_editor)
 rules.add_perm("recommendations.view_history", is_member | is_editor)
+# Any member may try a change on a selection; each record's own service decides (followup.bulk).
+rules.add_perm("recommendations.bulk_change", is_member)

@@ -54,6 +54,7 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
             groups.append((cluster, list(rows)))
     actions = [mark_safe(action(request)) for action in list_actions()]  # noqa: S308 — rendered templates
     context = {"form": form, "page": page, "groups": groups, "group": group, "actions": actions}
+    context["bulk"] = request.user.has_perm("recommendations.bulk_change")
     template = "recommendations/_results.html" if request.htmx else "recommendations/list.html"
     return render(request, template, context, status=status)
 

@@ -1,5 +1,6 @@
 """Views of the follow-up: the recommendation page's panel and its edits, actions, dashboard, schedule."""
 
+from coopreview.followup.views.bulk import bulk_change_view
 from coopreview.followup.views.overview import changes_view, dashboard_view, schedule_view
 from coopreview.followup.views.panel import (
     action_create_view,
@@ -20,6 +21,7 @@ __all__ = [
     "action_create_view",
     "action_detail_view",
     "approve_view",
+    "bulk_change_view",
     "attachment_view",
     "categorise_view",
     "changes_view",

@@ -188,6 +188,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "charts": _charts(rows),
         "over_time": _over_time(request, sub, len(ids)),
         "rollup": selectors.progress_rollup(user=request.user, recommendations=kept),
+        "bulk": request.user.has_perm("recommendations.bulk_change"),
         # the same actions as above the recommendation list (e.g. report downloads keeping the filters)
         "actions": [mark_safe(action(request)) for action in list_actions()],  # noqa: S308 — rendered templates
     }
