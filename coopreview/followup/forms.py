@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.models import Organisation
+from coopreview.core.widgets import IsoDateInput
 from coopreview.followup.enums import ALLOWED_TRANSITIONS, AttachmentKind, Category, Status
 from coopreview.followup.models import Action, FollowupPart
 from coopreview.recommendations.forms import RecommendationFilterForm
@@ -28,7 +29,7 @@ class CategorisationForm(VersionedForm):
 
 class ApprovalForm(VersionedForm):
     approved_by = forms.CharField(label=_("Approved by"), max_length=200, initial=_("Bureau of the Assembly"))
-    approved_on = forms.DateField(label=_("Approved on"), widget=forms.DateInput(attrs={"type": "date"}))
+    approved_on = forms.DateField(label=_("Approved on"), widget=IsoDateInput())
     approved_in = forms.CharField(label=_("Meeting or decision"), max_length=300, required=False)
     approval_link = forms.URLField(label=_("Link to the decision"), required=False, assume_scheme="https")
 
@@ -113,8 +114,8 @@ class ActionForm(VersionedForm):
         queryset=Recommendation.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    start = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Start"), required=False, widget=IsoDateInput())
+    due = forms.DateField(label=_("Due"), required=False, widget=IsoDateInput())
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, initial=0)
 
     def __init__(self, *args, leads, recommendations, **kwargs) -> None:
@@ -161,7 +162,7 @@ class FollowupFilterForm(RecommendationFilterForm):
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
     disagree = forms.BooleanField(label=_("Where stakeholders disagree"), required=False)
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), required=False, widget=IsoDateInput())
 
     def clean_as_of(self):
         value = self.cleaned_data.get("as_of")
@@ -171,7 +172,7 @@ class FollowupFilterForm(RecommendationFilterForm):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), widget=IsoDateInput())
 
     def clean_as_of(self):
         value = self.cleaned_data["as_of"]
@@ -181,8 +182,8 @@ class AsOfForm(forms.Form):
 
 
 class ChangesForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=IsoDateInput())
+    end = forms.DateField(label=_("To"), widget=IsoDateInput())
 
     def clean(self):
         data = super().clean()
