@@ -30,6 +30,7 @@ from coopreview.followup.models import (
     Transition,
 )
 from coopreview.recommendations.models import PriorityFlag, Recommendation
+from coopreview.recommendations.services import recommendation_update
 
 ALLOWED_ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -215,7 +216,34 @@ def categorisation_approve(
                 by=by,
                 reason=_("Categorisation approved: %(in)s") % {"in": approved_in or approved_by},
             )
+    _addressees_follow(cat, by=by)
     return cat
+
+
+# The organisation that stands for a whole side when a categorisation adds that side.
+SIDE_WHOLE = {Side.COURT: OrganisationKind.COURT, Side.ASSEMBLY: OrganisationKind.ASSEMBLY}
+
+
+def _addressees_follow(cat: Categorisation, *, by: User) -> None:
+    """The approved categorisation becomes the recommendation's addressees, so the list, its filter,
+    the page, the annex, exports, search and the dashboard all show it. Organs and bodies already
+    named on a side the categorisation keeps stay; a side it adds is named as a whole (the Court, the
+    Assembly). The imported addressees stay in the recommendation's history, with the reason."""
+    rec = Recommendation.objects.get(pk=cat.recommendation_id)
+    current = list(rec.addressees.all())
+    sides = CATEGORY_SIDES[cat.category]
+    kept = [org for org in current if org.side in sides]
+    for side in sides:
+        whole = SIDE_WHOLE.get(side)
+        if whole and not any(org.side == side for org in kept):
+            kept += list(Organisation.objects.filter(kind=whole, parent=None).order_by("pk")[:1])
+    if not kept or {o.pk for o in kept} == {o.pk for o in current}:
+        return  # nothing to name (e.g. "States" with no State named) or nothing changes
+    reason = _("Categorisation approved: %(category)s (%(by)s)") % {
+        "category": cat.get_category_display(),
+        "by": cat.approved_by,
+    }
+    recommendation_update(recommendation=rec, by=by, addressees=kept, reason=reason[:100])
 
 
 @transaction.atomic
