@@ -31,7 +31,8 @@ def test_approved_categorisation_reaches_list_page_and_timeline(browser_page, se
     page.reload()
 
     assert "Assembly & Court" in page.locator("dl").first.inner_text()
-    assert "Categorisation approved: Assembly and Court" in page.get_by_role("region", name="History").inner_text()
+    history = page.get_by_role("region", name="History").inner_text()
+    assert "Categorisation approved: Assembly and Court" in history
     page.goto(f"{page.base_url}/recommendations/?addressee=assembly&q=276")
     row = page.locator("tr", has=page.get_by_role("link", name="276", exact=True))
     assert "Assembly & Court" in row.inner_text()
