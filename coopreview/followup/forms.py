@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coopreview.accounts.enums import Side
 from coopreview.accounts.models import Organisation
 from coopreview.core.widgets import IsoDateInput
 from coopreview.followup.enums import ALLOWED_TRANSITIONS, AttachmentKind, Category, Status
@@ -73,10 +74,17 @@ class PartForm(VersionedForm):
         label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     lead = forms.ModelChoiceField(label=_("Lead"), queryset=Organisation.objects.none(), required=False)
+    confidential = forms.BooleanField(
+        label=_("Confidential to the lead organ"),
+        required=False,
+        help_text=_("Other organs of the Court do not see this part at all."),
+    )
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
 
     def __init__(self, *args, part: FollowupPart, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if part.side != Side.COURT:  # only the Court's organs keep a part from one another
+            del self.fields["confidential"]
         # the lead is chosen within the part's own side: the Court picks its organs, the Assembly its bodies
         self.fields["lead"].queryset = Organisation.objects.filter(
             kind__in=[k for k, side in _SIDE_KINDS.items() if side == part.side]
@@ -87,6 +95,7 @@ class PartForm(VersionedForm):
                 "budgetary": part.budgetary,
                 "narrative": part.narrative,
                 "lead": part.lead_id,
+                "confidential": part.confidential,
                 "version": part.updated_at,
             }
 

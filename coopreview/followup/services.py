@@ -42,7 +42,7 @@ ALLOWED_ATTACHMENT_TYPES = {
     ".jpg": "image/jpeg",
 }
 MAX_ATTACHMENT_BYTES = getattr(settings, "FOLLOWUP_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
-PART_FIELDS = ("assessment", "budgetary", "narrative", "lead")
+PART_FIELDS = ("assessment", "budgetary", "narrative", "lead", "confidential")
 
 
 class FollowupError(ServiceError):
@@ -298,6 +298,8 @@ def part_update(
         raise FollowupError(
             _("These fields cannot be edited here: %(f)s.") % {"f": ", ".join(sorted(unknown))}
         )
+    if data.get("confidential") and part.side != Side.COURT:
+        raise FollowupError(_("Only a Court part can be kept confidential to its lead organ."))
     lead = data.get("lead")
     if lead is not None and lead.side != part.side:
         raise FollowupError(
