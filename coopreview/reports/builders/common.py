@@ -66,6 +66,9 @@ class Flag:
         return self.colour.lstrip("#").upper()
 
 
+LONG_ROW_CHARS = 2500  # about half a landscape A4 page of the annex's text column
+
+
 @dataclass
 class Row:
     pk: int
@@ -84,6 +87,12 @@ class Row:
     views: list[str] = field(default_factory=list)
     narrative: str = ""
     parts: list = field(default_factory=list)
+
+    @property
+    def breakable(self) -> bool:
+        """Too long to keep on one page: the PDF lets this row break (WeasyPrint stops repeating the
+        header row after a row that must not break but cannot fit)."""
+        return len(self.text) + len(self.narrative) > LONG_ROW_CHARS
 
     @property
     def colour(self) -> str | None:
