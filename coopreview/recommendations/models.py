@@ -108,6 +108,7 @@ class PriorityFlag(TimestampedModel):
         _("colour"), max_length=7, default="#F4B183", help_text=_("Hexadecimal colour, e.g. #F4B183")
     )
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

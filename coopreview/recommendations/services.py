@@ -80,11 +80,13 @@ def section_get_or_create_path(
 
 @transaction.atomic
 def priority_flag_get_or_create(
-    *, name: str, colour: str = "#F4B183", name_fr: str = "", description: str = ""
+    *, name: str, colour: str = "#F4B183", name_fr: str = "", description: str = "", description_fr: str = ""
 ) -> PriorityFlag:
     flag = PriorityFlag.objects.filter(name=name).first()
     if flag is None:
-        flag = PriorityFlag(name=name, name_fr=name_fr, colour=colour, description=description)
+        flag = PriorityFlag(
+            name=name, name_fr=name_fr, colour=colour, description=description, description_fr=description_fr
+        )
         flag.full_clean()
         save_with_history(flag)
     return flag

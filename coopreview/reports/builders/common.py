@@ -60,6 +60,7 @@ class Flag:
     name: str
     colour: str  # "#RRGGBB"
     description: str = ""
+    key: str = ""  # the flag's own name, whatever the document's language: the legend's order
 
     @property
     def hex(self) -> str:
@@ -260,9 +261,11 @@ def organ_names(addressees: list) -> list[str]:
 
 
 def make_flag(flag, *, lang: str) -> Flag:
-    # Descriptions are kept in English only: a French document shows the (translated) name alone.
-    description = flag.description if lang == "en" else ""
-    return Flag(pk=flag.pk, name=flag.display_name, colour=flag.colour.upper(), description=description)
+    # A French document shows the French description, else the English one: the legend stays complete.
+    description = (flag.description_fr if lang == "fr" else "") or flag.description
+    return Flag(
+        pk=flag.pk, name=flag.display_name, colour=flag.colour.upper(), description=description, key=flag.name
+    )
 
 
 def _section_titles(recs: list[Rec]) -> dict[int | None, tuple[str, str]]:
@@ -326,4 +329,5 @@ def legend(rows: list[Row]) -> list[Flag]:
     for row in rows:
         for flag in row.flags:
             seen.setdefault(flag.pk, flag)
-    return sorted(seen.values(), key=lambda f: f.name)
+    # in the order of the flags' own (English) names, as rows order their flags: the same in every language
+    return sorted(seen.values(), key=lambda f: f.key or f.name)

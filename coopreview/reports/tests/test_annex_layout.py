@@ -55,3 +55,12 @@ def test_header_row_repeats_even_when_one_row_is_very_long(annex, seed):
     assert len(pages) >= 4
     header = annex().columns[-1][1]
     assert all(header in text for text in pages), [header in text for text in pages]
+
+
+def test_french_legend_is_complete_and_in_the_english_order(annex):
+    english, french = annex().legend, annex(lang="fr").legend
+
+    assert [f.pk for f in french] == [f.pk for f in english]
+    assert [f.name for f in french] == ["Priorité de la facilitation", "Priorité de l'annexe I de l'EEI"]
+    assert all(f.description for f in french)
+    assert french[0].description.startswith("Marquée « x » dans la colonne Priorités")
