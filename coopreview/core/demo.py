@@ -68,6 +68,7 @@ def demo_load(*, data_file: Path = DEMO_FILE) -> dict[str, int]:
             colour=f["colour"],
             description=f["description"],
             description_fr=f.get("description_fr", ""),
+            owner=Organisation.objects.filter(code=f["owner"]).first() if f.get("owner") else None,
         )
         for f in data["flags"]
     }

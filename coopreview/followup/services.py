@@ -30,7 +30,7 @@ from coopreview.followup.models import (
     Transition,
 )
 from coopreview.recommendations.models import PriorityFlag, Recommendation
-from coopreview.recommendations.services import recommendation_update
+from coopreview.recommendations.services import recommendation_set_flag, recommendation_update
 
 ALLOWED_ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -266,12 +266,24 @@ def stakeholder_view_record(
     )
     if not position.strip():
         raise FollowupError(_("Position: state the organisation's view."))
+    if priority_flag is not None and priority_flag.owner_id != organisation.pk:
+        raise FollowupError(
+            _("Priority flag: “%(flag)s” is not %(org)s's own flag.")
+            % {"flag": priority_flag.display_name, "org": organisation.display_name}
+        )
     view = StakeholderView.objects.filter(recommendation=recommendation, organisation=organisation).first()
     view = view or StakeholderView(recommendation=recommendation, organisation=organisation)
+    before = view.priority_flag
     view.position, view.category, view.rationale = position.strip(), category, rationale
     view.priority_flag, view.author = priority_flag, by
     _validate(view, exclude=["recommendation", "organisation"])
-    return save_with_history(view, by=by, reason=_("Stakeholder view recorded"))
+    saved = save_with_history(view, by=by, reason=_("Stakeholder view recorded"))
+    # One truth: the view's flag is the recommendation's flag, set and cleared by the same service.
+    if before is not None and before != priority_flag:
+        recommendation_set_flag(recommendation=recommendation, flag=before, on=False, by=by)
+    if priority_flag is not None:
+        recommendation_set_flag(recommendation=recommendation, flag=priority_flag, on=True, by=by)
+    return saved
 
 
 @transaction.atomic

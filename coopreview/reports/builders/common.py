@@ -61,6 +61,7 @@ class Flag:
     colour: str  # "#RRGGBB"
     description: str = ""
     key: str = ""  # the flag's own name, whatever the document's language: the legend's order
+    owner: str = ""  # whose flag: the organisation that sets it, or the source
 
     @property
     def hex(self) -> str:
@@ -201,7 +202,7 @@ def select(options: ReportOptions, *, pk: int | None = None) -> list[Rec]:
 def _attach(recs: list[Rec]) -> None:
     """Addressees and flags, one query per relation and chunk (within any database's parameter limit)."""
     organisations = {o.pk: o for o in Organisation.objects.all()}
-    flags = {f.pk: f for f in PriorityFlag.objects.all()}
+    flags = {f.pk: f for f in PriorityFlag.objects.select_related("owner")}
     by_pk = {r.pk: r for r in recs}
     addressees = Recommendation.addressees.through.objects
     flagged = Recommendation.priority_flags.through.objects
@@ -264,7 +265,12 @@ def make_flag(flag, *, lang: str) -> Flag:
     # A French document shows the French description, else the English one: the legend stays complete.
     description = (flag.description_fr if lang == "fr" else "") or flag.description
     return Flag(
-        pk=flag.pk, name=flag.display_name, colour=flag.colour.upper(), description=description, key=flag.name
+        pk=flag.pk,
+        name=flag.display_name,
+        colour=flag.colour.upper(),
+        description=description,
+        key=flag.name,
+        owner=flag.owner_name,
     )
 
 
