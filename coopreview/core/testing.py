@@ -39,6 +39,13 @@ def sign_in(page, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def post_with_token(page, url: str, data: dict) -> int:
+    """POST as the signed-in browser user, bypassing the page's forms (to prove the server refuses)."""
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    response = page.request.post(page.base_url + url, form={**data, "csrfmiddlewaretoken": token})
+    return response.status
+
+
 def client_for(user) -> Client:
     client = Client()
     if user is not None:

@@ -4,19 +4,13 @@ it confidential, the Registry no longer sees it at all."""
 import pytest
 
 from coopreview.core.demo import demo_load
-from coopreview.core.testing import assert_accessible, sign_in
+from coopreview.core.testing import assert_accessible, post_with_token, sign_in
 from coopreview.followup.models import FollowupPart
 from coopreview.recommendations.models import Recommendation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "coopreview-demo"  # noqa: S105 — the demo accounts' published password
 NARRATIVE = "The Office agrees and will issue internal guidelines"
-
-
-def _post_with_token(page, url: str, data: dict) -> int:
-    token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
-    response = page.request.post(page.base_url + url, form={**data, "csrfmiddlewaretoken": token})
-    return response.status
 
 
 def test_registry_cannot_edit_then_cannot_see_the_prosecutors_part(browser_page, settings, tmp_path):
@@ -33,7 +27,7 @@ def test_registry_cannot_edit_then_cannot_see_the_prosecutors_part(browser_page,
     assert NARRATIVE in court.inner_text()
     assert "Only the Office of the Prosecutor edits this part" in court.inner_text()
     assert court.get_by_text("Edit the Court part").count() == 0
-    assert _post_with_token(page, f"/followup/part/{part.pk}/", {"budgetary": "no", "narrative": "x"}) == 403
+    assert post_with_token(page, f"/followup/part/{part.pk}/", {"budgetary": "no", "narrative": "x"}) == 403
     assert_accessible(page, context="Court part seen by the Registry")
 
     page.context.clear_cookies()
