@@ -69,7 +69,7 @@ def test_refused_decision_in_the_browser_form_is_a_403_with_the_reason(held, fac
     )
 
     assert response.status_code == 403
-    assert "may not change the priority flags" in response.content.decode()
+    assert "may not set or clear" in response.content.decode()
     assert_valid_html(response.content)
     assert Decision.objects.count() == 0
 
