@@ -63,7 +63,12 @@ def demo_load(*, data_file: Path = DEMO_FILE) -> dict[str, int]:
     )
     flags = {
         f["key"]: rec_services.priority_flag_get_or_create(
-            name=f["name"], name_fr=f["name_fr"], colour=f["colour"], description=f["description"]
+            name=f["name"],
+            name_fr=f["name_fr"],
+            colour=f["colour"],
+            description=f["description"],
+            description_fr=f.get("description_fr", ""),
+            owner=Organisation.objects.filter(code=f["owner"]).first() if f.get("owner") else None,
         )
         for f in data["flags"]
     }

@@ -8,6 +8,29 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker (`type=date`). Its value must be ISO (2026-12-10) in every language: the
+    browser drops anything else, so a French page would post the date back empty. Django parses ISO
+    in every language (ISO_INPUT_FORMATS are always accepted)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker (`type=datetime-local`), ISO in every language (see IsoDateInput)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATETIME)
+
 
 class LongSelect(forms.Select):
     """A single <select> for long lists (thousands of sources or sections on a filter bar).

@@ -37,5 +37,5 @@ def recs(orgs, source) -> dict[str, Recommendation]:
 
 
 @pytest.fixture
-def fac_flag(db) -> PriorityFlag:
-    return PriorityFlag.objects.create(name="Facilitation priority", colour="#F4B183")
+def fac_flag(orgs) -> PriorityFlag:
+    return PriorityFlag.objects.create(name="Facilitation priority", colour="#F4B183", owner=orgs["FAC-COOP"])

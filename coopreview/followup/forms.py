@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coopreview.accounts.enums import Side
 from coopreview.accounts.models import Organisation
+from coopreview.core.widgets import IsoDateInput
 from coopreview.followup.enums import ALLOWED_TRANSITIONS, AttachmentKind, Category, Status
 from coopreview.followup.models import Action, FollowupPart
 from coopreview.recommendations.forms import RecommendationFilterForm
@@ -28,7 +30,7 @@ class CategorisationForm(VersionedForm):
 
 class ApprovalForm(VersionedForm):
     approved_by = forms.CharField(label=_("Approved by"), max_length=200, initial=_("Bureau of the Assembly"))
-    approved_on = forms.DateField(label=_("Approved on"), widget=forms.DateInput(attrs={"type": "date"}))
+    approved_on = forms.DateField(label=_("Approved on"), widget=IsoDateInput())
     approved_in = forms.CharField(label=_("Meeting or decision"), max_length=300, required=False)
     approval_link = forms.URLField(label=_("Link to the decision"), required=False, assume_scheme="https")
 
@@ -72,10 +74,17 @@ class PartForm(VersionedForm):
         label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     lead = forms.ModelChoiceField(label=_("Lead"), queryset=Organisation.objects.none(), required=False)
+    confidential = forms.BooleanField(
+        label=_("Confidential to the lead organ"),
+        required=False,
+        help_text=_("Other organs of the Court do not see this part at all."),
+    )
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
 
     def __init__(self, *args, part: FollowupPart, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if part.side != Side.COURT:  # only the Court's organs keep a part from one another
+            del self.fields["confidential"]
         # the lead is chosen within the part's own side: the Court picks its organs, the Assembly its bodies
         self.fields["lead"].queryset = Organisation.objects.filter(
             kind__in=[k for k, side in _SIDE_KINDS.items() if side == part.side]
@@ -86,6 +95,7 @@ class PartForm(VersionedForm):
                 "budgetary": part.budgetary,
                 "narrative": part.narrative,
                 "lead": part.lead_id,
+                "confidential": part.confidential,
                 "version": part.updated_at,
             }
 
@@ -113,8 +123,8 @@ class ActionForm(VersionedForm):
         queryset=Recommendation.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    start = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Start"), required=False, widget=IsoDateInput())
+    due = forms.DateField(label=_("Due"), required=False, widget=IsoDateInput())
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, initial=0)
 
     def __init__(self, *args, leads, recommendations, **kwargs) -> None:
@@ -161,7 +171,7 @@ class FollowupFilterForm(RecommendationFilterForm):
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
     disagree = forms.BooleanField(label=_("Where stakeholders disagree"), required=False)
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), required=False, widget=IsoDateInput())
 
     def clean_as_of(self):
         value = self.cleaned_data.get("as_of")
@@ -171,7 +181,7 @@ class FollowupFilterForm(RecommendationFilterForm):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), widget=IsoDateInput())
 
     def clean_as_of(self):
         value = self.cleaned_data["as_of"]
@@ -181,8 +191,8 @@ class AsOfForm(forms.Form):
 
 
 class ChangesForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=IsoDateInput())
+    end = forms.DateField(label=_("To"), widget=IsoDateInput())
 
     def clean(self):
         data = super().clean()

@@ -113,6 +113,13 @@ class FollowupPartQuerySet(models.QuerySet):
     def open(self) -> "FollowupPartQuerySet":
         return self.exclude(status__in=[Status.IMPLEMENTED, Status.NOT_PURSUED])
 
+    def readable(self, lead_scope: frozenset[int] | None) -> "FollowupPartQuerySet":
+        """Without the confidential parts whose lead is outside `lead_scope` (None: no restriction).
+        followup.selectors.part_lead_scope says what a user's scope is."""
+        if lead_scope is None:
+            return self
+        return self.filter(Q(confidential=False) | Q(lead__in=lead_scope))
+
 
 class FollowupPart(TimestampedModel):
     """The part of a recommendation one addressee must act on (the Court or an organ, the Assembly, a State).
@@ -143,6 +150,11 @@ class FollowupPart(TimestampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="led_parts",
+    )
+    confidential = models.BooleanField(
+        _("confidential to the lead organ"),
+        default=False,
+        help_text=_("Only the lead organ's members see this part: other organs never do."),
     )
     history = HistoricalRecords()
 

@@ -68,10 +68,23 @@ def can_view_recommendation_of(user, obj) -> bool:
     return recommendations_visible_to(user=user).filter(pk=rec_id).exists()
 
 
+def lead_scope(user) -> frozenset[int] | None:
+    """The leads whose confidential parts `user` may read: their own organs and the units below them
+    (court_scope also holds the Court above, so a part led by the Court as a whole stays shared).
+    None: every part (administrators)."""
+    if user.is_authenticated and is_administrator(user):
+        return None
+    return court_scope(user)
+
+
 @rules.predicate
 def can_edit_part(user, part) -> bool:
+    """A Court part led by an organ is that organ's alone: another organ contributes its own view
+    (a stakeholder view) but never overwrites the lead organ's assessment or narrative."""
     if part is None:
         return False
+    if part.side == Side.COURT and part.lead_id is not None:
+        return may_act_for(user, part.lead)
     return may_act_for(user, part.addressee)
 
 

@@ -25,7 +25,7 @@ from coopreview.followup.models import (
     StakeholderView,
     Transition,
 )
-from coopreview.followup.rules import court_scope
+from coopreview.followup.rules import court_scope, lead_scope
 from coopreview.recommendations.models import Recommendation
 from coopreview.recommendations.selectors import recommendations_visible_to, visibility_q
 
@@ -53,9 +53,21 @@ def _rec_visible(user: AnyUser, prefix: str) -> Q:
     return Q() if condition is None else condition
 
 
+def parts_readable(*, user: AnyUser) -> QuerySet[FollowupPart]:
+    """Parts without those confidential to a lead organ `user` is not a member of."""
+    return FollowupPart.objects.readable(lead_scope(user))
+
+
+def _hidden_part_ids(user: AnyUser) -> QuerySet:
+    """Ids of the parts confidential to another organ: their history and transitions stay hidden too."""
+    return FollowupPart.objects.exclude(pk__in=parts_readable(user=user).values("pk")).values("pk")
+
+
 def parts_visible_to(*, user: AnyUser) -> QuerySet[FollowupPart]:
-    return FollowupPart.objects.filter(_rec_visible(user, "recommendation__")).select_related(
-        "recommendation__source", "addressee", "lead"
+    return (
+        parts_readable(user=user)
+        .filter(_rec_visible(user, "recommendation__"))
+        .select_related("recommendation__source", "addressee", "lead")
     )
 
 
@@ -104,7 +116,7 @@ def recommendation_followup(*, user: AnyUser, recommendation: Recommendation) ->
         )
     )
     parts = list(
-        FollowupPart.objects.filter(recommendation=recommendation).select_related("addressee", "lead")
+        parts_readable(user=user).filter(recommendation=recommendation).select_related("addressee", "lead")
     )
     actions = list(
         actions_visible_to(user=user)
@@ -118,9 +130,9 @@ def recommendation_followup(*, user: AnyUser, recommendation: Recommendation) ->
         )
     )
     transitions = list(
-        Transition.objects.filter(part__recommendation=recommendation).select_related(
-            "by", "part__addressee"
-        )[:50]
+        Transition.objects.filter(part__recommendation=recommendation)
+        .exclude(part__in=_hidden_part_ids(user))
+        .select_related("by", "part__addressee")[:50]
     )
     progress = round(sum(a.progress for a in actions) / len(actions)) if actions else None
     reference = cat.category if cat else None
@@ -182,7 +194,9 @@ def clusters_of(*, recommendations: Iterable[Recommendation] | QuerySet) -> dict
     return titles
 
 
-def parts_current(*, recommendations: Iterable[Recommendation] | QuerySet) -> list["PartSnapshot"]:
+def parts_current(
+    *, user: AnyUser, recommendations: Iterable[Recommendation] | QuerySet
+) -> list["PartSnapshot"]:
     """Today's parts of `recommendations` as light snapshots (same shape as parts_as_of). One query."""
     now = timezone.now()
     return [
@@ -198,7 +212,8 @@ def parts_current(*, recommendations: Iterable[Recommendation] | QuerySet) -> li
             lead_id=p.lead_id,
             as_of=now,
         )
-        for p in FollowupPart.objects.filter(recommendation__in=_rec_ids(recommendations))
+        for p in parts_readable(user=user)
+        .filter(recommendation__in=_rec_ids(recommendations))
         .only(
             "id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary", "lead_id"
         )
@@ -224,8 +239,8 @@ def progress_rollup(
     ids = _rec_ids(scope)
     recs = list(Recommendation.objects.filter(pk__in=ids).values_list("pk", "source__symbol"))
     statuses: dict[int, list[str]] = defaultdict(list)
-    for rec_id, status in FollowupPart.objects.filter(recommendation__in=ids).values_list(
-        "recommendation_id", "status"
+    for rec_id, status in (
+        parts_readable(user=user).filter(recommendation__in=ids).values_list("recommendation_id", "status")
     ):
         statuses[rec_id].append(status)
     by_action = recommendation_progress(user=user, recommendations=scope)
@@ -292,8 +307,10 @@ def parts_as_of(
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    qs = history.objects.filter(history_date__lte=moment, history_id=Subquery(latest)).exclude(
-        history_type="-"
+    qs = (
+        history.objects.filter(history_date__lte=moment, history_id=Subquery(latest))
+        .exclude(history_type="-")
+        .exclude(id__in=_hidden_part_ids(user))
     )
     visible = recommendations_visible_to(user=user)
     if recommendations is not None:
@@ -424,6 +441,8 @@ def changes_between(
         )
         if scope == "rec":
             records = records.filter(recommendation_id__in=visible_ids)
+            if model is FollowupPart:
+                records = records.exclude(id__in=_hidden_part_ids(user))
         elif scope == "action":
             records = records.filter(id__in=visible_actions)
         else:

@@ -33,6 +33,7 @@ from coopreview.followup.models import (
 from coopreview.inbox.enums import Verb
 from coopreview.inbox.services import notify
 from coopreview.recommendations.models import PriorityFlag, Recommendation
+from coopreview.recommendations.services import recommendation_set_flag, recommendation_update
 
 ALLOWED_ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -44,7 +45,7 @@ ALLOWED_ATTACHMENT_TYPES = {
     ".jpg": "image/jpeg",
 }
 MAX_ATTACHMENT_BYTES = getattr(settings, "FOLLOWUP_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
-PART_FIELDS = ("assessment", "budgetary", "narrative", "lead")
+PART_FIELDS = ("assessment", "budgetary", "narrative", "lead", "confidential")
 
 
 class FollowupError(ServiceError):
@@ -220,7 +221,34 @@ def categorisation_approve(
                 by=by,
                 reason=_("Categorisation approved: %(in)s") % {"in": approved_in or approved_by},
             )
+    _addressees_follow(cat, by=by)
     return cat
+
+
+# The organisation that stands for a whole side when a categorisation adds that side.
+SIDE_WHOLE = {Side.COURT: OrganisationKind.COURT, Side.ASSEMBLY: OrganisationKind.ASSEMBLY}
+
+
+def _addressees_follow(cat: Categorisation, *, by: User) -> None:
+    """The approved categorisation becomes the recommendation's addressees, so the list, its filter,
+    the page, the annex, exports, search and the dashboard all show it. Organs and bodies already
+    named on a side the categorisation keeps stay; a side it adds is named as a whole (the Court, the
+    Assembly). The imported addressees stay in the recommendation's history, with the reason."""
+    rec = Recommendation.objects.get(pk=cat.recommendation_id)
+    current = list(rec.addressees.all())
+    sides = CATEGORY_SIDES[cat.category]
+    kept = [org for org in current if org.side in sides]
+    for side in sides:
+        whole = SIDE_WHOLE.get(side)
+        if whole and not any(org.side == side for org in kept):
+            kept += list(Organisation.objects.filter(kind=whole, parent=None).order_by("pk")[:1])
+    if not kept or {o.pk for o in kept} == {o.pk for o in current}:
+        return  # nothing to name (e.g. "States" with no State named) or nothing changes
+    reason = _("Categorisation approved: %(category)s (%(by)s)") % {
+        "category": cat.get_category_display(),
+        "by": cat.approved_by,
+    }
+    recommendation_update(recommendation=rec, by=by, addressees=kept, reason=reason[:100])
 
 
 @transaction.atomic
@@ -243,12 +271,24 @@ def stakeholder_view_record(
     )
     if not position.strip():
         raise FollowupError(_("Position: state the organisation's view."))
+    if priority_flag is not None and priority_flag.owner_id != organisation.pk:
+        raise FollowupError(
+            _("Priority flag: “%(flag)s” is not %(org)s's own flag.")
+            % {"flag": priority_flag.display_name, "org": organisation.display_name}
+        )
     view = StakeholderView.objects.filter(recommendation=recommendation, organisation=organisation).first()
     view = view or StakeholderView(recommendation=recommendation, organisation=organisation)
+    before = view.priority_flag
     view.position, view.category, view.rationale = position.strip(), category, rationale
     view.priority_flag, view.author = priority_flag, by
     _validate(view, exclude=["recommendation", "organisation"])
-    return save_with_history(view, by=by, reason=_("Stakeholder view recorded"))
+    saved = save_with_history(view, by=by, reason=_("Stakeholder view recorded"))
+    # One truth: the view's flag is the recommendation's flag, set and cleared by the same service.
+    if before is not None and before != priority_flag:
+        recommendation_set_flag(recommendation=recommendation, flag=before, on=False, by=by)
+    if priority_flag is not None:
+        recommendation_set_flag(recommendation=recommendation, flag=priority_flag, on=True, by=by)
+    return saved
 
 
 @transaction.atomic
@@ -275,6 +315,8 @@ def part_update(
         raise FollowupError(
             _("These fields cannot be edited here: %(f)s.") % {"f": ", ".join(sorted(unknown))}
         )
+    if data.get("confidential") and part.side != Side.COURT:
+        raise FollowupError(_("Only a Court part can be kept confidential to its lead organ."))
     lead = data.get("lead")
     if lead is not None and lead.side != part.side:
         raise FollowupError(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import AnyUser
+from coopreview.core.widgets import IsoDateInput
 from coopreview.knowledge import conf, selectors
 from coopreview.knowledge.enums import Visibility
 from coopreview.knowledge.models import CaseLaw, Practice, StateProfile
@@ -31,7 +32,7 @@ class ProposalForm(forms.ModelForm):
         model = StateProfile
         fields = StateProfile.EDITABLE
         widgets = {
-            "legislation_date": forms.DateInput(attrs={"type": "date"}),
+            "legislation_date": IsoDateInput(),
             "requirements": forms.Textarea(attrs={"rows": 4}),
             "requirements_fr": forms.Textarea(attrs={"rows": 4}),
             "contact_details": forms.Textarea(attrs={"rows": 3}),
@@ -225,7 +226,7 @@ class CaseLawForm(EntryForm):
             "restricted_to",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": IsoDateInput(),
             "summary": forms.Textarea(attrs={"rows": 5}),
             "summary_fr": forms.Textarea(attrs={"rows": 5}),
             "restricted_to": forms.SelectMultiple(attrs={"size": 6}),

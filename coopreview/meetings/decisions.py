@@ -67,8 +67,13 @@ def check_change_allowed(*, author: User, change: DecisionChange) -> None:
     if change.kind in FLAG_KINDS:
         if change.priority_flag is None:
             raise ValidationError({"priority_flag": _("Choose the priority flag to set or remove.")})
-        if not author.has_perm("recommendations.change_recommendation", rec):
-            raise _refuse(author, _("change the priority flags (only Review Mechanism editors may)"), rec)
+        if not author.has_perm("recommendations.set_flag", change.priority_flag):
+            raise _refuse(
+                author,
+                _("set or clear “%(flag)s” (only members of %(owner)s may)")
+                % {"flag": change.priority_flag.display_name, "owner": change.priority_flag.owner_name},
+                rec,
+            )
         return
     if change.organisation is None:
         raise ValidationError({"organisation": _("Choose the organisation this change concerns.")})
@@ -157,13 +162,12 @@ def _apply(change: DecisionChange, *, meeting: Meeting) -> models.Model:
     check_change_allowed(author=author, change=change)
     rec = Recommendation.objects.get(pk=change.recommendation_id)
     if change.kind in FLAG_KINDS:
-        flags = set(rec.priority_flags.all())
-        if change.kind == ChangeKind.ADD_PRIORITY_FLAG:
-            flags.add(change.priority_flag)
-        else:
-            flags.discard(change.priority_flag)
-        return rec_services.recommendation_update(
-            recommendation=rec, by=author, reason=reason, priority_flags=flags
+        return rec_services.recommendation_set_flag(
+            recommendation=rec,
+            flag=change.priority_flag,
+            on=change.kind == ChangeKind.ADD_PRIORITY_FLAG,
+            by=author,
+            reason=reason,
         )
     if change.kind == ChangeKind.MOVE_STATUS:
         return followup.part_transition(part=_part(change), status=change.status, by=author, reason=reason)

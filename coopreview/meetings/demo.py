@@ -111,11 +111,14 @@ def _points_of_contact(editor: User) -> Meeting:
             by=editor,
             minutes="The Registry presented the current RFA workflow; States asked for clearer timelines.",
         )
+        # the facilitation's own flag: only the facilitation may decide to set it
         flag = PriorityFlag.objects.filter(name="Facilitation priority").first()
-        changes = [{"kind": ChangeKind.ADD_PRIORITY_FLAG, "priority_flag": flag}] if flag else []
+        changes = (
+            [{"kind": ChangeKind.ADD_PRIORITY_FLAG, "priority_flag": flag}] if flag and facilitator else []
+        )
         decisions.decision_record(
             item=items["279"],
-            by=editor,
+            by=facilitator or editor,
             text="The facilitation treats the efficiency of requests for assistance as a priority for 2027.",
             changes=changes,
         )

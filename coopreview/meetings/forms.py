@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.models import Organisation
+from coopreview.core.widgets import IsoDateInput, IsoDateTimeInput
 from coopreview.followup.enums import Status
 from coopreview.followup.models import Action
 from coopreview.meetings.enums import DEFAULT_TIME_ZONE, ChangeKind, MeetingType, ParticipantRole
 from coopreview.meetings.models import Meeting, Participant, time_zone_names, validate_time_zone
 from coopreview.recommendations.models import PriorityFlag, Recommendation
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_WIDGET = IsoDateTimeInput()
 
 
 def local_datetime(naive: datetime, time_zone: str) -> datetime:
@@ -188,7 +189,7 @@ class DecisionForm(forms.Form):
         label=_("New status"), choices=[("", "—")] + list(Status.choices), required=False
     )
     change_text = forms.CharField(label=_("Action title or position"), max_length=300, required=False)
-    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(label=_("Due"), required=False, widget=IsoDateInput())
 
     REQUIRED = {
         ChangeKind.ADD_PRIORITY_FLAG: ("priority_flag",),

@@ -108,6 +108,19 @@ class PriorityFlag(TimestampedModel):
         _("colour"), max_length=7, default="#F4B183", help_text=_("Hexadecimal colour, e.g. #F4B183")
     )
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="priority_flags",
+        help_text=_(
+            "The organisation that sets and clears this flag (e.g. the facilitation); "
+            "empty for a source's own flags, such as the report's Annex I."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -127,6 +140,11 @@ class PriorityFlag(TimestampedModel):
     @property
     def display_name(self) -> str:
         return self.name_fr if get_language() == "fr" and self.name_fr else self.name
+
+    @property
+    def owner_name(self) -> str:
+        """Whose flag it is, as legends print it: the owning organisation, else the source."""
+        return self.owner.display_name if self.owner_id else str(_("the source"))
 
 
 class Theme(TimestampedModel):

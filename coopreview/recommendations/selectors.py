@@ -253,3 +253,22 @@ def recommendation_as_of(
         ),
         themes=list(Theme.objects.filter(pk__in=[r.theme_id for r in record.themes.all()])),
     )
+
+
+@dataclass
+class SettableFlag:
+    flag: PriorityFlag
+    on: bool
+
+
+def flags_settable_by(*, user: AnyUser, recommendation: Recommendation) -> list[SettableFlag]:
+    """The priority flags `user` may set or clear (their organisation's own), each with whether it is
+    set on `recommendation`. Two queries."""
+    if not user.is_authenticated:
+        return []
+    current = {f.pk for f in recommendation.priority_flags.all()}
+    return [
+        SettableFlag(flag=flag, on=flag.pk in current)
+        for flag in PriorityFlag.objects.select_related("owner").order_by("name")
+        if user.has_perm("recommendations.set_flag", flag)
+    ]

@@ -5,8 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from coopreview.accounts.models import Organisation
 from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
 
@@ -46,6 +49,30 @@ def recommendation_update(
     return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
 
 
+class FlagNotAllowed(PermissionDenied):
+    """The user may not set or clear this flag: it belongs to another organisation."""
+
+
+@transaction.atomic
+def recommendation_set_flag(
+    *, recommendation: Recommendation, flag: PriorityFlag, on: bool, by: User, reason: str = ""
+) -> Recommendation:
+    """Set (`on`) or clear `flag` on `recommendation`. Only the flag's owner may (rules: set_flag);
+    the edit form, a stakeholder view and a meeting decision all come through here."""
+    if not by.has_perm("recommendations.set_flag", flag):
+        raise FlagNotAllowed(
+            _("The flag “%(flag)s” belongs to %(owner)s: only its members set or clear it.")
+            % {"flag": flag.display_name, "owner": flag.owner_name}
+        )
+    current = set(recommendation.priority_flags.all())
+    wanted = current | {flag} if on else current - {flag}
+    if wanted == current:
+        return recommendation
+    if not reason:
+        reason = (_("Flag set: %(flag)s") if on else _("Flag cleared: %(flag)s")) % {"flag": flag.name}
+    return save_with_history(recommendation, by=by, reason=reason[:100], m2m={"priority_flags": wanted})
+
+
 @transaction.atomic
 def source_get_or_create(
     *, symbol: str, by: User | None = None, reason: str = "", **defaults: Any
@@ -80,11 +107,24 @@ def section_get_or_create_path(
 
 @transaction.atomic
 def priority_flag_get_or_create(
-    *, name: str, colour: str = "#F4B183", name_fr: str = "", description: str = ""
+    *,
+    name: str,
+    colour: str = "#F4B183",
+    name_fr: str = "",
+    description: str = "",
+    description_fr: str = "",
+    owner: Organisation | None = None,
 ) -> PriorityFlag:
     flag = PriorityFlag.objects.filter(name=name).first()
     if flag is None:
-        flag = PriorityFlag(name=name, name_fr=name_fr, colour=colour, description=description)
+        flag = PriorityFlag(
+            name=name,
+            name_fr=name_fr,
+            colour=colour,
+            description=description,
+            description_fr=description_fr,
+            owner=owner,
+        )
         flag.full_clean()
         save_with_history(flag)
     return flag

@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.recommendation_create_view, name="create"),
     path("<int:pk>/", views.recommendation_detail_view, name="detail"),
     path("<int:pk>/edit/", views.recommendation_edit_view, name="edit"),
+    path("<int:pk>/flag/<int:flag_pk>/", views.recommendation_flag_view, name="flag"),
 ]

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.apps_registry import list_actions, recommendation_panels
@@ -14,7 +14,7 @@ from coopreview.core.exceptions import ConcurrentEditError
 from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
 from coopreview.recommendations.forms import AsOfForm, RecommendationFilterForm, RecommendationForm
-from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.models import PriorityFlag, Recommendation
 from coopreview.recommendations.pagination import RecommendationPaginator
 
 
@@ -76,7 +76,12 @@ def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         history_timeline(recommendation) if request.user.has_perm("recommendations.view_history") else []
     )
     panels = [mark_safe(panel(request, recommendation)) for panel in recommendation_panels()]  # noqa: S308
-    context = {"rec": recommendation, "timeline": timeline, "cluster": selectors.cluster_of(recommendation)}
+    context = {
+        "rec": recommendation,
+        "timeline": timeline,
+        "cluster": selectors.cluster_of(recommendation),
+        "own_flags": selectors.flags_settable_by(user=request.user, recommendation=recommendation),
+    }
     as_of_form = AsOfForm(request.GET or None)
     if as_of_form.is_bound:
         if not as_of_form.is_valid():
@@ -132,3 +137,18 @@ def recommendation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     status = 409 if conflict else (422 if form.is_bound else 200)
     context = {"form": form, "rec": recommendation, "conflict": conflict}
     return render(request, "recommendations/form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def recommendation_flag_view(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
+    """Set or clear one of the user's own organisation's priority flags (the facilitation's, the
+    Review Mechanism's): 404 for a record the user may not see, 403 for another organisation's flag."""
+    recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
+    flag = get_or_404(lambda: PriorityFlag.objects.select_related("owner").get(pk=flag_pk))
+    require_perm(request.user, "recommendations.set_flag", flag)
+    on = request.POST.get("on") == "1"
+    services.recommendation_set_flag(recommendation=recommendation, flag=flag, on=on, by=request.user)
+    message = _("%(flag)s set.") if on else _("%(flag)s cleared.")
+    messages.success(request, message % {"flag": flag.display_name})
+    return redirect("recommendations:detail", pk=recommendation.pk)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coopreview.core.widgets import IsoDateInput
 from coopreview.reports.enums import DEFAULT_COLUMNS, Column, ReportFormat, ReportName
 
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -30,8 +31,10 @@ class ReportParamsForm(forms.Form):
     report = forms.ChoiceField(label=_("Report"), choices=ReportName.choices)
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
     lang = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, required=False)
-    as_of = forms.DateField(label=_("As of"), required=False, input_formats=["%Y-%m-%d"])
-    since = forms.DateField(label=_("Changes since"), required=False, input_formats=["%Y-%m-%d"])
+    as_of = forms.DateField(label=_("As of"), required=False, input_formats=["%Y-%m-%d"], widget=IsoDateInput)
+    since = forms.DateField(
+        label=_("Changes since"), required=False, input_formats=["%Y-%m-%d"], widget=IsoDateInput
+    )
     columns = ColumnsField(label=_("Columns"), required=False)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=50)
     title = forms.CharField(label=_("Title"), required=False, max_length=200)

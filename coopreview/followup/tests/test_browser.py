@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from coopreview.core.demo import demo_load
-from coopreview.core.testing import assert_accessible, sign_in
+from coopreview.core.testing import assert_accessible, post_with_token, sign_in
 from coopreview.followup.models import (
     Action,
     Categorisation,
@@ -41,13 +41,6 @@ def demo(db, settings, tmp_path):
 
 def _sign_out(page):
     page.context.clear_cookies()
-
-
-def _post_with_token(page, url: str, data: dict) -> int:
-    """POST as the signed-in user, bypassing the page's forms (to prove the server refuses)."""
-    token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
-    response = page.request.post(page.base_url + url, form={**data, "csrfmiddlewaretoken": token})
-    return response.status
 
 
 def test_whole_follow_up_path_in_english(browser_page, demo):
@@ -106,7 +99,7 @@ def test_whole_follow_up_path_in_english(browser_page, demo):
     page.get_by_text("Assembly of States Parties saved.", exact=True).wait_for()
     court_part = FollowupPart.objects.get(recommendation=rec, side="court")
     assert (
-        _post_with_token(page, f"/followup/part/{court_part.pk}/", {"budgetary": "no", "narrative": "x"})
+        post_with_token(page, f"/followup/part/{court_part.pk}/", {"budgetary": "no", "narrative": "x"})
         == 403
     )
 
@@ -131,7 +124,7 @@ def test_whole_follow_up_path_in_english(browser_page, demo):
     assert "Assessed" in court.locator(".status").inner_text()
     assembly_part = FollowupPart.objects.get(recommendation=rec, side="assembly")
     assert (
-        _post_with_token(page, f"/followup/part/{assembly_part.pk}/", {"budgetary": "no", "narrative": "x"})
+        post_with_token(page, f"/followup/part/{assembly_part.pk}/", {"budgetary": "no", "narrative": "x"})
         == 403
     )
 

@@ -65,7 +65,7 @@ def dashboard_rows(
     if when:
         snapshots = selectors.parts_as_of(user=request.user, when=when, recommendations=sub)
     else:
-        snapshots = selectors.parts_current(recommendations=sub)
+        snapshots = selectors.parts_current(user=request.user, recommendations=sub)
     for snap in snapshots:
         parts_by_rec[snap.recommendation_id].append(snap)
     disagreeing = set(

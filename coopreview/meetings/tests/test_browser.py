@@ -74,10 +74,11 @@ def test_meeting_from_setup_to_approved_minutes_changes_the_follow_up(browser_pa
 
     page.get_by_role("link", name="Record a decision — Review of domestic cooperation legislation").click()
     page.get_by_label("Decision", exact=True).fill(
-        "The facilitation follows this recommendation as a priority."
+        "The Review Mechanism follows this recommendation as a priority."
     )
     page.get_by_label("Follow-up change").select_option(label="Set a priority flag")
-    page.get_by_label("Priority flag").select_option(label="Facilitation priority")
+    # the editors curate the source's flags; the facilitation's own flag is the facilitation's to set
+    page.get_by_label("Priority flag").select_option(label="IER Annex I priority")
     assert_accessible(page, context="decision form")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Decision recorded").wait_for()
@@ -89,7 +90,7 @@ def test_meeting_from_setup_to_approved_minutes_changes_the_follow_up(browser_pa
 
     page.get_by_role("link", name="ICC-ASP/19/16 276").click()
     page.get_by_role("heading", name="Recommendation 276").wait_for()
-    assert "Facilitation priority" in page.locator("dl.facts").first.inner_text()
+    assert "IER Annex I priority" in page.locator("dl.facts").first.inner_text()
     panel = page.locator("section.meetings-panel").inner_text()
     assert "Review Mechanism meeting on domestic cooperation" in panel and "(applied)" in panel
     assert "Decided at the meeting" in page.locator("section.history").inner_text()

@@ -60,10 +60,15 @@ class Flag:
     name: str
     colour: str  # "#RRGGBB"
     description: str = ""
+    key: str = ""  # the flag's own name, whatever the document's language: the legend's order
+    owner: str = ""  # whose flag: the organisation that sets it, or the source
 
     @property
     def hex(self) -> str:
         return self.colour.lstrip("#").upper()
+
+
+LONG_ROW_CHARS = 2500  # about half a landscape A4 page of the annex's text column
 
 
 @dataclass
@@ -84,6 +89,12 @@ class Row:
     views: list[str] = field(default_factory=list)
     narrative: str = ""
     parts: list = field(default_factory=list)
+
+    @property
+    def breakable(self) -> bool:
+        """Too long to keep on one page: the PDF lets this row break (WeasyPrint stops repeating the
+        header row after a row that must not break but cannot fit)."""
+        return len(self.text) + len(self.narrative) > LONG_ROW_CHARS
 
     @property
     def colour(self) -> str | None:
@@ -191,7 +202,7 @@ def select(options: ReportOptions, *, pk: int | None = None) -> list[Rec]:
 def _attach(recs: list[Rec]) -> None:
     """Addressees and flags, one query per relation and chunk (within any database's parameter limit)."""
     organisations = {o.pk: o for o in Organisation.objects.all()}
-    flags = {f.pk: f for f in PriorityFlag.objects.all()}
+    flags = {f.pk: f for f in PriorityFlag.objects.select_related("owner")}
     by_pk = {r.pk: r for r in recs}
     addressees = Recommendation.addressees.through.objects
     flagged = Recommendation.priority_flags.through.objects
@@ -251,9 +262,16 @@ def organ_names(addressees: list) -> list[str]:
 
 
 def make_flag(flag, *, lang: str) -> Flag:
-    # Descriptions are kept in English only: a French document shows the (translated) name alone.
-    description = flag.description if lang == "en" else ""
-    return Flag(pk=flag.pk, name=flag.display_name, colour=flag.colour.upper(), description=description)
+    # A French document shows the French description, else the English one: the legend stays complete.
+    description = (flag.description_fr if lang == "fr" else "") or flag.description
+    return Flag(
+        pk=flag.pk,
+        name=flag.display_name,
+        colour=flag.colour.upper(),
+        description=description,
+        key=flag.name,
+        owner=flag.owner_name,
+    )
 
 
 def _section_titles(recs: list[Rec]) -> dict[int | None, tuple[str, str]]:
@@ -317,4 +335,5 @@ def legend(rows: list[Row]) -> list[Flag]:
     for row in rows:
         for flag in row.flags:
             seen.setdefault(flag.pk, flag)
-    return sorted(seen.values(), key=lambda f: f.name)
+    # in the order of the flags' own (English) names, as rows order their flags: the same in every language
+    return sorted(seen.values(), key=lambda f: f.key or f.name)

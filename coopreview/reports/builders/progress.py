@@ -74,6 +74,14 @@ class ChangeLine:
 
 
 @dataclass
+class ChangeGroup:
+    """The changes to one recommendation (or one action), as sentences, newest first."""
+
+    heading: str
+    sentences: list[str]
+
+
+@dataclass
 class ProgressReport:
     doc: Document
     statuses: list[StatusColumn]
@@ -84,6 +92,7 @@ class ProgressReport:
     changes: list[ChangeLine]
     labels: dict[str, str]
     since_text: str = ""
+    change_groups: list[ChangeGroup] = field(default_factory=list)
 
     @property
     def rows(self):
@@ -117,15 +126,19 @@ def _tables(rows, statuses) -> list[CountTable]:
     return tables
 
 
-def _changes(options: ReportOptions, recommendations) -> list[ChangeLine]:
+def _followup_changes(options: ReportOptions, recommendations) -> list:
     from coopreview.followup.selectors import changes_between
 
+    if not options.since:
+        return []
     end = options.as_of or timezone.localdate()
+    return changes_between(user=options.user, start=options.since, end=end, recommendations=recommendations)
+
+
+def _changes(changes: list) -> list[ChangeLine]:
     kinds = {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}
     lines = []
-    for change in changes_between(
-        user=options.user, start=options.since, end=end, recommendations=recommendations
-    ):
+    for change in changes:
         lines.append(
             ChangeLine(
                 when=formats.date_format(timezone.localtime(change.when), "j F Y H:i"),
@@ -137,6 +150,74 @@ def _changes(options: ReportOptions, recommendations) -> list[ChangeLine]:
             )
         )
     return lines  # newest first, as changes_between returns them
+
+
+def _short(value: str, limit: int = 120) -> str:
+    value = " ".join(str(value).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _organisation_of(usernames: set[str]) -> dict[str, str]:
+    """Who acted, named by organisation (the first of their memberships), else by user name."""
+    from coopreview.accounts.models import Membership, Organisation
+
+    names: dict[str, int] = {}
+    for username, org in (
+        Membership.objects.filter(user__username__in=usernames)
+        .select_related("organisation")
+        .order_by("user__username", "pk")
+        .values_list("user__username", "organisation__pk")
+    ):
+        names.setdefault(username, org)
+    orgs = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=set(names.values()))}
+    return {u: orgs.get(names.get(u), u) for u in usernames}
+
+
+def _sentences(change, *, by: str) -> list[str]:
+    """ "Status moved from Assessed to In progress on 3 March 2026 by Office of the Prosecutor." """
+    date = formats.date_format(timezone.localtime(change.when), "j F Y")
+    base = {"date": date, "by": by}
+    _rec, _sep, part_of = change.label.partition(" · ")
+    about = (
+        (" (" + _("%(what)s of %(name)s") % {"what": change.what, "name": part_of} + ")") if part_of else ""
+    )
+    sentences = []
+    for label, old, new in change.changes:
+        values = {**base, "field": label[:1].upper() + label[1:], "old": _short(old), "new": _short(new)}
+        if old in ("", "—", None) and change.kind == "created":
+            text = _("%(field)s set to %(new)s on %(date)s by %(by)s") % values
+        elif new in ("", "—", None):
+            text = _("%(field)s cleared on %(date)s by %(by)s") % values
+        else:
+            text = _("%(field)s moved from %(old)s to %(new)s on %(date)s by %(by)s") % values
+        sentences.append(text + about + ".")
+    if not sentences:
+        what = change.what[:1].upper() + change.what[1:]
+        template = {
+            "created": _("%(what)s created on %(date)s by %(by)s"),
+            "deleted": _("%(what)s deleted on %(date)s by %(by)s"),
+        }.get(change.kind, _("%(what)s changed on %(date)s by %(by)s"))
+        sentences.append(template % {**base, "what": what} + about + ".")
+    return sentences
+
+
+def _change_groups(changes: list, rows) -> list[ChangeGroup]:
+    """The changes since the date as sentences grouped by recommendation, in the document's order
+    (then the actions), each group newest first."""
+    organisations = _organisation_of({c.who for c in changes})
+    order = {row.pk: i for i, row in enumerate(rows)}
+    headings = {row.pk: f"{row.source} {row.reference}" for row in rows}
+    groups: dict[tuple, ChangeGroup] = {}
+    for change in changes:
+        rec_id = change.recommendation_ids[0] if change.recommendation_ids else None
+        if rec_id is not None and rec_id in order:
+            key, heading = (0, order[rec_id]), headings[rec_id]
+        else:
+            what = change.what[:1].upper() + change.what[1:]
+            key, heading = (1, change.label), f"{what}: {_short(change.label, 80)}"
+        group = groups.setdefault(key, ChangeGroup(heading=heading, sentences=[]))
+        group.sentences += _sentences(change, by=organisations.get(change.who, change.who))
+    return [groups[key] for key in sorted(groups, key=lambda k: (k[0], k[1] if k[0] == 0 else 0, str(k[1])))]
 
 
 def build_progress(options: ReportOptions) -> ProgressReport:
@@ -166,6 +247,7 @@ def build_progress(options: ReportOptions) -> ProgressReport:
             series=[(s.label, s.colour) for s in statuses],
         )
         since_text = formats.date_format(options.since, "j F Y") if options.since else ""
+        changes = _followup_changes(options, recommendations)
         return ProgressReport(
             doc=doc,
             statuses=statuses,
@@ -173,7 +255,8 @@ def build_progress(options: ReportOptions) -> ProgressReport:
             chart_svg=chart,
             groups=group_rows(rows),
             legend=legend(rows),
-            changes=_changes(options, recommendations) if options.since else [],
+            changes=_changes(changes),
+            change_groups=_change_groups(changes, rows),
             since_text=since_text,
             labels={
                 "counts": _("Recommendations by status"),

@@ -72,15 +72,12 @@ def _changes(document, report) -> None:
     if not report.since_text:
         return
     document.add_heading(report.labels["changes"], level=1)
-    if not report.changes:
+    if not report.change_groups:
         document.add_paragraph(report.labels["no_changes"])
-    for change in report.changes:
-        line = f"{change.when} — {change.what}: {change.label} ({change.who})"
-        if change.reason:
-            line += f" — {change.reason}"
-        document.add_paragraph(line, style="List Bullet")
-        for detail in change.details:
-            document.add_paragraph(detail, style="List Bullet 2")
+    for group in report.change_groups:  # sentences grouped by recommendation, as on the page
+        document.add_heading(group.heading, level=2)
+        for sentence in group.sentences:
+            document.add_paragraph(sentence, style="List Bullet")
 
 
 def progress_body(document, report) -> None:

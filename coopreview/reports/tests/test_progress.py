@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from coopreview.reports.builders import build_annex, build_progress, build_sheet
 from coopreview.reports.exporters import export
+from coopreview.reports.exporters.to_html import render_html
 
 
 def ago(days: int):
@@ -108,3 +109,25 @@ def test_sheet_has_parts_views_and_status_history(followup_seed, editor_options)
     assert any("Categorised → In progress" in line for line in sections["Status history"])
     then = dict(build_sheet(editor_options(reference="274", as_of=ago(30))).sections)
     assert not any("In progress" in line for line in then["Parts per addressee"])
+
+
+def test_changes_since_read_as_sentences_grouped_by_recommendation(followup_seed, editor_options):
+    from django.utils import formats, timezone
+
+    report = build_progress(editor_options(since=ago(15)))
+    french = build_progress(editor_options(since=ago(15), lang="fr"))
+
+    ten_days_ago = formats.date_format(timezone.localdate() - timedelta(days=10), "j F Y")
+    assert [g.heading for g in report.change_groups] == ["ICC-ASP/19/16 274", "ICC-ASP/19/16 290"]
+    sentences = report.change_groups[0].sentences
+    assert (
+        f"Status moved from Categorised to In progress on {ten_days_ago} by Review Mechanism"
+        " (follow-up part of International Criminal Court)." in sentences
+    )
+    assert any(s.startswith("Narrative set to") or s.startswith("Narrative moved") for s in sentences)
+    assert any(
+        s.startswith("Statut : passage de Catégorisée à En cours le ")
+        for s in french.change_groups[0].sentences
+    )
+    html = render_html(report)
+    assert "<h3>ICC-ASP/19/16 274</h3>" in html and "Status moved from Categorised to In progress" in html
