@@ -3,17 +3,20 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from coopreview.core.site import site_url_for_port
+
 
 class Command(BaseCommand):
     help = "Run the platform with a production WSGI server (gunicorn)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
 
     def handle(self, *args, port: int, host: str, workers: int, **options) -> None:
-        self.stdout.write(f"Serving coopreview on http://{host}:{port}/ (Ctrl+C to stop)")
+        site_url_for_port(port)  # links in e-mails point at this server unless SITE_URL says otherwise
+        self.stdout.write(f"Serving on http://{host}:{port}/ … (Ctrl+C to stop)")
         self.stdout.flush()
         # Replace this process by gunicorn so signals (Ctrl+C, SIGTERM) reach the server directly.
         os.execv(  # noqa: S606 — fixed argv, no shell
