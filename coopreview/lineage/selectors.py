@@ -213,10 +213,12 @@ def suggestions(
     method: str = DEFAULT_METHOD,
     top: int = 5,
     widen: bool = False,
+    same_source: bool = False,
     notes: list[str] | None = None,
 ) -> list[Suggestion]:
     """For each visible query, the `top` most related visible candidates of `target` (or of every
-    other source when None), same addressee first unless `widen`; never linked or rejected pairs.
+    other source when None; of every source, the queries' own included, when `same_source`), same
+    addressee first unless `widen`; never linked or rejected pairs. Best score first.
     Raises LineageError for an unknown method; a method that is not installed falls back to the
     default, and says so in `notes`."""
     try:
@@ -239,6 +241,8 @@ def suggestions(
         return []
     if target is not None:
         pool = visible.filter(source=target)
+    elif same_source:  # "find related" from one recommendation: its neighbours in its own report count too
+        pool = visible
     else:
         pool = visible.exclude(source__in={q.source_id for q in query_list})
     candidates = list(_with_addressees(pool))
@@ -249,6 +253,7 @@ def suggestions(
     for matches in ranker.rank(_items(query_list), top=top, exclude=exclude):
         for m in matches:
             found.append(Suggestion(by_id[m.query_id], by_id[m.candidate_id], m.score, m.same_party))
+    found.sort(key=lambda s: s.score, reverse=True)  # stable: equal scores keep the ranker's order
     return found
 
 
