@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from coopreview.accounts.display import user_display_name
 from coopreview.accounts.selectors import AnyUser
 from coopreview.core.exceptions import ServiceError
 from coopreview.followup.enums import Status, UpdateState
@@ -52,10 +53,14 @@ def _linked_visible(user: AnyUser) -> QuerySet[Link]:
     visible = recommendations_visible_to(user=user)
     to_visible = Exists(visible.filter(pk=OuterRef("to_recommendation_id")))
     action_visible = Exists(actions_visible_to(user=user).filter(pk=OuterRef("action_id")))
-    return Link.objects.filter(
-        Exists(visible.filter(pk=OuterRef("from_recommendation_id"))),
-        to_visible | action_visible,
-    ).select_related("from_recommendation__source", "to_recommendation__source", "action", "confirmed_by")
+    return (
+        Link.objects.filter(
+            Exists(visible.filter(pk=OuterRef("from_recommendation_id"))),
+            to_visible | action_visible,
+        )
+        .select_related("from_recommendation__source", "to_recommendation__source", "action", "confirmed_by")
+        .prefetch_related("confirmed_by__memberships__organisation")
+    )
 
 
 def link_list(
@@ -110,7 +115,7 @@ def link_rows(links) -> list[dict]:
             "reason": link.reason,
             "origin": link.origin,
             "score": link.score if link.score is not None else "",
-            "confirmed_by": link.confirmed_by.username if link.confirmed_by else "",
+            "confirmed_by": user_display_name(link.confirmed_by) if link.confirmed_by else "",
             "confirmed_at": link.confirmed_at.isoformat(),
         }
         for link in links

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from coopreview.accounts.display import user_display_name
 from coopreview.accounts.models import Organisation
 from coopreview.core.models import TimestampedModel
 from coopreview.meetings.enums import (
@@ -178,8 +179,7 @@ class Participant(TimestampedModel):
 
     def __str__(self) -> str:
         if self.user_id:
-            full = self.user.get_full_name()
-            return full or self.user.get_username()
+            return user_display_name(self.user)
         if self.organisation_id:
             return str(self.organisation)
         return self.name or self.email

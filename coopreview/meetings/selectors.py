@@ -90,7 +90,12 @@ def meeting_get(*, user: AnyUser, pk: int) -> Meeting:
         meetings_visible_to(user=user)
         .prefetch_related(
             "organisers",
-            Prefetch("participants", queryset=Participant.objects.select_related("user", "organisation")),
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("user", "organisation").prefetch_related(
+                    "user__memberships__organisation"
+                ),
+            ),
             Prefetch(
                 "sessions",
                 queryset=Session.objects.prefetch_related("speakers__user", "speakers__organisation"),

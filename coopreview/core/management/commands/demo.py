@@ -36,7 +36,7 @@ class Command(BaseCommand):
         call_command("search_index", sync=True, stdout=io.StringIO())
         self.stdout.write(f"\nSign in at {site_url}/accounts/login/ with password '{DEMO_PASSWORD}' as:")
         for user in DEMO_USERS:
-            self.stdout.write(f"  {user.username:<12} {user.description}")
+            self.stdout.write(f"  {user.username:<12} {user.first_name} {user.last_name}, {user.description}")
         self.stdout.write("")
         if not no_serve:
             call_command("serve", port=port)
