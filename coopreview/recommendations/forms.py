@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django import forms
 from django.db.models import QuerySet
@@ -137,7 +137,18 @@ class RecommendationFilterForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    """A past day to show the record as it stood then; empty shows it as it is now."""
+
+    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_as_of(self) -> date | None:
+        value = self.cleaned_data.get("as_of")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("“As of” is a date in the future (%(date)s): choose today or a past date."),
+                params={"date": value.isoformat()},
+            )
+        return value
 
     def moment(self) -> datetime:
         """The end of the chosen day in the server's time zone: "as of 3 May" includes 3 May."""

@@ -82,6 +82,7 @@ def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             return render(
                 request, "recommendations/detail.html", {**context, "as_of_form": as_of_form}, status=400
             )
+    if as_of_form.is_bound and as_of_form.cleaned_data.get("as_of"):
         when = as_of_form.moment()
         context["snapshot"] = selectors.recommendation_as_of(
             user=request.user, recommendation=recommendation, when=when
