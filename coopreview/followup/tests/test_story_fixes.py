@@ -42,7 +42,8 @@ def test_as_of_is_optional_and_refuses_the_future(categorised, editor):  # noqa:
     assert future.status_code == 400
     assert f"“As of” is a date in the future ({tomorrow})" in future.content.decode()
     assert record_empty.status_code == 200
-    assert (
+    assert dashboard_future.status_code == 400
+    assert "Choose today or a past date." in dashboard_future.content.decode()
         dashboard_future.status_code == 400
         and "Choose today or a past date." in dashboard_future.content.decode()
     )
