@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,7 +15,12 @@ from coopreview.core.apps_registry import list_actions, recommendation_panels
 from coopreview.core.exceptions import ConcurrentEditError
 from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
-from coopreview.recommendations.forms import AsOfForm, RecommendationFilterForm, RecommendationForm
+from coopreview.recommendations.forms import (
+    AsOfForm,
+    RecommendationFilterForm,
+    RecommendationForm,
+    SourceForm,
+)
 from coopreview.recommendations.models import Recommendation
 from coopreview.recommendations.pagination import RecommendationPaginator
 
@@ -132,3 +139,45 @@ def recommendation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     status = 409 if conflict else (422 if form.is_bound else 200)
     context = {"form": form, "rec": recommendation, "conflict": conflict}
     return render(request, "recommendations/form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editors correct a source: title, date, symbol, link (with a reason kept in the history)."""
+    source = get_or_404(lambda: selectors.sources_visible_to(user=request.user).get(pk=pk))
+    require_perm(request.user, "recommendations.change_source", source)
+    form = SourceForm(request.POST or None, instance=source)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_update(
+                source=source,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_updated_at=form.cleaned_data["version"],
+                **form.service_data(),
+            )
+        except ConcurrentEditError as exc:
+            conflict = exc
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Source %(symbol)s saved.") % {"symbol": source.symbol})
+            return redirect(_safe_next(request) or reverse("recommendations:list") + f"?source={source.pk}")
+    status = 409 if conflict else (422 if form.is_bound else 200)
+    timeline = history_timeline(source)
+    context = {
+        "form": form,
+        "source": source,
+        "conflict": conflict,
+        "timeline": timeline,
+        "next": _safe_next(request),
+    }
+    return render(request, "recommendations/source_form.html", context, status=status)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The page to return to (?next=), only when it is on this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False)
+    return url if url and ok else ""
