@@ -121,6 +121,7 @@ class ImportPlan:
             "problems": [
                 {"place": str(p.place), "reason": p.reason, "blocking": p.blocking} for p in self.problems
             ],
+            "missing_source": self.meta.get("missing_source", 0),
         }
 
 
@@ -256,6 +257,7 @@ def _build_plan(*, result: ParseResult, file: str, format: str, source: str, mar
     seen: set[tuple[str, str]] = set()
     orphans = [r for r in result.records if not (r.source or default_symbol)]
     if orphans:
+        plan.meta["missing_source"] = len(orphans)  # the preview offers to name the source in place
         plan.problems.append(
             Problem(
                 Place(file),

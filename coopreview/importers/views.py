@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.exceptions import ServiceError
 from coopreview.importers import exporters, jobs, selectors, services
 from coopreview.importers.enums import JobStatus
 from coopreview.importers.forms import UploadForm
@@ -98,6 +99,19 @@ def apply_view(request: HttpRequest, pk: int) -> HttpResponse:
         % {"file": job.file_name, "new": counts["new"], "changed": counts["changed"]},
     )
     return redirect("recommendations:list")
+
+
+@login_required
+@require_POST
+def source_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the missing source on the preview itself, and see the preview again."""
+    job = _job(request, pk)
+    try:
+        jobs.import_job_set_source(job=job, symbol=request.POST.get("source", ""))
+    except ServiceError as exc:
+        job.refresh_from_db()
+        return render(request, "importers/preview.html", _preview_context(job, error=str(exc)), status=422)
+    return redirect("importers:preview", pk=job.pk)
 
 
 @login_required
