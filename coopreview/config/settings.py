@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every date and time on every page in the signed-in user's own time zone, if they chose one.
     "coopreview.meetings.timezones.UserTimeZoneMiddleware",
+    # After sign-in, the pages in the language the user chose (their preference), once per session.
+    "coopreview.meetings.timezones.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

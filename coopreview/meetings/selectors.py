@@ -126,6 +126,18 @@ def user_time_zone(user: AnyUser) -> str | None:
     return cached or None
 
 
+def user_language(user: AnyUser) -> str | None:
+    """The language the user chose for pages after sign-in and for e-mails; None: not chosen."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_meetings_language", None)
+    if cached is None:
+        pref = UserPreference.objects.filter(user=user).only("language").first()
+        cached = pref.language if pref else ""
+        user._meetings_language = cached
+    return cached or None
+
+
 def feed_owner(*, token: str) -> User | None:
     if not token:
         return None

@@ -146,13 +146,21 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
 
 
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
+def meeting_mark_held(*, meeting: Meeting, by: User, before_start: bool = False) -> Meeting:
+    """Open the minutes. A meeting that has not started yet is marked held only when the caller says
+    so (`before_start`, after asking the person), and the history says it was early."""
     require_manager(by)
     meeting = meeting_locked(meeting.pk)
     if meeting.status != MeetingStatus.PLANNED:
         raise ServiceError(_("Only a planned meeting can be marked as held."))
+    early = meeting.start > timezone.now()
+    if early and not before_start:
+        raise ServiceError(
+            _("This meeting has not started yet: confirm to mark it as held before its start.")
+        )
     meeting.status = MeetingStatus.HELD
-    return save_with_history(meeting, by=by, reason=_("Meeting held"))
+    reason = _("Meeting held (marked before its start)") if early else _("Meeting held")
+    return save_with_history(meeting, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -189,15 +197,23 @@ def participant_add(
     require_manager(by)
     meeting = meeting_locked(meeting.pk)
     require_open(meeting)
-    if sum(bool(x) for x in (organisation, user, name or email)) != 1:
+    # A user may attend on behalf of an organisation (both given); otherwise exactly one of them.
+    if (name or email) and (organisation or user) or not (organisation or user or name or email):
         raise ServiceError(
-            _("Give exactly one of: an organisation, a user, or an external person's name and email.")
+            _(
+                "Give an organisation, a user (alone or attending for an organisation), or an external "
+                "person's name and email."
+            )
         )
     if (name or email) and not (name and email):
         raise ServiceError(_("An external person needs both a name and an email address."))
     if user and meeting.participants.filter(user=user).exists():
         raise ServiceError(_("%(who)s already takes part in this meeting.") % {"who": user.get_username()})
-    if organisation and meeting.participants.filter(organisation=organisation).exists():
+    if (
+        organisation
+        and not user
+        and meeting.participants.filter(organisation=organisation, user=None).exists()
+    ):
         raise ServiceError(_("%(who)s already takes part in this meeting.") % {"who": organisation})
     participant = Participant(
         meeting=meeting, role=role, organisation=organisation, user=user, name=name, email=email
@@ -348,6 +364,15 @@ def preference_set_time_zone(*, user: User, time_zone: str) -> UserPreference:
     pref.time_zone = time_zone
     pref.full_clean()
     return save_with_history(pref, by=user, reason=_("Time zone"))
+
+
+@transaction.atomic
+def preference_set_language(*, user: User, language: str) -> UserPreference:
+    """The language of the pages after sign-in and of the e-mails the user receives ("" : not chosen)."""
+    pref = _preference(user)
+    pref.language = language
+    pref.full_clean()
+    return save_with_history(pref, by=user, reason=_("Language"))
 
 
 @transaction.atomic
