@@ -299,6 +299,53 @@ def agenda_item_add(
     return save_with_history(item, by=by)
 
 
+def _agenda_editable(item: AgendaItem, by: User) -> Meeting:
+    require_manager(by)
+    meeting = meeting_locked(item.meeting_id)
+    require_open(meeting)
+    require_minutes_open(meeting)
+    return meeting
+
+
+def _renumber(items: list[AgendaItem], by: User, reason: str) -> None:
+    """Positions 1…n in the given order; only items whose position changes are saved (with history)."""
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            save_with_history(item, by=by, reason=reason)
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> AgendaItem:
+    """Move an agenda item one place up or down ("up" / "down"); the first stays first on "up"."""
+    meeting = _agenda_editable(item, by)
+    if direction not in ("up", "down"):
+        raise ServiceError(_("Move an agenda item “up” or “down”."))
+    items = list(meeting.agenda_items.order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    _renumber(items, by, _("Agenda reordered"))
+    return next(other for other in items if other.pk == item.pk)
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
+    """Take an item off the agenda (the history keeps it). Refused once it has decisions or
+    documents: those belong to the record of the meeting."""
+    meeting = _agenda_editable(item, by)
+    item = AgendaItem.objects.get(pk=item.pk)
+    if item.decisions.exists() or item.documents.exists():
+        raise ServiceError(
+            _("“%(title)s” has decisions or documents: it stays on the agenda.") % {"title": item.title}
+        )
+    item._history_user = by
+    item._change_reason = _("Removed from the agenda")
+    item.delete()
+    _renumber(list(meeting.agenda_items.order_by("position", "pk")), by, _("Agenda reordered"))
+
+
 @transaction.atomic
 def agenda_item_set_minutes(*, item: AgendaItem, by: User, minutes: str) -> AgendaItem:
     require_manager(by)

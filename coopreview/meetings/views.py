@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -455,3 +456,35 @@ def recommendation_panel(request: HttpRequest, recommendation) -> str:
         if not items:
             return ""
         return render_to_string("meetings/_recommendation_panel.html", {"items": items}, request=request)
+
+
+@require_POST
+@login_required
+def agenda_item_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Up / down buttons on the agenda (plain forms: no script needed)."""
+    item = _item(request, pk)
+    require_perm(request.user, "meetings.change_meeting", item.meeting)
+    try:
+        services.agenda_item_move(item=item, by=request.user, direction=request.POST.get("direction", ""))
+    except ServiceError as exc:
+        return _refused(request, item.meeting, exc)
+    return redirect(reverse("meetings:detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+
+
+@require_POST
+@login_required
+def agenda_item_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    require_perm(request.user, "meetings.change_meeting", item.meeting)
+    try:
+        services.agenda_item_remove(item=item, by=request.user)
+    except ServiceError as exc:
+        return _refused(request, item.meeting, exc)
+    messages.success(request, _("“%(title)s” removed from the agenda.") % {"title": item.title})
+    return redirect("meetings:detail", pk=item.meeting_id)
+
+
+def _refused(request: HttpRequest, meeting: Meeting, exc: ServiceError) -> HttpResponse:
+    context = {"meeting": meeting, "error": str(exc), "heading": _("Not done")}
+    status = 403 if isinstance(exc, services.MeetingPermissionDenied) else 409
+    return render(request, "meetings/refused.html", context, status=status)

@@ -124,3 +124,57 @@ def test_language_preference_page_and_pages_after_sign_in(editor, outsider):
     page = fresh.get("/meetings/")
     assert '<html lang="fr"' in page.content.decode()
     assert not UserPreference.objects.filter(user=outsider).exists()
+
+
+def _titles(meeting) -> list[str]:
+    return list(meeting.agenda_items.order_by("position", "pk").values_list("title", flat=True))
+
+
+def test_agenda_items_are_reordered_and_removed(meeting, editor):
+    client = client_for(editor)
+    items = {i.title: i for i in meeting.agenda_items.all()}
+
+    client.post(f"/meetings/items/{items['Any other business'].pk}/move/", {"direction": "up"})
+    client.post(f"/meetings/items/{items['Cooperation agreements'].pk}/move/", {"direction": "up"})  # first
+    bad = client.post(
+        f"/meetings/items/{items['Cooperation agreements'].pk}/move/", {"direction": "sideways"}
+    )
+    removed = client.post(f"/meetings/items/{items['Zebracode witness relocation'].pk}/remove/")
+    page = client.get(f"/meetings/{meeting.pk}/")
+
+    assert _titles(meeting) == [
+        "Cooperation agreements",
+        "Any other business",
+        "Quokkacode prosecutor matter",
+    ]
+    assert list(meeting.agenda_items.order_by("position").values_list("position", flat=True)) == [1, 2, 3]
+    assert bad.status_code == 409 and "“up” or “down”" in bad.content.decode()
+    assert removed.status_code == 302
+    assert "Removed from the agenda" in {
+        r.history_change_reason for r in items["Zebracode witness relocation"].history.all()
+    }
+    assert "Move up — Any other business" in page.content.decode()
+    assert_valid_html(page.content)
+
+
+@pytest.mark.parametrize("persona", ["outsider", "observer", "court_focal_point"])
+def test_only_organisers_reorder_or_remove(request, meeting, persona):
+    client = client_for(request.getfixturevalue(persona))
+    last = meeting.agenda_items.order_by("position").last()
+
+    moved = client.post(f"/meetings/items/{last.pk}/move/", {"direction": "up"})
+    removed = client.post(f"/meetings/items/{last.pk}/remove/")
+
+    assert moved.status_code in (403, 404) and removed.status_code in (403, 404)
+    assert _titles(meeting)[-1] == "Any other business" and meeting.agenda_items.count() == 4
+
+
+def test_an_item_with_decisions_stays_on_the_agenda(meeting, editor):
+    services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)
+    item = meeting.agenda_items.get(title="Any other business")
+    client_for(editor).post(f"/meetings/items/{item.pk}/decisions/new/", {"text": "Noted."})
+
+    response = client_for(editor).post(f"/meetings/items/{item.pk}/remove/")
+
+    assert response.status_code == 409 and "stays on the agenda" in response.content.decode()
+    assert meeting.agenda_items.filter(pk=item.pk).exists()
