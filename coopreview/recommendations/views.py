@@ -120,22 +120,12 @@ def recommendation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
     require_perm(request.user, "recommendations.change_recommendation", recommendation)
     form = RecommendationForm(request.POST or None, instance=recommendation)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_update(
-                recommendation=recommendation,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_updated_at=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ConcurrentEditError as exc:
-            conflict = exc
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("recommendations:detail", pk=recommendation.pk)
+    saved, conflict = _save_checked(
+        request, form, services.recommendation_update, recommendation=recommendation
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("recommendations:detail", pk=recommendation.pk)
     status = 409 if conflict else (422 if form.is_bound else 200)
     context = {"form": form, "rec": recommendation, "conflict": conflict}
     return render(request, "recommendations/form.html", context, status=status)
@@ -148,22 +138,10 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_or_404(lambda: selectors.sources_visible_to(user=request.user).get(pk=pk))
     require_perm(request.user, "recommendations.change_source", source)
     form = SourceForm(request.POST or None, instance=source)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.source_update(
-                source=source,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_updated_at=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ConcurrentEditError as exc:
-            conflict = exc
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Source %(symbol)s saved.") % {"symbol": source.symbol})
-            return redirect(_safe_next(request) or reverse("recommendations:list") + f"?source={source.pk}")
+    saved, conflict = _save_checked(request, form, services.source_update, source=source)
+    if saved:
+        messages.success(request, _("Source %(symbol)s saved.") % {"symbol": source.symbol})
+        return redirect(_safe_next(request) or reverse("recommendations:list") + f"?source={source.pk}")
     status = 409 if conflict else (422 if form.is_bound else 200)
     timeline = history_timeline(source)
     context = {
@@ -181,3 +159,22 @@ def _safe_next(request: HttpRequest) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
     ok = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False)
     return url if url and ok else ""
+
+
+def _save_checked(request: HttpRequest, form, update, **target) -> tuple[bool, ConcurrentEditError | None]:
+    """On a valid POST, call `update` with the form's data, its reason and the version the editor
+    opened; a newer save by someone else becomes a form error and the conflict to show."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        update(
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_updated_at=form.cleaned_data["version"],
+            **target,
+            **form.service_data(),
+        )
+    except ConcurrentEditError as exc:
+        form.add_error(None, str(exc))
+        return False, exc
+    return True, None
