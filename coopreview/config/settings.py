@@ -50,7 +50,9 @@ SECRET_KEY_GENERATED = not os.environ.get("SECRET_KEY")
 DEBUG = env_bool("DEBUG", env_bool("COOPREVIEW_DEBUG", False))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address the platform is served on, for absolute links in e-mails and .ics invitations.
+# Unset: this machine on PORT (8000 by default); `coopreview demo --port N` sets it the same way.
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "coopreview.audit.services.AuditRequestMiddleware",
     # Every date and time on every page in the signed-in user's own time zone, if they chose one.
     "coopreview.meetings.timezones.UserTimeZoneMiddleware",
+    # After sign-in, the pages in the language the user chose (their preference), once per session.
+    "coopreview.meetings.timezones.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -25,16 +25,30 @@ class DemoUser:
     role: str
     organisation: str
     description: str
+    first_name: str = ""
+    last_name: str = ""
 
 
 DEMO_USERS = [
-    DemoUser("admin", Role.ADMINISTRATOR, "RM", "administrator (also the Django admin)"),
-    DemoUser("editor", Role.EDITOR, "RM", "Review Mechanism editor"),
-    DemoUser("facilitator", Role.FACILITATOR, "FAC-COOP", "co-facilitator on cooperation"),
-    DemoUser("court", Role.COURT_FOCAL_POINT, "OTP", "Court focal point, Office of the Prosecutor"),
-    DemoUser("registry", Role.COURT_FOCAL_POINT, "REGISTRY", "Court focal point, Registry"),
-    DemoUser("state", Role.STATE_FOCAL_POINT, "SEN", "State focal point, Senegal"),
-    DemoUser("observer", Role.OBSERVER, "OBSERVER-DEMO", "observer (read-only)"),
+    # Invented people: pages show others by name and organisation, never by these sign-in names.
+    DemoUser("admin", Role.ADMINISTRATOR, "RM", "administrator (also the Django admin)", "Ingrid", "Vos"),
+    DemoUser("editor", Role.EDITOR, "RM", "Review Mechanism editor", "Amara", "Okonkwo"),
+    DemoUser(
+        "facilitator", Role.FACILITATOR, "FAC-COOP", "co-facilitator on cooperation", "Lucía", "Ferreyra"
+    ),
+    DemoUser(
+        "court",
+        Role.COURT_FOCAL_POINT,
+        "OTP",
+        "Court focal point, Office of the Prosecutor",
+        "Tomasz",
+        "Lewandowski",
+    ),
+    DemoUser(
+        "registry", Role.COURT_FOCAL_POINT, "REGISTRY", "Court focal point, Registry", "Hélène", "Marchand"
+    ),
+    DemoUser("state", Role.STATE_FOCAL_POINT, "SEN", "State focal point, Senegal", "Aïssatou", "Ndiaye"),
+    DemoUser("observer", Role.OBSERVER, "OBSERVER-DEMO", "observer (read-only)", "Jonas", "Berg"),
 ]
 
 
@@ -107,8 +121,13 @@ def _demo_users() -> int:
                 password=DEMO_PASSWORD,
                 is_staff=demo.role == Role.ADMINISTRATOR,
                 is_superuser=demo.role == Role.ADMINISTRATOR,
+                first_name=demo.first_name,
+                last_name=demo.last_name,
             )
             created += 1
+        elif not user.first_name and not user.last_name:  # a demo loaded before the users had names
+            user.first_name, user.last_name = demo.first_name, demo.last_name
+            user.save(update_fields=["first_name", "last_name"])
         membership_grant(
             user=user, organisation=Organisation.objects.get(code=demo.organisation), role=demo.role
         )

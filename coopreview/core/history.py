@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models.signals import post_save
 
+from coopreview.accounts.display import user_display_name
 from coopreview.core.exceptions import ConcurrentEditError
 
 
@@ -92,7 +94,12 @@ def _related_lookups(model: type[models.Model], records: list[Any], m2m_names: l
         else:
             ids.update(getattr(r, f.attname) for r in records if getattr(r, f.attname, None) is not None)
         if ids:
-            lookups[f.name] = {o.pk: str(o) for o in f.remote_field.model._default_manager.filter(pk__in=ids)}
+            related = f.remote_field.model._default_manager.filter(pk__in=ids)
+            if f.remote_field.model is User:  # people by name and organisation, never by sign-in name
+                related = related.prefetch_related("memberships__organisation")
+                lookups[f.name] = {o.pk: user_display_name(o) for o in related}
+            else:
+                lookups[f.name] = {o.pk: str(o) for o in related}
     return lookups
 
 
@@ -101,14 +108,18 @@ def history_timeline(
 ) -> list[TimelineEntry]:
     """Newest first: who changed what (field by field, with readable old and new values), when and why."""
     model = type(instance)
-    records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(
+        instance.history.select_related("history_user")
+        .prefetch_related("history_user__memberships__organisation")
+        .order_by("history_date", "history_id")
+    )
     m2m_names = [f.name for f in getattr(instance.history.model, "_history_m2m_fields", [])]
     lookups = _related_lookups(model, records, m2m_names)
     excluded = set(exclude) | {"reference_sort"}
     entries: list[TimelineEntry] = []
     previous = None
     for record in records:
-        who = record.history_user.get_username() if record.history_user else "—"
+        who = user_display_name(record.history_user)
         kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
         entry = TimelineEntry(
             when=record.history_date, who=who, kind=kind, reason=record.history_change_reason or ""

@@ -181,11 +181,13 @@ class FollowupFilterForm(RecommendationFilterForm):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=IsoDateInput())
+    """A past date to show the follow-up as it stood then; empty means today (the live panel)."""
+
+    as_of = forms.DateField(label=_("As of"), required=False, widget=IsoDateInput())
 
     def clean_as_of(self):
-        value = self.cleaned_data["as_of"]
-        if value > timezone.localdate():
+        value = self.cleaned_data.get("as_of")
+        if value and value > timezone.localdate():
             raise forms.ValidationError(_("Choose today or a past date."))
         return value
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from coopreview.accounts.display import user_display_name
 from coopreview.accounts.enums import Role
 from coopreview.accounts.selectors import AnyUser, user_is_editor, user_organisation_ids
 from coopreview.followup.enums import STATUS_ORDER, Status, UpdateState
@@ -132,7 +133,8 @@ def recommendation_followup(*, user: AnyUser, recommendation: Recommendation) ->
     transitions = list(
         Transition.objects.filter(part__recommendation=recommendation)
         .exclude(part__in=_hidden_part_ids(user))
-        .select_related("by", "part__addressee")[:50]
+        .select_related("by", "part__addressee")
+        .prefetch_related("by__memberships__organisation")[:50]
     )
     progress = round(sum(a.progress for a in actions) / len(actions)) if actions else None
     reference = cat.category if cat else None
@@ -436,8 +438,10 @@ def changes_between(
     result: list[Change] = []
     for model, fields, scope in specs:
         history = model.history.model
-        records = history.objects.filter(history_date__gte=begin, history_date__lte=finish).select_related(
-            "history_user"
+        records = (
+            history.objects.filter(history_date__gte=begin, history_date__lte=finish)
+            .select_related("history_user")
+            .prefetch_related("history_user__memberships__organisation")
         )
         if scope == "rec":
             records = records.filter(recommendation_id__in=visible_ids)
@@ -486,7 +490,7 @@ def changes_between(
             result.append(
                 Change(
                     when=record.history_date,
-                    who=record.history_user.get_username() if record.history_user else "—",
+                    who=user_display_name(record.history_user),
                     kind=kind,
                     what=str(model._meta.verbose_name),
                     label=label,

@@ -110,6 +110,21 @@ def import_job_parse(*, job: ImportJob) -> ImportJob:
     return job
 
 
+def import_job_set_source(*, job: ImportJob, symbol: str) -> ImportJob:
+    """Name the source of a file whose recommendations have none, and preview it again (the stored
+    file is read again: nothing to upload twice). Only while the preview waits for confirmation."""
+    symbol = " ".join(symbol.split())
+    if job.status != JobStatus.READY:
+        raise ServiceError(_("This import is no longer waiting for confirmation."))
+    if not symbol or len(symbol) > 100:
+        raise ServiceError(
+            _("Enter the document symbol of the source (at most 100 characters), e.g. ICC-ASP/19/16.")
+        )
+    job.source_symbol = symbol
+    job.save(update_fields=["source_symbol", "updated_at"])
+    return import_job_parse(job=job)
+
+
 def import_job_parse_in_background(*, job: ImportJob) -> None:
     def run() -> None:
         try:

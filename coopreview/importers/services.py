@@ -126,6 +126,7 @@ class ImportPlan:
             ],
             "unknown_names": self.meta.get("unknown_names", []),
             "fill_colours": self.meta.get("fill_colours", []),
+            "missing_source": self.meta.get("missing_source", 0),
         }
 
 
@@ -276,6 +277,7 @@ def _build_plan(
     unknown: dict[str, dict] = {}
     orphans = [r for r in result.records if not symbol_of(r)]
     if orphans:
+        plan.meta["missing_source"] = len(orphans)  # the preview offers to name the source in place
         plan.problems.append(
             Problem(
                 Place(file),

@@ -165,6 +165,19 @@ def colour_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def source_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the missing source on the preview itself, and see the preview again."""
+    job = _job(request, pk)
+    try:
+        jobs.import_job_set_source(job=job, symbol=request.POST.get("source", ""))
+    except ServiceError as exc:
+        job.refresh_from_db()
+        return render(request, "importers/preview.html", _preview_context(job, error=str(exc)), status=422)
+    return redirect("importers:preview", pk=job.pk)
+
+
+@login_required
+@require_POST
 def cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     jobs.import_job_cancel(job=job, by=request.user)

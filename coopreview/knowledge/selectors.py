@@ -71,7 +71,7 @@ def state_profile_sections(*, user: AnyUser, state: Organisation) -> list[StateP
         profiles_visible_to(user=user)
         .filter(state=state)
         .select_related("last_verified_by", "state")
-        .prefetch_related("case_law")
+        .prefetch_related("case_law", "last_verified_by__memberships__organisation")
     )
     return sorted(sections, key=lambda p: MEASURE_ORDER.get(p.measure, 99))
 
@@ -81,13 +81,17 @@ def profile_get(*, user: AnyUser, pk: int) -> StateProfile:
 
 
 def proposals_pending() -> QuerySet[ProfileChangeProposal]:
-    return ProfileChangeProposal.objects.filter(status=ProposalStatus.PENDING).select_related(
-        "profile__state", "proposed_by"
+    return (
+        ProfileChangeProposal.objects.filter(status=ProposalStatus.PENDING)
+        .select_related("profile__state", "proposed_by")
+        .prefetch_related("proposed_by__memberships__organisation")
     )
 
 
 def proposals_for_profile(*, profile: StateProfile) -> QuerySet[ProfileChangeProposal]:
-    return profile.proposals.select_related("proposed_by", "decided_by")
+    return profile.proposals.select_related("proposed_by", "decided_by").prefetch_related(
+        "proposed_by__memberships__organisation", "decided_by__memberships__organisation"
+    )
 
 
 def practice_list(*, user: AnyUser) -> QuerySet[Practice]:

@@ -32,7 +32,10 @@ class ConfirmForm(forms.Form):
     from_id = forms.IntegerField(widget=forms.HiddenInput)
     to_id = forms.IntegerField(widget=forms.HiddenInput)
     score = forms.FloatField(widget=forms.HiddenInput, required=False)
-    link_type = forms.ChoiceField(label=_("Link type"), choices=LinkType.choices)
+    # No type chosen in advance: the reviewer must decide what the pair is (required).
+    link_type = forms.ChoiceField(
+        label=_("Link type"), choices=[("", _("Choose a link type…")), *LinkType.choices]
+    )
     reason = forms.CharField(label=_("Why"), required=False, max_length=2000)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from coopreview.accounts.display import user_display_name
 from coopreview.accounts.selectors import AnyUser
 from coopreview.core.exceptions import ServiceError
 from coopreview.followup.enums import Status, UpdateState
@@ -52,10 +53,14 @@ def _linked_visible(user: AnyUser) -> QuerySet[Link]:
     visible = recommendations_visible_to(user=user)
     to_visible = Exists(visible.filter(pk=OuterRef("to_recommendation_id")))
     action_visible = Exists(actions_visible_to(user=user).filter(pk=OuterRef("action_id")))
-    return Link.objects.filter(
-        Exists(visible.filter(pk=OuterRef("from_recommendation_id"))),
-        to_visible | action_visible,
-    ).select_related("from_recommendation__source", "to_recommendation__source", "action", "confirmed_by")
+    return (
+        Link.objects.filter(
+            Exists(visible.filter(pk=OuterRef("from_recommendation_id"))),
+            to_visible | action_visible,
+        )
+        .select_related("from_recommendation__source", "to_recommendation__source", "action", "confirmed_by")
+        .prefetch_related("confirmed_by__memberships__organisation")
+    )
 
 
 def link_list(
@@ -110,7 +115,7 @@ def link_rows(links) -> list[dict]:
             "reason": link.reason,
             "origin": link.origin,
             "score": link.score if link.score is not None else "",
-            "confirmed_by": link.confirmed_by.username if link.confirmed_by else "",
+            "confirmed_by": user_display_name(link.confirmed_by) if link.confirmed_by else "",
             "confirmed_at": link.confirmed_at.isoformat(),
         }
         for link in links
@@ -213,10 +218,12 @@ def suggestions(
     method: str = DEFAULT_METHOD,
     top: int = 5,
     widen: bool = False,
+    same_source: bool = False,
     notes: list[str] | None = None,
 ) -> list[Suggestion]:
     """For each visible query, the `top` most related visible candidates of `target` (or of every
-    other source when None), same addressee first unless `widen`; never linked or rejected pairs.
+    other source when None; of every source, the queries' own included, when `same_source`), same
+    addressee first unless `widen`; never linked or rejected pairs. Best score first.
     Raises LineageError for an unknown method; a method that is not installed falls back to the
     default, and says so in `notes`."""
     try:
@@ -239,6 +246,8 @@ def suggestions(
         return []
     if target is not None:
         pool = visible.filter(source=target)
+    elif same_source:  # "find related" from one recommendation: its neighbours in its own report count too
+        pool = visible
     else:
         pool = visible.exclude(source__in={q.source_id for q in query_list})
     candidates = list(_with_addressees(pool))
@@ -249,6 +258,7 @@ def suggestions(
     for matches in ranker.rank(_items(query_list), top=top, exclude=exclude):
         for m in matches:
             found.append(Suggestion(by_id[m.query_id], by_id[m.candidate_id], m.score, m.same_party))
+    found.sort(key=lambda s: s.score, reverse=True)  # stable: equal scores keep the ranker's order
     return found
 
 

@@ -19,6 +19,10 @@ from coopreview.lineage.selectors import LineageError
 from coopreview.recommendations.models import Recommendation, Source
 from coopreview.recommendations.selectors import recommendations_visible_to, sources_visible_to
 
+# "Find related" from one recommendation shows more than a whole source's review does per query: the
+# reviewer looks at one record's neighbours (in the seed annex, 273 and 275 come 5th and 9th for 274).
+RELATED_TOP = 10
+
 
 def recommendation_panel(request: HttpRequest, recommendation: Recommendation) -> str:
     """The links of a recommendation, shown on its page (both ends see the same link)."""
@@ -95,6 +99,8 @@ def review_view(request: HttpRequest) -> HttpResponse:
                     target=data.get("target"),
                     method=data.get("method") or "tfidf",
                     widen=data.get("widen", False),
+                    same_source=bool(data.get("rec")),
+                    top=RELATED_TOP if data.get("rec") else 5,
                 )
             except LineageError as exc:
                 form.add_error("method", str(exc))

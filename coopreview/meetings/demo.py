@@ -102,7 +102,7 @@ def _points_of_contact(editor: User) -> Meeting:
         title="Other subjects raised by States Parties and the Court",
         description="Within the mandate of the facilitation; not covered by the report's recommendations.",
     )
-    services.meeting_mark_held(meeting=meeting, by=editor)
+    services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)  # whatever the date today
     facilitator = User.objects.filter(username="facilitator").first()
     fac_coop = _orgs("FAC-COOP")
     if "279" in items:

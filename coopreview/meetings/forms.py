@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import UTC, datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,15 @@ class SessionForm(forms.Form):
                 except forms.ValidationError as exc:
                     self.add_error(name, exc)
         return data
+
+
+class LanguagePreferenceForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("As the browser asks")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("For the pages once you sign in and for the e-mails you receive."),
+    )
 
 
 class ParticipantForm(forms.Form):

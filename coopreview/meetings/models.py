@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from coopreview.accounts.display import user_display_name
 from coopreview.accounts.models import Organisation
 from coopreview.core.models import TimestampedModel
 from coopreview.meetings.enums import (
@@ -37,7 +38,8 @@ def validate_time_zone(value: str) -> None:
 
 
 class UserPreference(TimestampedModel):
-    """A user's time zone (meetings are shown in it) and their calendar feed token."""
+    """A user's time zone (meetings are shown in it), language (pages after sign-in, e-mails) and
+    calendar feed token."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_preference"
@@ -46,6 +48,13 @@ class UserPreference(TimestampedModel):
         _("time zone"), max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone]
     )
     feed_token = models.CharField(_("calendar feed token"), max_length=64, blank=True, db_index=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("For the pages once you sign in and for the e-mails you receive."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -171,15 +180,22 @@ class Participant(TimestampedModel):
         verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="meetings_participant_unique_user"),
+            # An organisation takes part once; persons may in addition attend on its behalf.
             models.UniqueConstraint(
-                fields=["meeting", "organisation"], name="meetings_participant_unique_organisation"
+                fields=["meeting", "organisation"],
+                condition=models.Q(user__isnull=True),
+                name="meetings_participant_unique_organisation",
             ),
         ]
 
     def __str__(self) -> str:
+        if self.user_id and self.organisation_id:
+            return _("%(person)s, for %(organisation)s") % {
+                "person": self.user.get_full_name() or user_display_name(self.user),
+                "organisation": self.organisation,
+            }
         if self.user_id:
-            full = self.user.get_full_name()
-            return full or self.user.get_username()
+            return user_display_name(self.user)
         if self.organisation_id:
             return str(self.organisation)
         return self.name or self.email

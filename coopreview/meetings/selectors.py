@@ -90,7 +90,12 @@ def meeting_get(*, user: AnyUser, pk: int) -> Meeting:
         meetings_visible_to(user=user)
         .prefetch_related(
             "organisers",
-            Prefetch("participants", queryset=Participant.objects.select_related("user", "organisation")),
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("user", "organisation").prefetch_related(
+                    "user__memberships__organisation"
+                ),
+            ),
             Prefetch(
                 "sessions",
                 queryset=Session.objects.prefetch_related("speakers__user", "speakers__organisation"),
@@ -110,15 +115,25 @@ def agenda_item_get(*, user: AnyUser, pk: int) -> AgendaItem:
     )
 
 
-def user_time_zone(user: AnyUser) -> str | None:
+def _own_preference(user: AnyUser, name: str) -> str | None:
+    """One of the user's own settings (time zone, language), read once per request; None: not chosen."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_meetings_tz", None)
+    cached = getattr(user, "_meetings_preference", None)
     if cached is None:
-        pref = UserPreference.objects.filter(user=user).only("time_zone").first()
-        cached = pref.time_zone if pref else ""
-        user._meetings_tz = cached
-    return cached or None
+        pref = UserPreference.objects.filter(user=user).only("time_zone", "language").first()
+        cached = {"time_zone": pref.time_zone, "language": pref.language} if pref else {}
+        user._meetings_preference = cached
+    return cached.get(name) or None
+
+
+def user_time_zone(user: AnyUser) -> str | None:
+    return _own_preference(user, "time_zone")
+
+
+def user_language(user: AnyUser) -> str | None:
+    """The language the user chose for pages after sign-in and for e-mails; None: not chosen."""
+    return _own_preference(user, "language")
 
 
 def feed_owner(*, token: str) -> User | None:

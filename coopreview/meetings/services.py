@@ -146,13 +146,21 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
 
 
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
+def meeting_mark_held(*, meeting: Meeting, by: User, before_start: bool = False) -> Meeting:
+    """Open the minutes. A meeting that has not started yet is marked held only when the caller says
+    so (`before_start`, after asking the person), and the history says it was early."""
     require_manager(by)
     meeting = meeting_locked(meeting.pk)
     if meeting.status != MeetingStatus.PLANNED:
         raise ServiceError(_("Only a planned meeting can be marked as held."))
+    early = meeting.start > timezone.now()
+    if early and not before_start:
+        raise ServiceError(
+            _("This meeting has not started yet: confirm to mark it as held before its start.")
+        )
     meeting.status = MeetingStatus.HELD
-    return save_with_history(meeting, by=by, reason=_("Meeting held"))
+    reason = _("Meeting held (marked before its start)") if early else _("Meeting held")
+    return save_with_history(meeting, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -189,15 +197,23 @@ def participant_add(
     require_manager(by)
     meeting = meeting_locked(meeting.pk)
     require_open(meeting)
-    if sum(bool(x) for x in (organisation, user, name or email)) != 1:
+    # A user may attend on behalf of an organisation (both given); otherwise exactly one of them.
+    if (name or email) and (organisation or user) or not (organisation or user or name or email):
         raise ServiceError(
-            _("Give exactly one of: an organisation, a user, or an external person's name and email.")
+            _(
+                "Give an organisation, a user (alone or attending for an organisation), or an external "
+                "person's name and email."
+            )
         )
     if (name or email) and not (name and email):
         raise ServiceError(_("An external person needs both a name and an email address."))
     if user and meeting.participants.filter(user=user).exists():
         raise ServiceError(_("%(who)s already takes part in this meeting.") % {"who": user.get_username()})
-    if organisation and meeting.participants.filter(organisation=organisation).exists():
+    if (
+        organisation
+        and not user
+        and meeting.participants.filter(organisation=organisation, user=None).exists()
+    ):
         raise ServiceError(_("%(who)s already takes part in this meeting.") % {"who": organisation})
     participant = Participant(
         meeting=meeting, role=role, organisation=organisation, user=user, name=name, email=email
@@ -283,6 +299,53 @@ def agenda_item_add(
     return save_with_history(item, by=by)
 
 
+def _agenda_editable(item: AgendaItem, by: User) -> Meeting:
+    require_manager(by)
+    meeting = meeting_locked(item.meeting_id)
+    require_open(meeting)
+    require_minutes_open(meeting)
+    return meeting
+
+
+def _renumber(items: list[AgendaItem], by: User, reason: str) -> None:
+    """Positions 1…n in the given order; only items whose position changes are saved (with history)."""
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            save_with_history(item, by=by, reason=reason)
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> AgendaItem:
+    """Move an agenda item one place up or down ("up" / "down"); the first stays first on "up"."""
+    meeting = _agenda_editable(item, by)
+    if direction not in ("up", "down"):
+        raise ServiceError(_("Move an agenda item “up” or “down”."))
+    items = list(meeting.agenda_items.order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    _renumber(items, by, _("Agenda reordered"))
+    return next(other for other in items if other.pk == item.pk)
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
+    """Take an item off the agenda (the history keeps it). Refused once it has decisions or
+    documents: those belong to the record of the meeting."""
+    meeting = _agenda_editable(item, by)
+    item = AgendaItem.objects.get(pk=item.pk)
+    if item.decisions.exists() or item.documents.exists():
+        raise ServiceError(
+            _("“%(title)s” has decisions or documents: it stays on the agenda.") % {"title": item.title}
+        )
+    item._history_user = by
+    item._change_reason = _("Removed from the agenda")
+    item.delete()
+    _renumber(list(meeting.agenda_items.order_by("position", "pk")), by, _("Agenda reordered"))
+
+
 @transaction.atomic
 def agenda_item_set_minutes(*, item: AgendaItem, by: User, minutes: str) -> AgendaItem:
     require_manager(by)
@@ -348,6 +411,15 @@ def preference_set_time_zone(*, user: User, time_zone: str) -> UserPreference:
     pref.time_zone = time_zone
     pref.full_clean()
     return save_with_history(pref, by=user, reason=_("Time zone"))
+
+
+@transaction.atomic
+def preference_set_language(*, user: User, language: str) -> UserPreference:
+    """The language of the pages after sign-in and of the e-mails the user receives ("" : not chosen)."""
+    pref = _preference(user)
+    pref.language = language
+    pref.full_clean()
+    return save_with_history(pref, by=user, reason=_("Language"))
 
 
 @transaction.atomic

@@ -4,10 +4,11 @@ same as a view decorator, for a project that leaves the middleware out."""
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from coopreview.meetings.selectors import user_time_zone
+from coopreview.meetings.selectors import user_language, user_time_zone
 
 
 def with_user_time_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -31,3 +32,28 @@ class UserTimeZoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return with_user_time_zone(self.get_response)(request)
+
+
+APPLIED = "coopreview_language_applied"
+
+
+class UserLanguageMiddleware:
+    """Once per sign-in, switch the pages to the language the user chose in their preferences (and keep
+    it in the language cookie, so that the EN/FR switch still works afterwards)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.session.get(APPLIED):
+            request.session[APPLIED] = True
+            chosen = user_language(user)
+            if chosen:
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        if chosen:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax")
+        return response

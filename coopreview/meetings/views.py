@@ -1,11 +1,13 @@
 """Meeting pages. Each view: fetch (404 what the user may not see) → check (403) → form → one service."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +16,7 @@ from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import history_timeline
 from coopreview.followup.selectors import actions_visible_to
-from coopreview.meetings import decisions, exports, forms, ics, selectors, services
+from coopreview.meetings import decisions, exports, forms, ics, notifications, selectors, services
 from coopreview.meetings.enums import MeetingStatus
 from coopreview.meetings.models import AgendaDocument, Meeting, UserPreference
 from coopreview.meetings.timezones import with_user_time_zone
@@ -153,18 +155,40 @@ def meeting_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def meeting_held_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        services.meeting_mark_held,
-        _("Meeting marked as held: minutes and decisions can now be recorded."),
-    )
+    """Before the meeting has started, marking it held asks for a confirmation first (a second POST
+    with confirm=yes): a click on the wrong meeting must not open its minutes."""
+    meeting = _meeting(request, pk)
+    require_perm(request.user, "meetings.change_meeting", meeting)
+    early = meeting.start > timezone.now()
+    if early and request.POST.get("confirm") != "yes":
+        return render(request, "meetings/held_confirm.html", {"meeting": meeting})
+
+    def mark(*, meeting: Meeting, by) -> Meeting:
+        return services.meeting_mark_held(meeting=meeting, by=by, before_start=early)
+
+    return _action(request, pk, mark, _("Meeting marked as held: minutes and decisions can now be recorded."))
 
 
-@require_POST
 @login_required
+@require_http_methods(["GET", "POST"])
+@with_user_time_zone
 def meeting_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(request, pk, services.invitations_send, _("Invitations sent."))
+    """A confirmation page first: who will be invited (persons, and the focal points of organisations)
+    and who will not, with the reason; sending shows the same lists."""
+    meeting = _meeting(request, pk)
+    require_perm(request.user, "meetings.change_meeting", meeting)
+    invited, not_invited = notifications.invitation_plan(meeting)
+    if request.method == "GET":
+        context = {"meeting": meeting, "invited": invited, "not_invited": not_invited}
+        return render(request, "meetings/invite.html", context)
+    response = _action(request, pk, services.invitations_send, _("Invitations sent."))
+    if response.status_code == 302:
+        names = ", ".join(f"{i.label} <{i.email}>" for i in invited)
+        messages.info(request, _("Invited: %(names)s.") % {"names": names})
+        if not_invited:
+            missed = "; ".join(f"{n.label} ({n.reason})" for n in not_invited)
+            messages.warning(request, _("Not invited: %(names)s.") % {"names": missed})
+    return response
 
 
 @require_POST
@@ -365,10 +389,24 @@ def calendar_settings_view(request: HttpRequest) -> HttpResponse:
         request.POST if request.POST.get("action") == "time_zone" else None,
         initial={"time_zone": pref.time_zone if pref else timezone.get_current_timezone_name()},
     )
+    language_form = forms.LanguagePreferenceForm(
+        request.POST if request.POST.get("action") == "language" else None,
+        initial={"language": pref.language if pref else ""},
+    )
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "time_zone":
+        if action == "language":
+            if language_form.is_valid():
+                chosen = language_form.cleaned_data["language"]
+                services.preference_set_language(user=request.user, language=chosen)
+                messages.success(request, _("Language saved."))
+                response = redirect("meetings:calendar")
+                if chosen:
+                    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax")
+                return response
+            status = 422
+        elif action == "time_zone":
             if form.is_valid():
                 services.preference_set_time_zone(user=request.user, **form.cleaned_data)
                 messages.success(request, _("Time zone saved."))
@@ -387,7 +425,12 @@ def calendar_settings_view(request: HttpRequest) -> HttpResponse:
     feed_url = ""
     if pref and pref.feed_token:
         feed_url = request.build_absolute_uri(f"/meetings/calendar/{pref.feed_token}.ics")
-    context = {"form": form, "feed_url": feed_url, "time_zones": _time_zone_list()}
+    context = {
+        "form": form,
+        "language_form": language_form,
+        "feed_url": feed_url,
+        "time_zones": _time_zone_list(),
+    }
     return render(request, "meetings/calendar.html", context, status=status)
 
 
@@ -413,3 +456,35 @@ def recommendation_panel(request: HttpRequest, recommendation) -> str:
         if not items:
             return ""
         return render_to_string("meetings/_recommendation_panel.html", {"items": items}, request=request)
+
+
+@require_POST
+@login_required
+def agenda_item_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Up / down buttons on the agenda (plain forms: no script needed)."""
+    item = _item(request, pk)
+    require_perm(request.user, "meetings.change_meeting", item.meeting)
+    try:
+        services.agenda_item_move(item=item, by=request.user, direction=request.POST.get("direction", ""))
+    except ServiceError as exc:
+        return _refused(request, item.meeting, exc)
+    return redirect(reverse("meetings:detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+
+
+@require_POST
+@login_required
+def agenda_item_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    require_perm(request.user, "meetings.change_meeting", item.meeting)
+    try:
+        services.agenda_item_remove(item=item, by=request.user)
+    except ServiceError as exc:
+        return _refused(request, item.meeting, exc)
+    messages.success(request, _("“%(title)s” removed from the agenda.") % {"title": item.title})
+    return redirect("meetings:detail", pk=item.meeting_id)
+
+
+def _refused(request: HttpRequest, meeting: Meeting, exc: ServiceError) -> HttpResponse:
+    context = {"meeting": meeting, "error": str(exc), "heading": _("Not done")}
+    status = 403 if isinstance(exc, services.MeetingPermissionDenied) else 409
+    return render(request, "meetings/refused.html", context, status=status)

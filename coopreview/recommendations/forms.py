@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django import forms
 from django.db.models import QuerySet
@@ -137,7 +137,18 @@ class RecommendationFilterForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=IsoDateInput())
+    """A past day to show the record as it stood then; empty shows it as it is now."""
+
+    as_of = forms.DateField(label=_("As of"), required=False, widget=IsoDateInput())
+
+    def clean_as_of(self) -> date | None:
+        value = self.cleaned_data.get("as_of")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("“As of” is a date in the future (%(date)s): choose today or a past date."),
+                params={"date": value.isoformat()},
+            )
+        return value
 
     def moment(self) -> datetime:
         """The end of the chosen day in the server's time zone: "as of 3 May" includes 3 May."""
@@ -200,6 +211,33 @@ class RecommendationForm(forms.ModelForm):
                 "restricted_to", _("Name at least one organisation for a restricted recommendation.")
             )
         return data
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SourceForm(forms.ModelForm):
+    """An editor's corrections to a source (a missing date or link found after an import)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=200,
+        help_text=_("Kept in the history with your name and the time."),
+    )
+    version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Source
+        fields = ["symbol", "title", "title_fr", "date", "link"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    link = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -35,6 +35,7 @@ rules.add_perm("recommendations.view_recommendation", can_view_recommendation)
 rules.add_perm("recommendations.add_recommendation", is_editor)
 rules.add_perm("recommendations.change_recommendation", is_editor)
 rules.add_perm("recommendations.delete_recommendation", is_editor)
+rules.add_perm("recommendations.change_source", is_editor)
 rules.add_perm("recommendations.view_history", is_member | is_editor)
 # Any member may try a change on a selection; each record's own service decides (followup.bulk).
 rules.add_perm("recommendations.bulk_change", is_member)

@@ -86,6 +86,25 @@ def source_get_or_create(
 
 
 @transaction.atomic
+def source_update(
+    *,
+    source: Source,
+    by: User | None,
+    reason: str = "",
+    expected_updated_at: datetime | None = None,
+    **data: Any,
+) -> Source:
+    """Correct a source's title, date, symbol or link. With `expected_updated_at`, refuse to overwrite
+    a newer save (ConcurrentEditError carries what the other person changed)."""
+    current = Source.objects.select_for_update().get(pk=source.pk)
+    refuse_stale(current, expected_updated_at)
+    for name, value in data.items():
+        setattr(source, name, value)
+    source.full_clean()
+    return save_with_history(source, by=by, reason=reason)
+
+
+@transaction.atomic
 def section_get_or_create_path(
     *, source: Source, titles: list[str], by: User | None = None
 ) -> Section | None:

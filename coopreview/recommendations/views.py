@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,7 +15,12 @@ from coopreview.core.apps_registry import list_actions, recommendation_panels
 from coopreview.core.exceptions import ConcurrentEditError
 from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
-from coopreview.recommendations.forms import AsOfForm, RecommendationFilterForm, RecommendationForm
+from coopreview.recommendations.forms import (
+    AsOfForm,
+    RecommendationFilterForm,
+    RecommendationForm,
+    SourceForm,
+)
 from coopreview.recommendations.models import PriorityFlag, Recommendation
 from coopreview.recommendations.pagination import RecommendationPaginator
 
@@ -88,6 +95,7 @@ def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             return render(
                 request, "recommendations/detail.html", {**context, "as_of_form": as_of_form}, status=400
             )
+    if as_of_form.is_bound and as_of_form.cleaned_data.get("as_of"):
         when = as_of_form.moment()
         context["snapshot"] = selectors.recommendation_as_of(
             user=request.user, recommendation=recommendation, when=when
@@ -118,22 +126,12 @@ def recommendation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
     require_perm(request.user, "recommendations.change_recommendation", recommendation)
     form = RecommendationForm(request.POST or None, instance=recommendation)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_update(
-                recommendation=recommendation,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_updated_at=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ConcurrentEditError as exc:
-            conflict = exc
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("recommendations:detail", pk=recommendation.pk)
+    saved, conflict = _save_checked(
+        request, form, services.recommendation_update, recommendation=recommendation
+    )
+    if saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("recommendations:detail", pk=recommendation.pk)
     status = 409 if conflict else (422 if form.is_bound else 200)
     context = {"form": form, "rec": recommendation, "conflict": conflict}
     return render(request, "recommendations/form.html", context, status=status)
@@ -152,3 +150,51 @@ def recommendation_flag_view(request: HttpRequest, pk: int, flag_pk: int) -> Htt
     message = _("%(flag)s set.") if on else _("%(flag)s cleared.")
     messages.success(request, message % {"flag": flag.display_name})
     return redirect("recommendations:detail", pk=recommendation.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editors correct a source: title, date, symbol, link (with a reason kept in the history)."""
+    source = get_or_404(lambda: selectors.sources_visible_to(user=request.user).get(pk=pk))
+    require_perm(request.user, "recommendations.change_source", source)
+    form = SourceForm(request.POST or None, instance=source)
+    saved, conflict = _save_checked(request, form, services.source_update, source=source)
+    if saved:
+        messages.success(request, _("Source %(symbol)s saved.") % {"symbol": source.symbol})
+        return redirect(_safe_next(request) or reverse("recommendations:list") + f"?source={source.pk}")
+    status = 409 if conflict else (422 if form.is_bound else 200)
+    timeline = history_timeline(source)
+    context = {
+        "form": form,
+        "source": source,
+        "conflict": conflict,
+        "timeline": timeline,
+        "next": _safe_next(request),
+    }
+    return render(request, "recommendations/source_form.html", context, status=status)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The page to return to (?next=), only when it is on this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False)
+    return url if url and ok else ""
+
+
+def _save_checked(request: HttpRequest, form, update, **target) -> tuple[bool, ConcurrentEditError | None]:
+    """On a valid POST, call `update` with the form's data, its reason and the version the editor
+    opened; a newer save by someone else becomes a form error and the conflict to show."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        update(
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_updated_at=form.cleaned_data["version"],
+            **target,
+            **form.service_data(),
+        )
+    except ConcurrentEditError as exc:
+        form.add_error(None, str(exc))
+        return False, exc
+    return True, None

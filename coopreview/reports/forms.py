@@ -1,6 +1,7 @@
 """Report parameters, validated the same way for the web and the command line."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.core.widgets import IsoDateInput
@@ -46,6 +47,15 @@ class ReportParamsForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "“%(value)s” is not a known %(name)s. Choose among: %(choices)s."
             )
+
+    def clean_as_of(self):
+        value = self.cleaned_data.get("as_of")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("“As of” is a date in the future (%(date)s): choose today or a past date."),
+                params={"date": value.isoformat()},
+            )
+        return value
 
     def clean(self) -> dict:
         data = super().clean()

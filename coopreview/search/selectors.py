@@ -189,3 +189,35 @@ def search(*, query: str, user: AnyUser, filters: dict, limit: int = 20, offset:
         limit=limit,
         offset=offset,
     )
+
+
+def filter_errors(filters: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    """(facet, value, message) for each filter value that can never match: an unknown type, measure,
+    language or State code, or a year that is not a year. The page says so instead of silently
+    showing nothing."""
+    from coopreview.accounts.models import Organisation
+
+    fixed = _fixed_labels(translation.get_language() or "en")
+    errors: list[tuple[str, str, str]] = []
+    states = set(
+        Organisation.objects.filter(code__in=filters.get("state", [])).values_list("code", flat=True)
+    )
+    for name, values in filters.items():
+        for value in values:
+            if name in fixed and value not in fixed[name]:
+                known = ", ".join(sorted(fixed[name]))
+                message = _("“%(value)s” is not a valid %(facet)s (valid values: %(known)s).") % {
+                    "value": value,
+                    "facet": name,
+                    "known": known,
+                }
+            elif name == "year" and not (value.isdigit() and len(value) == 4):
+                message = _("“%(value)s” is not a valid year (four digits, such as 2024).") % {"value": value}
+            elif name == "state" and value not in states:
+                message = _("“%(value)s” is not a known State code (three letters, such as SEN).") % {
+                    "value": value
+                }
+            else:
+                continue
+            errors.append((name, value, str(message)))
+    return errors

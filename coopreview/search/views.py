@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from coopreview.search.selectors import FACETS, search
+from coopreview.search.selectors import FACETS, filter_errors, search
 
 PAGE_SIZE = 20
 
@@ -22,6 +22,10 @@ def _toggle_url(request: HttpRequest, name: str, value: str) -> str:
 def search_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:500]
     filters = {name: request.GET.getlist(name) for name in FACETS if request.GET.getlist(name)}
+    errors = filter_errors(filters)
+    for name, value, _message in errors:  # searched without them, and the page says which were left out
+        filters[name] = [v for v in filters[name] if v != value]
+    filters = {name: values for name, values in filters.items() if values}
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -43,6 +47,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
         ],
         "next_page": page + 1 if results.has_next else None,
         "previous_page": page - 1 if page > 1 else None,
+        "filter_errors": [message for _name, _value, message in errors],
     }
     template = "search/_results.html" if request.htmx else "search/search.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if errors else 200)

@@ -1,6 +1,8 @@
 from django import template
 from django.http import QueryDict
 
+from coopreview.accounts.display import user_display_name
+
 register = template.Library()
 
 
@@ -14,3 +16,9 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def display_name(user) -> str:
+    """A person as others see them: name and organisation, never the sign-in name."""
+    return user_display_name(user)

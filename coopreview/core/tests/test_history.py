@@ -28,7 +28,8 @@ def test_timeline_lists_field_changes_newest_first(source, orgs, editor):
     changes = {c.label: (c.old, c.new) for c in timeline[0].changes}
     assert changes["text"] == ("First", "Second")
     assert changes["addressees"] == ("—", "Office of the Prosecutor")
-    assert timeline[0].reason == "typo" and timeline[0].who == "editor"
+    # no name given: the organisation, never the login
+    assert timeline[0].reason == "typo" and timeline[0].who == "Review Mechanism"
 
 
 def test_as_of_returns_the_state_at_a_past_date(source, editor):

@@ -143,8 +143,8 @@ def recommendation_panel(request: HttpRequest, recommendation: Recommendation) -
     """The panel on the recommendation page (declared in FollowupConfig.recommendation_panels).
 
     With the page's ?as_of=<date>, the follow-up as it stood then (read only)."""
-    if "as_of" in request.GET:
-        form = AsOfForm(request.GET)
+    form = AsOfForm(request.GET)
+    if request.GET.get("as_of"):
         if not form.is_valid():
             return ""  # the recommendation page itself answers 400 and names the field
         ctx = {
@@ -207,7 +207,7 @@ def _attempt(request, rec, key, form, call) -> HttpResponse:
 def panel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The follow-up of one recommendation: today's (the panel) or "as of" a past date (?as_of=)."""
     rec = _rec(request, pk)
-    if "as_of" in request.GET:
+    if request.GET.get("as_of"):  # empty: today's follow-up
         form = AsOfForm(request.GET)
         if not form.is_valid():
             return render(request, "followup/record.html", {"rec": rec, "asof_form": form}, status=400)

@@ -22,7 +22,7 @@ def test_editor_uploads_previews_and_confirms(browser_page, editor, settings, ba
     assert "17" in page.locator(".import-summary").inner_text()
     assert page.get_by_text("ICC-ASP/19/16 274").count() == 1
     assert_accessible(page, context="preview")
-    page.get_by_role("button", name="Confirm and apply").click()
+    page.get_by_role("button", name="Confirm and apply").first.click()  # at the top and the bottom
     if background:
         # the page polls the progress (htmx) and reloads itself when the apply is done
         page.wait_for_selector("text=Applied: 17 new, 0 changed.", timeout=60_000)

@@ -24,7 +24,7 @@ def test_state_page_shows_sections_freshness_and_case_law(client, knowledge_data
     body = response.content.decode()
     assert "Protection and relocation of witnesses" in body
     assert "Requests for witness relocation are written in French." in body
-    assert "Last verified on" in body and "editor" in body
+    assert "Last verified on" in body and "by Review Mechanism" in body
     assert "Decision on witness relocation" in body
     assert_valid_html(response.content)
 

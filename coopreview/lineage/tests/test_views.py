@@ -214,3 +214,56 @@ def test_pages_in_french(editor, sets):
     assert "Examiner les liens suggérés" in review and "Confirmer le lien" in review
     assert "Recommandations liées" in record and "est remplacée par" in record
     assert "en suspens depuis 2008" in implementation
+
+
+def test_review_form_preselects_no_link_type_and_requires_one(editor, sets):
+    client = client_for(editor)
+
+    page = client.get("/lineage/review/", {"source": sets["new"].pk, "target": sets["old"].pk})
+    missing = client.post(
+        "/lineage/confirm/",
+        {"prefix": "c0", "c0-from_id": sets["new_opcat"].pk, "c0-to_id": sets["old_opcat"].pk},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = page.content.decode()
+    assert '<option value="" selected>Choose a link type…</option>' in body
+    assert 'value="duplicates" selected' not in body
+    assert missing.status_code == 422 and "This field is required" in missing.content.decode()
+    assert Link.objects.count() == 0
+
+
+def test_review_suggestions_are_sorted_by_score(editor, sets):
+    response = client_for(editor).get(
+        "/lineage/review/", {"source": sets["new"].pk, "target": sets["old"].pk}
+    )
+
+    scores = [s.score for s, _form, _n in response.context["suggestions"]]
+    assert len(scores) > 2
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_find_related_from_a_recommendation_searches_its_own_source_too(editor, sets):
+    response = client_for(editor).get("/lineage/review/", {"rec": sets["new_opcat"].pk, "widen": "on"})
+
+    candidates = [s.candidate for s, _form, _n in response.context["suggestions"]]
+    assert sets["old_opcat"] in candidates
+    assert sets["new_opcat_sen"] in candidates  # same source, 90.2 asks the same
+    assert sets["new_opcat"] not in candidates
+
+
+def test_find_related_for_274_in_the_demo_suggests_273_and_275(db):
+    from django.contrib.auth.models import User
+
+    from coopreview.core.demo import demo_load
+    from coopreview.recommendations.models import Recommendation
+
+    demo_load()
+    rec = Recommendation.objects.get(reference="274")
+
+    response = client_for(User.objects.get(username="editor")).get(
+        "/lineage/review/", {"rec": rec.pk, "widen": "on"}
+    )
+
+    refs = {s.candidate.reference for s, _form, _n in response.context["suggestions"]}
+    assert {"273", "275"} <= refs

@@ -58,6 +58,8 @@ def test_meeting_from_setup_to_approved_minutes_changes_the_follow_up(browser_pa
     page.get_by_text("Agenda item added.").wait_for()
 
     page.get_by_role("button", name="Send invitations").click()
+    assert "court@example.org" in page.locator("ul.invited").inner_text()
+    page.get_by_role("button", name="Send the invitations now").click()
     page.get_by_text("Invitations sent.").wait_for()
     assert [m.to for m in mail.outbox] == [["court@example.org"]]
     cal = icalendar.Calendar.from_ical(mail.outbox[0].attachments[0][1])
@@ -66,6 +68,7 @@ def test_meeting_from_setup_to_approved_minutes_changes_the_follow_up(browser_pa
     assert event["DTSTART"].dt.hour == 10 and event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
 
     page.get_by_role("button", name="Mark as held").click()
+    page.get_by_role("button", name="Mark as held anyway").click()  # the meeting has not started yet
     page.get_by_text("Meeting marked as held").wait_for()
     page.get_by_role("link", name="Write minutes — Review of domestic cooperation legislation").click()
     page.get_by_label("Minutes").fill("The OTP will share its review of domestic laws with States.")

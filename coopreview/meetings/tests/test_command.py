@@ -52,7 +52,7 @@ def test_export_bad_input_is_a_command_error(meeting, outsider, tmp_path, args, 
 def test_export_minutes_pdf_once_held(meeting, editor, tmp_path):
     import pdfplumber
 
-    services.meeting_mark_held(meeting=meeting, by=editor)
+    services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)
     services.agenda_item_set_minutes(
         item=meeting.agenda_items.first(), by=editor, minutes="Agreed to continue."
     )

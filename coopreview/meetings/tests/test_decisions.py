@@ -18,7 +18,7 @@ from coopreview.meetings.services import MeetingPermissionDenied
 
 @pytest.fixture
 def held(meeting, editor) -> Meeting:
-    return services.meeting_mark_held(meeting=meeting, by=editor)
+    return services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)
 
 
 def _item(meeting, title="Cooperation agreements"):

@@ -167,7 +167,7 @@ def test_agenda_item_may_not_link_a_recommendation_its_author_cannot_see(meeting
 
 
 def test_status_moves_planned_to_held_or_cancelled_only(meeting, editor, make_meeting):
-    held = services.meeting_mark_held(meeting=meeting, by=editor)
+    held = services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)
     cancelled = services.meeting_cancel(meeting=make_meeting(title="B"), by=editor)
 
     assert held.status == MeetingStatus.HELD and cancelled.status == MeetingStatus.CANCELLED
@@ -183,7 +183,7 @@ def test_minutes_only_once_held(meeting, editor):
 
     with pytest.raises(ServiceError):
         services.agenda_item_set_minutes(item=item, by=editor, minutes="Too early")
-    services.meeting_mark_held(meeting=meeting, by=editor)
+    services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)
     services.agenda_item_set_minutes(item=item, by=editor, minutes="Discussed.")
 
     assert AgendaItem.objects.get(pk=item.pk).minutes == "Discussed."

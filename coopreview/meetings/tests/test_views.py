@@ -271,7 +271,7 @@ def test_minutes_docx_carries_minutes_and_decisions(meeting, editor):
 
     from coopreview.meetings import decisions
 
-    services.meeting_mark_held(meeting=meeting, by=editor)
+    services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)
     item = meeting.agenda_items.get(title="Cooperation agreements")
     services.agenda_item_set_minutes(item=item, by=editor, minutes="The States asked for model agreements.")
     decisions.decision_record(item=item, by=editor, text="Draft a model agreement.")
@@ -350,7 +350,7 @@ def test_item_linked_to_an_action_on_a_hidden_recommendation_is_left_out(
 def test_every_form_page_is_valid_html(meeting, editor):
     from coopreview.meetings import decisions
 
-    services.meeting_mark_held(meeting=meeting, by=editor)
+    services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)
     item = meeting.agenda_items.first()
     decisions.decision_record(item=item, by=editor, text="Noted.")
     client = client_for(editor)

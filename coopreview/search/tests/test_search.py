@@ -227,3 +227,19 @@ def test_search_page_constant_queries(client, knowledge_data, editor):
     for i in range(2):
         services.practice_create(by=editor, title=f"pangolin {i}", tags=f"tag{i}")
     assert count() == one
+
+
+def test_search_page_says_which_filter_values_are_invalid(client, everything):
+    response = client.get("/search/", {"q": "witness", "kind": "caselaw", "year": "20x4", "language": "xx"})
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "“20x4” is not a valid year" in body and "“xx” is not a valid language" in body
+    assert "Decision on" in body  # the valid filter still applies
+    assert_valid_html(response.content)
+
+
+def test_search_page_valid_filters_give_no_warning(client, everything):
+    response = client.get("/search/", {"q": "witness", "kind": "caselaw", "year": "2024", "state": "SEN"})
+
+    assert response.status_code == 200 and "not a valid" not in response.content.decode()

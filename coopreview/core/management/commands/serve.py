@@ -5,13 +5,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coopreview.config.production import secret_key_problem
+from coopreview.core.site import site_url_for_port
 
 
 class Command(BaseCommand):
     help = "Run the platform with a production WSGI server (gunicorn)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
             raise CommandError(problem)
         # In JSON mode the request log lines (core/logs.py) replace gunicorn's access log.
         access_log = [] if settings.LOG_FORMAT == "json" else ["--access-logfile", "-"]
-        self.stdout.write(f"Serving coopreview on http://{host}:{port}/ (Ctrl+C to stop)")
+        site_url_for_port(port)  # links in e-mails point at this server unless SITE_URL says otherwise
+        self.stdout.write(f"Serving on http://{host}:{port}/ … (Ctrl+C to stop)")
         self.stdout.flush()
         # Replace this process by gunicorn so signals (Ctrl+C, SIGTERM) reach the server directly.
         os.execv(  # noqa: S606 — fixed argv, no shell
