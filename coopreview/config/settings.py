@@ -188,6 +188,7 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-in
 # lives in jobs.Job; a running job whose heartbeat stops for JOBS_STALE_SECONDS is run again.
 JOBS_BROKER_URL = os.environ.get("JOBS_BROKER_URL", "")
 JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 120)
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 2)
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 JOBS_EAGER = env_bool("JOBS_EAGER", False)  # run jobs inline, in the caller's process (tests)
 Q_CLUSTER = {

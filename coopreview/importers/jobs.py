@@ -89,12 +89,13 @@ def _plan_for(job: ImportJob, progress=None) -> services.ImportPlan:
 
 
 def _progress_of(job: ImportJob, context: JobContext | None):
-    def progress(done: int, total: int) -> None:
+    def write(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
-        if context is not None:
-            context.progress(done, total)
 
-    return progress
+    if context is None:
+        return write
+    context.on_flush = [write]  # written by the job's heartbeat, outside the apply's transaction
+    return context.progress
 
 
 def import_job_parse(*, job: ImportJob, context: JobContext | None = None) -> ImportJob:
@@ -133,8 +134,11 @@ def import_job_apply(*, job: ImportJob, by: User) -> Job:
     if blocking:
         raise services.ImportRefused(
             _("%(file)s: %(count)s problem(s) must be fixed first; nothing was written. First: %(first)s")
-            % {"file": job.file_name, "count": len(blocking),
-               "first": f"{blocking[0]['place']}: {blocking[0]['reason']}"}  # fmt: skip
+            % {
+                "file": job.file_name,
+                "count": len(blocking),
+                "first": f"{blocking[0]['place']}: {blocking[0]['reason']}",
+            }  # fmt: skip
         )
     counts = job.preview.get("counts", {})
     job.status, job.error = JobStatus.APPLYING, ""

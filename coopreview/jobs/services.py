@@ -8,14 +8,16 @@ so two workers handed the same job (a redelivery, a recovered stale job) never b
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,24 +43,59 @@ def handler(kind: str) -> Callable:
 
 
 class JobContext:
-    """What a handler reports: progress (which is also the heartbeat) and a short message."""
+    """What a handler reports: progress and a short message. In a worker, a heartbeat thread writes
+    them with its own database connection every JOBS_HEARTBEAT_SECONDS, so they are seen (and the
+    job counts as alive) even while the handler is inside a long transaction; `on_flush` callbacks
+    write the same progress elsewhere (e.g. on the import's page)."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, *, live: bool = False) -> None:
         self.job = job
-        self._last = 0.0
+        self.live = live
+        self.done = self.total = 0
+        self.message = ""
+        self.on_flush: list[Callable[[int, int], None]] = []
+        self._stop = threading.Event()
 
     def progress(self, done: int, total: int, message: str = "") -> None:
-        now = timezone.now()
-        if done < total and (now.timestamp() - self._last) < 0.5:
-            return  # at most two writes a second
-        self._last = now.timestamp()
-        fields: dict[str, Any] = {"progress_done": done, "progress_total": total, "heartbeat_at": now}
+        self.done, self.total = done, total
         if message:
-            fields["message"] = message[:300]
-        Job.objects.filter(pk=self.job.pk).update(**fields)
+            self.message = message[:300]
+        if not self.live:
+            self.flush()
 
-    def beat(self) -> None:
-        Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now())
+    def flush(self) -> None:
+        Job.objects.filter(pk=self.job.pk).update(
+            progress_done=self.done,
+            progress_total=self.total,
+            message=self.message,
+            heartbeat_at=timezone.now(),
+        )
+        for callback in self.on_flush:
+            callback(self.done, self.total)
+
+    @contextmanager
+    def heartbeat(self) -> Iterator[None]:
+        if not self.live:
+            yield
+            return
+
+        def beat() -> None:
+            try:
+                while not self._stop.wait(settings.JOBS_HEARTBEAT_SECONDS):
+                    try:
+                        self.flush()
+                    except DatabaseError:  # locked for a moment: the next beat will do
+                        logger.warning("job %s: heartbeat not written", self.job.pk)
+            finally:
+                connections.close_all()  # this thread's own connections
+
+        thread = threading.Thread(target=beat, daemon=True, name=f"job-{self.job.pk}-heartbeat")
+        thread.start()
+        try:
+            yield
+        finally:
+            self._stop.set()
+            thread.join()
 
 
 def _dispatch(job_id: int) -> None:
@@ -100,9 +137,10 @@ def job_run(job_id: int) -> str:
     job = job_claim(job_id)
     if job is None:
         return "skipped"
-    context = JobContext(job)
+    context = JobContext(job, live=not settings.JOBS_EAGER)
     try:
-        outcome = HANDLERS[job.kind](job, context)
+        with context.heartbeat():
+            outcome = HANDLERS[job.kind](job, context)
     except ServiceError as exc:
         return _finish(job, state=JobState.FAILED, error=str(exc))
     except Exception as exc:  # a bug or a lost database: the owner sees a sentence, the log the traceback

@@ -10,8 +10,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Load the data and stop.")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-worker", action="store_true", help="Serve without a background-job worker.")
 
-    def handle(self, *args, no_serve: bool, port: int, **options) -> None:
+    def handle(self, *args, no_serve: bool, port: int, no_worker: bool = False, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         counts = demo_load()
         self.stdout.write(
@@ -27,4 +28,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<12} {user.description}")
         self.stdout.write("")
         if not no_serve:
-            call_command("serve", port=port)
+            call_command("serve", port=port, no_worker=no_worker)
