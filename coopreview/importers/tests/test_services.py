@@ -216,3 +216,14 @@ def test_addendum_updates_the_responses_of_known_references(orgs, editor, files)
     )
     r = Recommendation.objects.get(reference="115.2")
     assert r.response == "supported" and r.text == "Cooperate with the Court"
+
+
+def test_applied_records_are_in_the_search_index_after_the_commit(orgs, editor):
+    from coopreview.search.models import Kind, SearchEntry
+
+    services.plan_apply(plan=_plan(SEED, source="ICC-ASP/19/16"), by=editor)
+
+    indexed = set(SearchEntry.objects.filter(kind=Kind.RECOMMENDATION).values_list("object_id", flat=True))
+    assert indexed == set(Recommendation.objects.values_list("pk", flat=True))
+    entry = SearchEntry.objects.filter(kind=Kind.RECOMMENDATION, language="en").first()
+    assert entry.title.startswith("ICC-ASP/19/16 — ")
