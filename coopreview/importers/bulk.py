@@ -53,13 +53,7 @@ def insert(model: type[models.Model], names: Sequence[str], rows: list[tuple]) -
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model, values bound)
         qn(model._meta.db_table), ", ".join(qn(c) for c, _a in columns), ", ".join(["%s"] * len(columns))
     )
-    adapt = [a for _c, a in columns]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(
-                sql,
-                [tuple(f(v) for f, v in zip(adapt, row, strict=True)) for row in rows[start : start + BATCH]],
-            )
+    _run(sql, [a for _c, a in columns], rows)
 
 
 def update(model: type[models.Model], names: Sequence[str], rows: list[tuple]) -> None:
@@ -71,7 +65,11 @@ def update(model: type[models.Model], names: Sequence[str], rows: list[tuple]) -
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from the model, values bound)
         qn(model._meta.db_table), ", ".join(f"{qn(c)} = %s" for c, _a in columns), qn(model._meta.pk.column)
     )
-    adapt = [a for _c, a in columns] + [lambda value: value]
+    _run(sql, [a for _c, a in columns] + [lambda value: value], rows)
+
+
+def _run(sql: str, adapt: list[Callable], rows: list[tuple]) -> None:
+    """executemany in batches, each value through its column's adapter."""
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(
