@@ -49,6 +49,13 @@ def _two_factor_off_by_default(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _jobs_inline(settings) -> None:
+    """Background jobs run inline in tests (a test's transaction never commits, so nothing would
+    reach a worker); coopreview/jobs/tests run real workers in their own processes."""
+    settings.JOBS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
 def _search_index_per_test(settings, tmp_path_factory) -> None:
     """Each test gets its own search index directory: the database is rolled back after each test,
     an index directory would not be."""

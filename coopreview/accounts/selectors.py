@@ -3,6 +3,7 @@
 import time
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.utils.translation import get_language
 
 from coopreview.accounts.enums import EDITOR_ROLES, MEMBER_ROLES, Role
@@ -51,20 +52,33 @@ def organisations_for_select(*, kinds: list[str] | None = None):
 
 
 _NAMES_TTL = 300.0  # seconds: names of organisations change rarely; labels may lag a rename this long
-_names: dict[str, tuple[float, dict[str, tuple[str, str]]]] = {}
+_names: dict[str, tuple[float, int, dict[str, tuple[str, str]]]] = {}
+NAMES_VERSION_KEY = "accounts:organisation-names:version"
+
+
+def organisation_names_invalidate() -> None:
+    """Tell every process (every server, through the shared cache when CACHE_URL is set) that the
+    organisations changed: their copies of the names are read again on next use."""
+    try:
+        cache.incr(NAMES_VERSION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(NAMES_VERSION_KEY, 1, None)
 
 
 def organisation_names_by_code(codes) -> dict[str, str]:
     """Display names (current language) of the organisations with these codes, from a per-process copy
-    refreshed every few minutes: facet labels on every search must not cost a query."""
+    that is read again when an organisation is saved anywhere (a version number in Django's cache,
+    shared between servers with Redis) or after a few minutes: facet labels on every search must not
+    cost a query."""
     now = time.monotonic()
-    stamp, names = _names.get("all", (0.0, {}))
+    version = cache.get(NAMES_VERSION_KEY, 0)
+    stamp, seen, names = _names.get("all", (0.0, -1, {}))
     wanted = [c for c in codes if c]
-    if now - stamp > _NAMES_TTL or any(c not in names for c in wanted):
+    if now - stamp > _NAMES_TTL or seen != version or any(c not in names for c in wanted):
         names = {
             code: (name, name_fr)
             for code, name, name_fr in Organisation.objects.values_list("code", "name", "name_fr")
         }
-        _names["all"] = (now, names)
+        _names["all"] = (now, version, names)
     french = get_language() == "fr"
     return {c: (names[c][1] if french and names[c][1] else names[c][0]) for c in wanted if c in names}

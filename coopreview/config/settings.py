@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_q",
     "coopreview.core",
     "coopreview.accounts",
     "coopreview.recommendations",
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "coopreview.reports",
     "coopreview.audit",
     "coopreview.inbox",
+    "coopreview.jobs",
 ]
 
 MIDDLEWARE = [
@@ -140,7 +142,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A save waits (rather than fails with "database is locked") while an import's batch commits.
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30),
         "transaction_mode": "IMMEDIATE",
     }
     private_file_create(DATABASES["default"]["NAME"])  # 0600 before SQLite creates it (-wal, -shm follow)
@@ -288,3 +292,39 @@ LOGGING = {
 # share one PostgreSQL, since an index directory serves one machine.
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "")
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index"))
+
+# Background jobs (coopreview/jobs): django-q2. Its broker is the project's own database by default (no
+# server: SQLite or PostgreSQL), Redis when JOBS_BROKER_URL is set (several machines). The job's state
+# lives in jobs.Job; a running job whose heartbeat stops for JOBS_STALE_SECONDS is run again.
+JOBS_BROKER_URL = os.environ.get("JOBS_BROKER_URL", "")
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 120)
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 2)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+JOBS_EAGER = env_bool("JOBS_EAGER", False)  # run jobs inline, in the caller's process (tests)
+Q_CLUSTER = {
+    "name": "coopreview",
+    "workers": env_int("JOBS_WORKERS", 2),
+    "recycle": 50,
+    # A job is never cut short (imports of 100,000 rows take minutes); the broker hands an
+    # unacknowledged task out again after `retry` seconds, and jobs_recover_stale sooner.
+    "timeout": env_int("JOBS_TIMEOUT", 3600),
+    "retry": env_int("JOBS_TIMEOUT", 3600) + 60,
+    "max_attempts": 0,
+    "poll": 0.5,
+    "catch_up": False,
+    "save_limit": 200,
+    "ack_failures": True,
+    "label": "Jobs (django-q2)",
+    **({"redis": JOBS_BROKER_URL} if JOBS_BROKER_URL else {"orm": "default"}),
+}
+
+# Caches: local memory per process by default; CACHE_URL=redis://host:6379/1 shares one cache between
+# application servers (Django's own RedisCache).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coopreview"}
+    )
+}

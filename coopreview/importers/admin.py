@@ -8,7 +8,7 @@ from coopreview.importers.models import ImportJob, NameMapping, UnmatchedName
 class ImportJobAdmin(SimpleHistoryAdmin):
     list_display = ["file_name", "uploaded_by", "format", "status", "created_at"]
     list_filter = ["status", "format"]
-    readonly_fields = ["preview", "stored_path"]
+    readonly_fields = ["preview", "upload"]
 
 
 @admin.register(NameMapping)

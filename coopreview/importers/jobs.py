@@ -1,21 +1,28 @@
-"""The web flow of an import: upload → (background) parse and plan → preview → apply or cancel.
+"""The web flow of an import as background jobs: upload → parse and plan (job) → preview → apply (job).
 
-Uploaded files are written under MEDIA_ROOT/imports with a random name and no extension (outside
-the web root, never served nor executed) and deleted once the job is applied, cancelled or failed.
+The uploaded file is kept through Django's storage API (`default_storage`: a local directory outside
+the web root by default, any shared storage with several servers) under a random name with no
+extension, never served, and deleted once the import is applied, cancelled or failed.
+
+Both steps are idempotent, keyed by the import: a parse that finds the import already read does
+nothing; an apply writes everything in one transaction that also marks the import applied, so a
+retried apply (its worker was killed) either finds it applied or redoes it from scratch.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import threading
+import shutil
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coopreview.core.exceptions import ServiceError
@@ -25,46 +32,59 @@ from coopreview.importers.enums import JobStatus
 from coopreview.importers.models import ImportJob
 from coopreview.importers.parsers.base import ImportFileError
 from coopreview.importers.parsers.limits import check_preview
-
-logger = logging.getLogger(__name__)
-
-
-def upload_dir() -> Path:
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+from coopreview.jobs.enums import JobKind
+from coopreview.jobs.models import Job
+from coopreview.jobs.services import JobContext, handler, job_enqueue
 
 
 @transaction.atomic
 def import_job_create(
     *, by: User, upload: UploadedFile, source: str, format: str, mark_flag: str
 ) -> ImportJob:
+    """Store the file and queue its reading; the preview page follows the job's progress."""
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise services.ImportRefused(
             _("%(file)s: the file is larger than %(max)s MB.")
             % {"file": upload.name, "max": round(settings.UPLOAD_MAX_BYTES / 1048576, 1)}
         )
-    path = upload_dir() / uuid.uuid4().hex
-    with path.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    path.chmod(0o600)
+    file_name = Path(upload.name).name[:255]
     job = ImportJob(
         uploaded_by=by,
-        file_name=Path(upload.name).name[:255],
-        stored_path=str(path),
+        file_name=file_name,
         format=format if format != "auto" else "",
         source_symbol=source,
         mark_flag=mark_flag or services.MARK_FLAG_DEFAULT,
     )
-    return save_with_history(job, by=by, reason="upload")
+    job.upload.save(uuid.uuid4().hex, upload, save=False)
+    save_with_history(job, by=by, reason="upload")
+    job_enqueue(kind=JobKind.IMPORT_PARSE, owner=by, params={"import": job.pk},
+                title=_("Read %(file)s") % {"file": file_name})  # fmt: skip
+    job.refresh_from_db()
+    return job
+
+
+@contextmanager
+def _local_file(job: ImportJob) -> Iterator[Path]:
+    """A path to the uploaded file: the storage's own when it is a local directory, else a copy."""
+    try:
+        yield Path(job.upload.path)
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.NamedTemporaryFile() as copy, job.upload.open("rb") as fh:
+        shutil.copyfileobj(fh, copy)
+        copy.flush()
+        yield Path(copy.name)
 
 
 def _plan_for(job: ImportJob, progress=None) -> services.ImportPlan:
-    used, result = services.parse_file(
-        Path(job.stored_path), file=job.file_name, format=job.format or "auto", progress=progress,
-        max_bytes=settings.UPLOAD_MAX_BYTES,
-    )  # fmt: skip
+    if not job.upload:
+        raise services.ImportRefused(_("%(file)s: the file is no longer there.") % {"file": job.file_name})
+    with _local_file(job) as path:
+        used, result = services.parse_file(
+            path, file=job.file_name, format=job.format or "auto", progress=progress,
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+        )  # fmt: skip
     job.format = used
     return services.build_plan(
         result=result, file=job.file_name, format=used, source=job.source_symbol, mark_flag=job.mark_flag,
@@ -72,17 +92,22 @@ def _plan_for(job: ImportJob, progress=None) -> services.ImportPlan:
     )  # fmt: skip
 
 
-def import_job_parse(*, job: ImportJob) -> ImportJob:
-    """Parse and plan; the preview is stored on the job. Failures are stored as the job's error."""
-    last = {"done": -1}
+def _progress_of(job: ImportJob, context: JobContext | None):
+    def write(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
 
-    def progress(done: int, total: int) -> None:
-        if done - last["done"] >= max(1, total // 50) or done == total:
-            last["done"] = done
-            ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+    if context is None:
+        return write
+    context.on_flush = [write]  # written by the job's heartbeat, outside the apply's transaction
+    return context.progress
 
+
+def import_job_parse(*, job: ImportJob, context: JobContext | None = None) -> ImportJob:
+    """Parse and plan; the preview is stored on the import. Failures are stored as its error."""
+    if job.status != JobStatus.PARSING:
+        return job  # already read (a repeated delivery of the job)
     try:
-        plan = _plan_for(job, progress)
+        plan = _plan_for(job, _progress_of(job, context))
     except ServiceError as exc:
         job.status, job.error = JobStatus.FAILED, str(exc)
         _discard(job)
@@ -95,22 +120,12 @@ def import_job_parse(*, job: ImportJob) -> ImportJob:
             job.status, job.error, job.preview = JobStatus.FAILED, str(exc), {}
             _discard(job)
         job.progress_done = job.progress_total = max(job.progress_total, 1)
-    job.save(
-        update_fields=[
-            "status",
-            "error",
-            "preview",
-            "format",
-            "stored_path",
-            "progress_done",
-            "progress_total",
-            "updated_at",
-        ]
-    )
+    job.save(update_fields=["status", "error", "preview", "format", "upload", "progress_done",
+                            "progress_total", "updated_at"])  # fmt: skip
     return job
 
 
-def import_job_set_source(*, job: ImportJob, symbol: str) -> ImportJob:
+def import_job_set_source(*, job: ImportJob, symbol: str, by: User) -> ImportJob:
     """Name the source of a file whose recommendations have none, and preview it again (the stored
     file is read again: nothing to upload twice). Only while the preview waits for confirmation."""
     symbol = " ".join(symbol.split())
@@ -121,86 +136,104 @@ def import_job_set_source(*, job: ImportJob, symbol: str) -> ImportJob:
             _("Enter the document symbol of the source (at most 100 characters), e.g. ICC-ASP/19/16.")
         )
     job.source_symbol = symbol
-    job.save(update_fields=["source_symbol", "updated_at"])
-    return import_job_parse(job=job)
+    return import_job_parse_again(job=job, by=by, reason="source named")
 
 
-def import_job_parse_in_background(*, job: ImportJob) -> None:
-    def run() -> None:
-        try:
-            import_job_parse(job=ImportJob.objects.get(pk=job.pk))
-        except Exception:  # never leave a job spinning
-            logger.exception("import job %s failed", job.pk)
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.FAILED,
-                error=_("%(file)s: the file could not be read.") % {"file": job.file_name},
-            )
-        finally:
-            connections.close_all()  # this thread's own connections: it ends here, they must not outlive it
-
-    threading.Thread(target=run, name=f"import-{job.pk}", daemon=True).start()
+def import_job_parse_again(*, job: ImportJob, by: User, reason: str) -> ImportJob:
+    """Read the stored file again with the import's new settings (a job, like the first reading)."""
+    job.status, job.error, job.preview = JobStatus.PARSING, "", {}
+    job.progress_done = job.progress_total = 0
+    save_with_history(job, by=by, reason=reason)
+    job_enqueue(kind=JobKind.IMPORT_PARSE, owner=by, params={"import": job.pk},
+                title=_("Read %(file)s") % {"file": job.file_name})  # fmt: skip
+    job.refresh_from_db()
+    return job
 
 
-def import_job_apply(*, job: ImportJob, by: User) -> dict[str, int]:
-    """Re-read the file and apply it, refusing if the result differs from the preview the user saw."""
+@handler(JobKind.IMPORT_PARSE)
+def _parse_handler(job: Job, context: JobContext) -> dict:
+    imported = import_job_parse(job=ImportJob.objects.get(pk=job.params["import"]), context=context)
+    if imported.status == JobStatus.FAILED:
+        raise services.ImportRefused(imported.error)
+    return {"import": imported.pk, "counts": imported.preview.get("counts", {})}
+
+
+@transaction.atomic
+def import_job_apply(*, job: ImportJob, by: User) -> Job:
+    """Queue the apply of a ready import; the preview page shows its progress."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != JobStatus.READY:
         raise services.ImportRefused(_("This import is not ready to apply."))
-    return _apply(job, by=by)
+    blocking = [p for p in job.preview.get("problems", []) if p["blocking"]]
+    if blocking:
+        raise services.ImportRefused(
+            _("%(file)s: %(count)s problem(s) must be fixed first; nothing was written. First: %(first)s")
+            % {
+                "file": job.file_name,
+                "count": len(blocking),
+                "first": f"{blocking[0]['place']}: {blocking[0]['reason']}",
+            }  # fmt: skip
+        )
+    counts = job.preview.get("counts", {})
+    job.status, job.error = JobStatus.APPLYING, ""
+    job.progress_done, job.progress_total = 0, max(1, counts.get("new", 0) + counts.get("changed", 0))
+    job.save(update_fields=["status", "error", "progress_done", "progress_total", "updated_at"])
+    return job_enqueue(kind=JobKind.IMPORT_APPLY, owner=by, params={"import": job.pk, "by": by.pk},
+                       title=_("Apply %(file)s") % {"file": job.file_name})  # fmt: skip
 
 
-def _apply(job: ImportJob, *, by: User, progress=None) -> dict[str, int]:
+@handler(JobKind.IMPORT_APPLY)
+def _apply_handler(job: Job, context: JobContext) -> dict:
+    imported = ImportJob.objects.get(pk=job.params["import"])
+    if imported.status == JobStatus.APPLIED:  # a retried job whose transaction had committed
+        return imported.preview.get("applied", {})
+    if imported.status != JobStatus.APPLYING:
+        raise services.ImportRefused(_("This import is not ready to apply."))
+    by = User.objects.get(pk=job.params["by"])
+    try:
+        return _apply(imported, by=by, context=context)
+    except services.ImportRefused as exc:
+        ImportJob.objects.filter(pk=imported.pk).update(status=JobStatus.READY, error=str(exc))
+        raise
+    except Exception as exc:  # the transaction was rolled back: the import can be applied again
+        message = _("%(file)s: applying failed; nothing was written.") % {"file": imported.file_name}
+        ImportJob.objects.filter(pk=imported.pk).update(status=JobStatus.READY, error=message)
+        raise services.ImportRefused(message) from exc
+
+
+def _apply(job: ImportJob, *, by: User, context: JobContext | None) -> dict[str, int]:
+    """Re-read the file and apply it, refusing if the result differs from the preview the user saw."""
     plan = _plan_for(job)
     if plan.as_json() != {k: v for k, v in job.preview.items() if k != "applied"}:
-        job.preview = plan.as_json()
-        job.status = JobStatus.READY
-        job.save(update_fields=["preview", "status", "updated_at"])
+        ImportJob.objects.filter(pk=job.pk).update(preview=plan.as_json())
         raise services.ImportRefused(
             _(
                 "The recommendations changed since the preview was made; "
                 "review the new preview and confirm again."
             )
         )
-    counts = services.plan_apply(plan=plan, by=by, progress=progress)
-    job.status = JobStatus.APPLIED
-    job.preview = {**job.preview, "applied": counts}
-    job.error = ""
+
+    def written(ids: list[int]) -> None:
+        # In the apply's own transaction: the import is applied exactly when its records are, and
+        # the search index update is queued durably with them.
+        job.status = JobStatus.APPLIED
+        job.preview = {**job.preview, "applied": {"new": len(ids)}}
+        job.error = ""
+        save_with_history(job, by=by, reason="applied")
+        job_enqueue(kind=JobKind.SEARCH_REINDEX, owner=by, params={"ids": ids},
+                    title=_("Index %(file)s") % {"file": job.file_name})  # fmt: skip
+
+    counts = services.plan_apply(
+        plan=plan, by=by, progress=_progress_of(job, context), on_written=written, reindex=False
+    )
+    ImportJob.objects.filter(pk=job.pk).update(preview={**job.preview, "applied": counts})
     _discard(job)
-    save_with_history(job, by=by, reason="applied")
+    ImportJob.objects.filter(pk=job.pk).update(upload="")
     return counts
 
 
-def import_job_apply_in_background(*, job: ImportJob, by: User) -> None:
-    """Apply in a thread; the page polls the progress. On refusal the job is ready again, with the reason."""
-    if job.status != JobStatus.READY:
-        raise services.ImportRefused(_("This import is not ready to apply."))
-    total = job.preview["counts"]["new"] + job.preview["counts"]["changed"]
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.APPLYING, progress_done=0, progress_total=max(total, 1), error=""
-    )
-
-    def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
-
-    def run() -> None:
-        current = ImportJob.objects.get(pk=job.pk)
-        try:
-            _apply(current, by=by, progress=progress)
-        except services.ImportRefused as exc:
-            ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.READY, error=str(exc))
-        except Exception:  # never leave a job spinning; the transaction was rolled back
-            logger.exception("import job %s failed while applying", job.pk)
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.READY,
-                error=_("%(file)s: applying failed; nothing was written.") % {"file": job.file_name},
-            )
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=run, name=f"import-apply-{job.pk}", daemon=True).start()
-
-
 def import_job_cancel(*, job: ImportJob, by: User) -> ImportJob:
-    if job.status in (JobStatus.APPLIED, JobStatus.CANCELLED):
+    if job.status in (JobStatus.APPLIED, JobStatus.CANCELLED, JobStatus.APPLYING):
         return job
     job.status = JobStatus.CANCELLED
     _discard(job)
@@ -208,13 +241,11 @@ def import_job_cancel(*, job: ImportJob, by: User) -> ImportJob:
 
 
 def _discard(job: ImportJob) -> None:
-    if job.stored_path:
-        Path(job.stored_path).unlink(missing_ok=True)
-        job.stored_path = ""
+    if job.upload:
+        job.upload.delete(save=False)
 
 
 def import_job_name_colour_flag(*, job: ImportJob, flag: str, name: str, by: User) -> ImportJob:
     """Rows shaded in one colour get the flag `name` instead of `flag`; the preview is redone."""
     job.colour_flags = {**job.colour_flags, flag: name.strip()}
-    save_with_history(job, by=by, reason="colour flag named")
-    return import_job_parse(job=job)
+    return import_job_parse_again(job=job, by=by, reason="colour flag named")

@@ -10,15 +10,15 @@ from coopreview.importers.enums import JobStatus
 class ImportJob(TimestampedModel):
     """An uploaded file between upload and apply/cancel: its preview, progress and outcome.
 
-    The file itself lives under MEDIA_ROOT/imports (outside the web root, never served) and is
-    deleted when the job is applied or cancelled.
+    The file itself is kept through the storage API (imports/<random name>, outside the web root,
+    never served) and deleted when the import is applied or cancelled.
     """
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
     file_name = models.CharField(_("file name"), max_length=255)
-    stored_path = models.CharField(max_length=500, blank=True)
+    upload = models.FileField(upload_to="imports/", max_length=500, blank=True)
     format = models.CharField(_("format"), max_length=20, blank=True)
     source_symbol = models.CharField(_("source"), max_length=100, blank=True)
     mark_flag = models.CharField(_("flag for priority marks"), max_length=100, blank=True)

@@ -16,11 +16,8 @@ from coopreview.importers.forms import ColourFlagForm, NameMappingForm, UploadFo
 from coopreview.importers.models import ImportJob
 from coopreview.importers.organisations import name_mapping_confirm
 
-# Files above this size are read in a background thread while the page shows progress.
-BACKGROUND_BYTES = 1_000_000
 SHOWN = 1000  # records listed in the preview; the counts cover all
 SHOWN_NAMES = 100  # unknown names offered for mapping in the preview
-BACKGROUND_APPLY = 300  # records to write above which the apply runs in a thread with progress
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
@@ -43,11 +40,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         except services.ImportRefused as exc:
             form.add_error("file", str(exc))
         else:
-            if data["file"].size > getattr(settings, "IMPORTS_BACKGROUND_BYTES", BACKGROUND_BYTES):
-                jobs.import_job_parse_in_background(job=job)
-                return redirect("importers:preview", pk=job.pk)
-            job = jobs.import_job_parse(job=job)
-            if job.status == JobStatus.FAILED:
+            if job.status == JobStatus.FAILED:  # read at once (a worker was free, or jobs run inline)
                 form.add_error("file", job.error)
             else:
                 return redirect("importers:preview", pk=job.pk)
@@ -88,18 +81,17 @@ def preview_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    counts = (job.preview or {}).get("counts", {})
-    large = counts.get("new", 0) + counts.get("changed", 0) > getattr(
-        settings, "IMPORTS_BACKGROUND_APPLY", BACKGROUND_APPLY
-    )
     try:
-        if large:
-            jobs.import_job_apply_in_background(job=job, by=request.user)
-            return redirect("importers:preview", pk=job.pk)
-        counts = jobs.import_job_apply(job=job, by=request.user)
+        jobs.import_job_apply(job=job, by=request.user)
     except services.ImportRefused as exc:
         job.refresh_from_db()
         return render(request, "importers/preview.html", _preview_context(job, error=str(exc)), status=409)
+    job.refresh_from_db()
+    if job.status == JobStatus.READY and job.error:  # refused at once (the job ran inline)
+        return render(request, "importers/preview.html", _preview_context(job, error=job.error), status=409)
+    if job.status != JobStatus.APPLIED:  # the page follows the job, then shows the outcome
+        return redirect("importers:preview", pk=job.pk)
+    counts = job.preview["applied"]
     messages.success(
         request,
         _("%(file)s imported: %(new)s new, %(changed)s changed.")
@@ -137,7 +129,7 @@ def name_mapping_view(request: HttpRequest, pk: int) -> HttpResponse:
         org = name_mapping_confirm(name=data["name"], code=data["code"], by=request.user)
     except ServiceError as exc:
         return render(request, "importers/preview.html", _preview_context(job, error=str(exc)), status=422)
-    jobs.import_job_parse(job=job)
+    jobs.import_job_parse_again(job=job, by=request.user, reason="name mapped")
     messages.success(
         request,
         _("“%(name)s” now means %(org)s, in this import and the next ones.")
@@ -169,7 +161,7 @@ def source_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Name the missing source on the preview itself, and see the preview again."""
     job = _job(request, pk)
     try:
-        jobs.import_job_set_source(job=job, symbol=request.POST.get("source", ""))
+        jobs.import_job_set_source(job=job, symbol=request.POST.get("source", ""), by=request.user)
     except ServiceError as exc:
         job.refresh_from_db()
         return render(request, "importers/preview.html", _preview_context(job, error=str(exc)), status=422)

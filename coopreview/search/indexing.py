@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from coopreview.search.backends import get_backend
 from coopreview.search.indexers import INDEXERS, all_objects
-from coopreview.search.models import SearchEntry
+from coopreview.search.models import Kind, SearchEntry
 
 
 def _kind_of(obj: models.Model) -> str | None:
@@ -71,6 +71,37 @@ def index_rebuild(*, batch_size: int = 2000, progress=None) -> int:
     if batch:
         flush()
     backend.after_rebuild()
+    return total
+
+
+def recommendations_reindex(*, ids: list[int], batch_size: int = 2000) -> int:
+    """Replace the index rows of the recommendations `ids` (after a bulk write that sent no signals),
+    one short transaction per batch so other writers never wait long. Idempotent. Returns rows written."""
+    from coopreview.search.indexers import recommendation_rows_in_bulk
+
+    backend = get_backend()
+    total = 0
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            old = list(
+                SearchEntry.objects.filter(kind=Kind.RECOMMENDATION, object_id__in=chunk).values_list(
+                    "id", flat=True
+                )
+            )
+            if old:
+                backend.before_delete(old)
+                SearchEntry.objects.filter(id__in=old).delete()
+                backend.after_delete(old)
+            entries = [
+                SearchEntry(**row.fields(Kind.RECOMMENDATION, pk))
+                for pk, rows in recommendation_rows_in_bulk(chunk_size=batch_size, ids=chunk)
+                for row in rows
+            ]
+            created = SearchEntry.objects.bulk_create(entries)
+            backend.after_write([e.pk for e in created])
+            total += len(created)
     return total
 
 

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coopreview.importers import jobs, services
@@ -198,13 +199,13 @@ def test_preview_too_large_fails_the_upload_and_leaves_nothing_behind(orgs, edit
     rows = "Reference,Text\n" + "".join(f"R{n},Recommendation number {n}.\n" for n in range(500))
     upload = SimpleUploadedFile("many.csv", rows.encode())
 
+    # The parse runs as a job (inline in tests) as soon as the file is stored.
     job = jobs.import_job_create(by=editor, upload=upload, source="X/1", format="auto", mark_flag="")
-    stored = job.stored_path
-    job = jobs.import_job_parse(job=job)
 
     assert job.status == JobStatus.FAILED
     assert job.error.startswith("many.csv: the preview would take 0 MB, more than the 0 MB allowed")
-    assert job.preview == {} and not Path(stored).exists()
+    assert job.preview == {} and not job.upload
+    assert not default_storage.exists("imports") or default_storage.listdir("imports")[1] == []
     assert Recommendation.objects.count() == 0
 
 

@@ -86,20 +86,49 @@ def test_reimport_shows_per_field_diff_and_keeps_flags_the_file_does_not_speak_a
 
 def test_apply_is_all_or_nothing(orgs, editor):
     plan = _plan(SEED, source="ICC-ASP/19/16")
-    real = services.rec_services.recommendation_create
-    calls = {"n": 0}
 
-    def failing(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 10:
-            raise RuntimeError("disk full")
-        return real(**kwargs)
-
-    with mock.patch.object(services.rec_services, "recommendation_create", side_effect=failing):
+    # The records and their links are written; the history (the last step) fails.
+    with mock.patch.object(services.bulk, "_history", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             services.plan_apply(plan=plan, by=editor)
+
     assert Recommendation.objects.count() == 0
+    assert Recommendation.addressees.through.objects.count() == 0
     assert not Source.objects.filter(symbol="ICC-ASP/19/16").exists()
+
+
+def test_apply_writes_one_history_row_per_record_naming_the_file_with_links(orgs, editor):
+    plan = _plan(SEED, source="ICC-ASP/19/16")
+
+    counts = services.plan_apply(plan=plan, by=editor)
+
+    assert counts == {"new": 17, "changed": 0}
+    history = Recommendation.history.all()
+    assert history.count() == 17
+    assert {h.history_change_reason for h in history} == {f"Imported from {SEED.name}"}
+    assert {h.history_user for h in history} == {editor}
+    rec = Recommendation.objects.filter(addressees__isnull=False).first()
+    record = rec.history.get()
+    assert sorted(r.organisation_id for r in record.addressees.all()) == sorted(
+        o.pk for o in rec.addressees.all()
+    )
+
+
+def test_reapplying_a_changed_file_updates_in_bulk_with_history(orgs, editor, files):
+    first = files.csv("a.csv", [["Reference", "Text"], ["R1", "First."], ["R2", "Second."]])
+    services.plan_apply(plan=_plan(first, source="X/1"), by=editor)
+    second = files.csv("b.csv", [["Reference", "Text"], ["R1", "First, corrected."], ["R2", "Second."]])
+
+    counts = services.plan_apply(plan=_plan(second, source="X/1"), by=editor)
+
+    assert counts == {"new": 0, "changed": 1}
+    rec = Recommendation.objects.get(reference="R1")
+    assert rec.text == "First, corrected."
+    assert [h.history_change_reason for h in rec.history.order_by("history_id")] == [
+        "Imported from a.csv",
+        "Imported from b.csv",
+    ]
+    assert Recommendation.objects.get(reference="R2").history.count() == 1
 
 
 def test_blocking_problems_refuse_the_apply_and_write_nothing(orgs, editor, files):
@@ -250,3 +279,14 @@ def test_addendum_updates_the_responses_of_known_references(orgs, editor, files)
     )
     r = Recommendation.objects.get(reference="115.2")
     assert r.response == "supported" and r.text == "Cooperate with the Court"
+
+
+def test_applied_records_are_in_the_search_index_after_the_commit(orgs, editor):
+    from coopreview.search.models import Kind, SearchEntry
+
+    services.plan_apply(plan=_plan(SEED, source="ICC-ASP/19/16"), by=editor)
+
+    indexed = set(SearchEntry.objects.filter(kind=Kind.RECOMMENDATION).values_list("object_id", flat=True))
+    assert indexed == set(Recommendation.objects.values_list("pk", flat=True))
+    entry = SearchEntry.objects.filter(kind=Kind.RECOMMENDATION, language="en").first()
+    assert entry.title.startswith("ICC-ASP/19/16 — ")

@@ -1,13 +1,17 @@
+from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from coopreview.core.testing import assert_valid_html, client_for
 from coopreview.importers.conftest import SEED
 from coopreview.importers.enums import JobStatus
 from coopreview.importers.models import ImportJob
+from coopreview.jobs.enums import JobKind
+from coopreview.jobs.models import Job
+from coopreview.jobs.services import job_run, jobs_recover_stale
 from coopreview.recommendations.models import Recommendation
 
 UPLOAD = "/imports/"
@@ -45,7 +49,7 @@ def test_editor_upload_preview_confirm(orgs, editor, settings):
     response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    stored = Path(job.stored_path)
+    stored = Path(job.upload.path)  # through the storage API: MEDIA_ROOT/imports by default
     assert stored.is_file() and stored.is_relative_to(Path(settings.MEDIA_ROOT) / "imports")
     assert stored.suffix == ""  # never served, never executed
 
@@ -70,7 +74,7 @@ def test_cancel_deletes_the_file_and_writes_nothing(orgs, editor):
     client = client_for(editor)
     _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
     job = ImportJob.objects.get()
-    stored = Path(job.stored_path)
+    stored = Path(job.upload.path)
     assert client.post(f"/imports/{job.pk}/cancel/").status_code == 302
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED and not stored.exists()
@@ -112,25 +116,26 @@ def test_problems_are_listed_with_their_place_and_block_the_apply(orgs, editor):
     assert Recommendation.objects.count() == 0
 
 
-def test_large_files_are_read_in_the_background_with_progress(orgs, editor, settings, monkeypatch):
-    from coopreview.importers import jobs
-
-    started = []
-    monkeypatch.setattr(jobs, "import_job_parse_in_background", lambda *, job: started.append(job.pk))
-    settings.IMPORTS_BACKGROUND_BYTES = 10
+def test_files_are_read_by_a_job_while_the_page_shows_progress(orgs, editor, settings):
+    settings.JOBS_EAGER = False  # queued for a worker, as in production
     client = client_for(editor)
     response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
     job = ImportJob.objects.get()
-    assert started == [job.pk]
+    assert job.status == JobStatus.PARSING
+    queued = Job.objects.get(kind=JobKind.IMPORT_PARSE)
+    assert queued.owner == editor and queued.params == {"import": job.pk} and queued.state == "queued"
     ImportJob.objects.filter(pk=job.pk).update(progress_done=5, progress_total=10)
     page = client.get(response["Location"])
     assert 'hx-trigger="every 1s"' in page.content.decode() and "50 %" in page.content.decode()
     assert_valid_html(page.content)
     fragment = client.get(response["Location"], headers={"HX-Request": "true"})
     assert "<progress" in fragment.content.decode() and "HX-Refresh" not in fragment
-    jobs.import_job_parse(job=ImportJob.objects.get(pk=job.pk))
+
+    assert job_run(queued.pk) == "done"  # what a worker does with it
+
     done = client.get(response["Location"], headers={"HX-Request": "true"})
     assert done["HX-Refresh"] == "true"
+    assert "<strong>17</strong> new" in client.get(response["Location"]).content.decode()
 
 
 def test_changed_data_since_preview_is_refused(orgs, editor):
@@ -174,38 +179,52 @@ def test_long_previews_list_the_first_records_and_count_the_rest(orgs, editor, m
     assert "…and 12 more records with changes (all are applied)." in body
 
 
-def test_large_applies_run_in_the_background_and_the_page_follows(orgs, editor, settings, monkeypatch):
-    from coopreview.importers import jobs
-
-    class Immediate:  # run the thread's work at once, inside the test's transaction
-        def __init__(self, target, **kwargs):
-            self.target = target
-
-        def start(self):
-            self.target()
-
-    monkeypatch.setattr(jobs.threading, "Thread", Immediate)
-    monkeypatch.setattr(jobs, "connections", SimpleNamespace(close_all=lambda: None))  # the test's own
-    settings.IMPORTS_BACKGROUND_APPLY = 5
+def test_applies_run_as_a_job_and_the_page_follows(orgs, editor, settings):
     client = client_for(editor)
     response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
     job = ImportJob.objects.get()
+    settings.JOBS_EAGER = False
+
     applied = client.post(f"/imports/{job.pk}/apply/")
+
     assert applied.status_code == 302 and applied["Location"] == response["Location"]
+    job.refresh_from_db()
+    assert job.status == JobStatus.APPLYING
+    page = client.get(response["Location"])
+    assert "Applying annex.txt" in page.content.decode()
+    assert client.post(f"/imports/{job.pk}/apply/").status_code == 409  # not twice
+    queued = Job.objects.get(kind=JobKind.IMPORT_APPLY)
+    assert job_run(queued.pk) == "done"
+    assert job_run(queued.pk) == "skipped"  # a repeated delivery does nothing
     job.refresh_from_db()
     assert job.status == JobStatus.APPLIED and job.preview["applied"] == {"new": 17, "changed": 0}
     page = client.get(response["Location"])
     assert "Applied: 17 new, 0 changed." in page.content.decode()
     assert_valid_html(page.content)
     assert Recommendation.objects.count() == 17
+    assert Recommendation.history.count() == 17
+    index = Job.objects.get(kind=JobKind.SEARCH_REINDEX)
+    assert len(index.params["ids"]) == 17
 
 
-def test_applying_shows_progress(orgs, editor):
+def test_an_apply_killed_half_way_is_redone_from_scratch(orgs, editor, settings):
     client = client_for(editor)
-    response = _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
-    ImportJob.objects.update(status=JobStatus.APPLYING, progress_done=3, progress_total=4)
-    fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
-    assert "Applying annex.txt…" in fragment and 'value="75"' in fragment
+    _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+    settings.JOBS_EAGER = False
+    client.post(f"/imports/{job.pk}/apply/")
+    queued = Job.objects.get(kind=JobKind.IMPORT_APPLY)
+    # Its worker took it, then died (nothing committed): the heartbeat stops.
+    Job.objects.filter(pk=queued.pk).update(
+        state="running", attempts=1, heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+
+    assert jobs_recover_stale() == 1
+    assert job_run(queued.pk) == "done"
+
+    queued.refresh_from_db()
+    assert queued.attempts == 2 and queued.state == "done"
+    assert Recommendation.objects.count() == 17
 
 
 def test_preview_lists_unknown_names_with_proposals_and_the_editor_maps_them(orgs, editor, outsider):

@@ -14,13 +14,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Load the data and stop.")
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+        parser.add_argument("--no-worker", action="store_true", help="Serve without a background-job worker.")
 
     def step(self, text: str) -> None:
         # One line per step, flushed at once, so a slow first run never looks hung.
         self.stdout.write(text)
         self.stdout.flush()
 
-    def handle(self, *args, no_serve: bool, port: int, **options) -> None:
+    def handle(self, *args, no_serve: bool, port: int, no_worker: bool = False, **options) -> None:
         site_url = site_url_for_port(port)
         self.step("Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
@@ -49,4 +50,4 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         if not no_serve:
-            call_command("serve", port=port)
+            call_command("serve", port=port, no_worker=no_worker)

@@ -1,4 +1,5 @@
 import os
+import subprocess
 import sys
 
 from django.conf import settings
@@ -15,13 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start a background-job worker beside the server."
+        )
 
-    def handle(self, *args, port: int, host: str, workers: int, **options) -> None:
+    def handle(self, *args, port: int, host: str, workers: int, no_worker: bool = False, **options) -> None:
         if problem := secret_key_problem(settings):
             raise CommandError(problem)
         # In JSON mode the request log lines (core/logs.py) replace gunicorn's access log.
         access_log = [] if settings.LOG_FORMAT == "json" else ["--access-logfile", "-"]
         site_url_for_port(port)  # links in e-mails point at this server unless SITE_URL says otherwise
+        if not no_worker:
+            # One job worker beside the server (imports, index updates, reminders): `coopreview worker`
+            # in its own process, in this process group so that Ctrl+C stops it too.
+            subprocess.Popen([sys.executable, "-m", "coopreview", "worker", "--workers", "1"])  # noqa: S603
         self.stdout.write(f"Serving on http://{host}:{port}/ … (Ctrl+C to stop)")
         self.stdout.flush()
         # Replace this process by gunicorn so signals (Ctrl+C, SIGTERM) reach the server directly.

@@ -1,0 +1,202 @@
+"""Real workers in their own processes on a real database file (or a PostgreSQL database of its own):
+a worker killed with SIGKILL in the middle of an import, then another one finishing it exactly once;
+editors saving while a 20,000-row import applies."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+ROWS = 20_000
+
+SEED = """
+import csv, io, json
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from coopreview.accounts.enums import OrganisationKind, Role
+from coopreview.accounts.models import Organisation
+from coopreview.accounts.services import membership_grant
+from django.contrib.auth.models import User
+from coopreview.importers import jobs
+from coopreview.recommendations.models import Recommendation, Source
+
+rm, _ = Organisation.objects.get_or_create(code="RM", defaults={"kind": OrganisationKind.ASSEMBLY_BODY,
+                                                                  "name": "Review Mechanism"})
+editor = User.objects.create_user("importer")
+membership_grant(user=editor, organisation=rm, role=Role.EDITOR)
+other = Source.objects.create(symbol="OTHER/1", title="Edited meanwhile")
+for i in range(8):
+    Recommendation.objects.create(source=other, reference=f"E{i}", text="Edit me.")
+out = io.StringIO()
+writer = csv.writer(out)
+writer.writerow(["Reference", "Text", "Section"])
+for i in range(%(rows)d):
+    writer.writerow([f"{i // 200 + 1}.{i %% 200 + 1}", f"Recommendation number {i} on cooperation.",
+                     f"Cluster {i // 5000 + 1}"])
+settings.JOBS_EAGER = True  # read now, in this process
+imported = jobs.import_job_create(by=editor, upload=SimpleUploadedFile("big.csv", out.getvalue().encode()),
+                                  source="BIG/1", format="auto", mark_flag="")
+assert imported.status == "ready", imported.error
+settings.JOBS_EAGER = False  # the apply goes to the queue
+job = jobs.import_job_apply(job=imported, by=editor)
+print(json.dumps({"job": job.pk, "import": imported.pk}))
+"""
+
+EDITORS = """
+import json, threading, time
+from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.services import recommendation_update
+from django.db import connections
+
+errors, saves = [], []
+def edit(i):
+    try:
+        for n in range(%(saves)d):
+            rec = Recommendation.objects.get(reference=f"E{i}")
+            try:
+                recommendation_update(recommendation=rec, by=None, reason="edit", text=f"Edit {n} by {i}.",
+                                      expected_updated_at=rec.updated_at)
+                saves.append(1)
+            except Exception as exc:
+                errors.append(f"{exc.__class__.__name__}: {exc}")
+            time.sleep(0.3)
+    finally:
+        connections.close_all()
+threads = [threading.Thread(target=edit, args=(i,)) for i in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(json.dumps({"saves": len(saves), "errors": errors}))
+"""
+
+
+@pytest.fixture
+def live(tmp_path):
+    """Environment of a migrated database of its own, and a helper to query it."""
+    env = {**os.environ, "COOPREVIEW_DATA_DIR": str(tmp_path), "JOBS_STALE_SECONDS": "4",
+           "JOBS_HEARTBEAT_SECONDS": "1", "JOBS_WORKERS": "1", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        live_name = f"{name}_live_{os.getpid()}"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{live_name}"')
+            conn.execute(f'CREATE DATABASE "{live_name}"')
+        env["DATABASE_URL"] = f"{base}/{live_name}"
+
+        def query(sql: str):
+            with psycopg.connect(env["DATABASE_URL"]) as conn:
+                return conn.execute(sql).fetchall()
+    else:
+
+        def query(sql: str):
+            conn = sqlite3.connect(tmp_path / "coopreview.sqlite3", timeout=30)
+            try:
+                return conn.execute(sql).fetchall()
+            finally:
+                conn.close()
+
+    subprocess.run([sys.executable, "-m", "coopreview", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    yield env, query
+    if url.startswith("postgres"):
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{live_name}" WITH (FORCE)')
+
+
+def _manage(env, code: str) -> dict:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "coopreview", "shell", "-c", code], env=env, cwd=ROOT,
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _worker(env) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "coopreview", "worker"], env=env, cwd=ROOT, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _state(query, job: int) -> str:
+    return query(f"SELECT state FROM jobs_job WHERE id = {int(job)}")[0][0]  # noqa: S608
+
+
+def _wait(predicate, *, timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_the_import_applies_exactly_once(live):
+    env, query = live
+    ids = _manage(env, SEED % {"rows": ROWS})
+    job = ids["job"]
+    first = _worker(env)
+    try:
+        _wait(lambda: _state(query, job) == "running", timeout=300, what="the job to run")
+        time.sleep(3)  # reading the file again, or inside the apply's transaction
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its children, no goodbye
+        first.wait()
+    state = query(f"SELECT state, attempts FROM jobs_job WHERE id = {job}")[0]  # noqa: S608
+    assert state == ("running", 1)  # as the dead worker left it
+    assert query("SELECT COUNT(*) FROM recommendations_recommendation")[0][0] in (8, 8 + ROWS)
+
+    second = _worker(env)
+    try:
+        _wait(lambda: _state(query, job) in ("done", "failed"), timeout=600, what="the second worker")
+    finally:
+        _stop(second)
+
+    state, attempts, error = query(f"SELECT state, attempts, error FROM jobs_job WHERE id = {job}")[0]  # noqa: S608
+    assert (state, error) == ("done", "")
+    assert attempts == 2
+    assert query("SELECT COUNT(*) FROM recommendations_recommendation")[0][0] == 8 + ROWS
+    reasons = query(
+        "SELECT history_change_reason, COUNT(*) FROM recommendations_historicalrecommendation "
+        "WHERE history_change_reason LIKE 'Imported from%' GROUP BY history_change_reason"
+    )
+    assert reasons == [("Imported from big.csv", ROWS)]  # one history row per record: applied once
+    status = query(f"SELECT status FROM importers_importjob WHERE id = {ids['import']}")[0][0]  # noqa: S608
+    assert status == "applied"
+
+
+def test_editors_save_while_a_20000_row_import_applies(live):
+    env, query = live
+    ids = _manage(env, SEED % {"rows": ROWS})
+    worker = _worker(env)
+    try:
+        _wait(lambda: _state(query, ids["job"]) == "running", timeout=300, what="the apply to start")
+        edits = _manage(env, EDITORS % {"saves": 10})
+        _wait(lambda: _state(query, ids["job"]) == "done", timeout=600, what="the apply to finish")
+    finally:
+        _stop(worker)
+
+    assert edits["errors"] == []
+    assert edits["saves"] == 80
+    assert query("SELECT COUNT(*) FROM recommendations_recommendation")[0][0] == 8 + ROWS
