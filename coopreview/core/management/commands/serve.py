@@ -22,6 +22,8 @@ class Command(BaseCommand):
         access_log = [] if settings.LOG_FORMAT == "json" else ["--access-logfile", "-"]
         self.stdout.write(f"Serving coopreview on http://{host}:{port}/ (Ctrl+C to stop)")
         self.stdout.flush()
+        # Each worker runs a thread keeping this server's search index in step (search/follower.py).
+        os.environ["COOPREVIEW_SEARCH_FOLLOWER"] = "1"
         # Replace this process by gunicorn so signals (Ctrl+C, SIGTERM) reach the server directly.
         os.execv(  # noqa: S606 — fixed argv, no shell
             sys.executable,
