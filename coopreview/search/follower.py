@@ -37,9 +37,10 @@ def search_follow_once(*, lock_timeout: float = 2.0, prune: bool | None = None) 
     return result
 
 
-def follow_forever(*, interval: float = 1.0, stop: threading.Event | None = None) -> None:
+def follow_forever(*, interval: float = 1.0, stop: threading.Event | None = None, delay: float = 0.0) -> None:
     """Follow until `stop` is set; an error is logged and the next step tries again."""
     stop = stop or threading.Event()
+    stop.wait(delay)
     while not stop.is_set():
         try:
             result = search_follow_once()
@@ -60,7 +61,11 @@ def follow_forever(*, interval: float = 1.0, stop: threading.Event | None = None
 
 def start_follower_thread(*, interval: float = 1.0) -> threading.Thread:
     thread = threading.Thread(
-        target=follow_forever, kwargs={"interval": interval}, name="search-follower", daemon=True
+        target=follow_forever,
+        kwargs={
+            "interval": interval,
+            "delay": interval,
+        },  # after the process finished starting name="search-follower", daemon=True
     )
     thread.start()
     return thread
