@@ -287,11 +287,14 @@ LOGGING = {
 }
 # --- end of logging -------------------------------------------------------------------------------
 
-# Search: tantivy (the default top-k engine, an index directory beside the database) or "sql" for the
-# database's own full-text index (FTS5 / tsvector + GIN): the choice when several application servers
-# share one PostgreSQL, since an index directory serves one machine.
+# Search: tantivy (the default top-k engine, an index directory on each server following the database's
+# change log) or "sql" for the database's own full-text index (FTS5 / tsvector + GIN).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "")
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index"))
+# Each server's index follows the database's change log (search/backends/tantivy_engine.py): rows are
+# kept this many days at most, and a transaction committing this many seconds late is still seen.
+SEARCH_LOG_RETENTION_DAYS = float(os.environ.get("SEARCH_LOG_RETENTION_DAYS", "7"))
+SEARCH_LOG_LOOKBACK_SECONDS = float(os.environ.get("SEARCH_LOG_LOOKBACK_SECONDS", "600"))
 
 # Background jobs (coopreview/jobs): django-q2. Its broker is the project's own database by default (no
 # server: SQLite or PostgreSQL), Redis when JOBS_BROKER_URL is set (several machines). The job's state

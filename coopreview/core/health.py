@@ -47,23 +47,23 @@ def check_database() -> Check:
 
 @health_check("search_index")
 def check_search_index() -> Check:
-    """Fails when the database has entries but the engine's index is empty and nothing is queued:
-    the state after restoring a copy of the database without rebuilding the index."""
+    """Fails when the database has entries but this server's engine index is missing or empty: the
+    state after restoring a copy of the database without rebuilding the index. Reads only."""
     from coopreview.search.backends import get_backend, tantivy_engine
-    from coopreview.search.models import SearchEntry, SearchPending
+    from coopreview.search.models import SearchEntry
 
     if not isinstance(get_backend(), tantivy_engine.TantivyBackend):
         return Check("ok", "database full-text index")
     entries = SearchEntry.objects.exists()
 
     root = tantivy_engine.index_dir()
-    if not (root / "CURRENT").exists():
-        if entries and not SearchPending.objects.exists():
+    opened = tantivy_engine._open(root)
+    if opened is None:
+        if entries:
             return Check("fail", "index missing: run `coopreview search_index --rebuild`")
         return Check("ok", "empty")
-    opened = tantivy_engine._open(root)
     documents = tantivy_engine._searcher(opened, root).num_docs
-    if entries and documents == 0 and not SearchPending.objects.exists():
+    if entries and documents == 0:
         return Check("fail", "index empty: run `coopreview search_index --rebuild`")
     return Check("ok", f"{documents} documents")
 

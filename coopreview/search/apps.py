@@ -25,3 +25,6 @@ class SearchConfig(AppConfig):
                 sender=getattr(Recommendation, field).through,
                 dispatch_uid=f"search_rec_{field}",
             )
+        from coopreview.search.follower import maybe_start_in_web_process
+
+        maybe_start_in_web_process()  # this server's index follows the change log (see follower.py)

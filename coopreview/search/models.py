@@ -2,6 +2,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,17 +68,58 @@ class SearchEntry(models.Model):
         return f"{self.kind}:{self.object_id}:{self.language}"
 
 
-class SearchPending(models.Model):
-    """Entry ids written to search_entry and not yet applied to a separate engine's index (see
-    backends.tantivy_engine). Written in the same transaction as the entries; emptied as applied."""
+class ChangeOp(models.TextChoices):
+    PUT = "put", _("added or replaced")
+    DELETE = "delete", _("deleted")
 
+
+class SearchChange(models.Model):
+    """The append-only log of changes to search_entry, written in the same transaction as the change.
+
+    Each engine index directory (one per application server) follows it with its own cursor (the last
+    id it applied, kept with the index, see backends.tantivy_engine), so any number of servers stay in
+    step; no server ever consumes another's changes. Rows are pruned only below the lowest cursor of the
+    registered followers or past the retention window. Derived data like SearchEntry: no history.
+    """
+
+    id = models.BigAutoField(primary_key=True)
     entry_id = models.BigIntegerField()
+    op = models.CharField(max_length=8, choices=ChangeOp.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        db_table = "search_pending"
+        db_table = "search_change"
 
     def __str__(self) -> str:
-        return str(self.entry_id)
+        return f"{self.id}:{self.op}:{self.entry_id}"
+
+
+class SearchFollower(models.Model):
+    """An index directory following the change log: its cursor as last reported, for pruning."""
+
+    name = models.CharField(max_length=255, unique=True)
+    cursor = models.BigIntegerField(default=0)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "search_follower"
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.cursor}"
+
+
+class SearchPrune(models.Model):
+    """The last pruning of the change log: every row with an id up to `through` may be gone, so a
+    follower whose cursor is below it has missed changes and rebuilds its index."""
+
+    through = models.BigIntegerField()
+    pruned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "search_prune"
+
+    def __str__(self) -> str:
+        return str(self.through)
 
 
 @dataclass

@@ -2,14 +2,12 @@
 
 import json
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 
 from coopreview.core import health
-from coopreview.search.models import SearchPending
-from coopreview.search.selectors import search
+from coopreview.search.follower import search_follow_once
 
 
 def _get(client: Client | None = None, **extra) -> tuple[int, dict]:
@@ -20,7 +18,7 @@ def _get(client: Client | None = None, **extra) -> tuple[int, dict]:
 
 
 def test_health_is_ok_without_login_and_names_every_check(leak_data):
-    search(query="cooperation", user=AnonymousUser(), filters={})  # applies the queued index changes
+    search_follow_once()  # this server's follower applies the logged index changes
 
     status, body = _get()
 
@@ -34,8 +32,7 @@ def test_health_is_ok_without_login_and_names_every_check(leak_data):
 
 
 def test_health_fails_when_the_index_is_missing_after_a_restore(leak_data, settings, tmp_path):
-    # A database copied in without its index: the entries are there, the engine has none, nothing queued.
-    SearchPending.objects.all().delete()
+    # A database copied in without its index: the entries are there, the engine has none.
     settings.SEARCH_INDEX_DIR = tmp_path / "restored-index"
 
     status, body = _get()

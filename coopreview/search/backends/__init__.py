@@ -1,8 +1,8 @@
 """Search engines behind the one selector.
 
-The default is tantivy (a top-k index beside the database, see tantivy_engine). SEARCH_BACKEND names
-another Backend class by dotted path, or "sql" for the database's own full-text index (FTS5 on SQLite,
-tsvector + GIN on PostgreSQL): the choice for several application servers sharing one PostgreSQL.
+The default is tantivy (a top-k index on each server, following the database's change log, see
+tantivy_engine). SEARCH_BACKEND names another Backend class by dotted path, or "sql" for the database's
+own full-text index (FTS5 on SQLite, tsvector + GIN on PostgreSQL).
 """
 
 from django.conf import settings

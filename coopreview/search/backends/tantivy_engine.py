@@ -4,19 +4,28 @@ Why: SQLite FTS5 and PostgreSQL ts_rank score every matching row before they can
 so a common word over a million recommendations costs hundreds of milliseconds. Tantivy skips
 documents that cannot reach the top k and counts matches in nanoseconds each.
 
-Staying in step with the database (the database is the truth, the index is derived):
-- every write to search_entry also writes the entry ids to search_pending, in the same transaction;
-- after the commit, the writing process applies the queue to the index (on_commit), and every search
-  applies what is still queued before it runs (a crash between commit and indexing loses nothing);
+Staying in step with the database (the database is the truth, each index directory is derived):
+- every write to search_entry also appends the entry ids to search_change, the change log, in the
+  same transaction. The log is never consumed: rows leave it only by pruning (see prune_log);
+- each index directory follows the log with its own cursor, the last log id it applied, written in
+  the generation's directory after each tantivy commit (so one directory per application server,
+  each following on its own; a second server never takes a change away from the first);
+- follow() applies what is past the cursor. It runs after each commit in the writing process (best
+  effort: it gives up at once when another process holds the index's writer lock) and in a follower
+  loop (follower.py: a thread in `serve`, or `search_index --follow`). Searches never write: they
+  read the current generation, reloading when another process committed, and return what it has;
 - applying an id reads the row as it is now: delete the document, add it again if the row exists.
-  Applying twice gives the same index, so concurrent processes and replays are safe;
-- `search_index --rebuild` writes a new index generation and switches to it when complete.
+  Applying twice gives the same index, so a follower killed before it saved its cursor re-applies
+  safely. Ids are taken from the log in id order, but a transaction may commit after a later id was
+  already applied; follow() therefore also re-reads the last LOOKBACK seconds of the log;
+- rebuild_from_database() writes a new generation beside the current one (no lock that saves or
+  searches wait for), starting its cursor at the log's last id before it read the table, and
+  switches to it when complete. A follower whose cursor is below the last pruned id, or without an
+  index, rebuilds itself.
 
 The database's own full-text index (FTS5 or tsvector) is written by every rebuild but not by each
 edit while tantivy is the engine: at a million entries FTS5 stalled every few edits for about three
-seconds (segment merges). After switching with SEARCH_BACKEND, run `search_index --rebuild`. One index
-directory serves one machine: with several application servers on PostgreSQL, use the PostgreSQL
-engine.
+seconds (segment merges). After switching with SEARCH_BACKEND, run `search_index --rebuild`.
 """
 
 from __future__ import annotations
@@ -25,30 +34,34 @@ import fcntl
 import logging
 import os
 import shutil
+import socket
 import threading
 import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import tantivy
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
 
 from coopreview.search.backends.base import Match
-from coopreview.search.models import SearchEntry, SearchPending
+from coopreview.search.models import ChangeOp, SearchChange, SearchEntry, SearchFollower, SearchPrune
 from coopreview.search.text import ParsedQuery
 
 log = logging.getLogger(__name__)
 
 TEXT = "cr_text"  # our analyzer: words, lower case, accents folded, English (Porter 2) stems
 TITLE_BOOST = 10.0  # as FTS5's bm25(10, 1): a word in the title counts ten times one in the text
-READ_PATH_SYNC_LIMIT = 5000  # a search applies at most this many queued ids; the rest wait
-# How often a search looks for ids queued by a process that died before applying them. A process that
-# queued ids itself looks at once (read your own writes); other processes' writes are applied by them.
-PENDING_CHECK_SECONDS = 1.0
+FOLLOW_BATCH = 5000  # log rows applied per tantivy commit
+# With no index at all, the writing process builds it after its commit when the table is this small
+# (a new installation, tests); a larger table is left to the follower loop.
+INLINE_BUILD_LIMIT = 20_000
 FACET_SEP = "\x1f"
 # Facets are counted exactly up to this many matches; beyond it over a sample of the matches (a fixed
 # share of documents chosen by id), scaled up and marked approximate.
@@ -111,7 +124,7 @@ def _document(entry: dict) -> tantivy.Document:
     return doc
 
 
-# --- the index on disk: generations, the current pointer, a lock -----------------------------------
+# --- the index on disk: generations, the current pointer, each generation's cursor, locks ----------
 
 
 @dataclass
@@ -126,11 +139,53 @@ class _Opened:
 
 _opened: dict[Path, _Opened] = {}
 _opened_lock = threading.Lock()
-_state = {"dirty": False, "checked": 0.0}  # dirty: this process queued ids not yet seen applied
+# Log rows this process applied within the lookback window, per generation: re-read, not re-applied.
+_recent: dict[tuple[Path, str], set[int]] = {}
+_last_prune = {"at": 0.0}
+
+CURSOR_FILE = "LOG_CURSOR"
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
+def lookback_seconds() -> float:
+    """How late a transaction may commit after a later log id was applied and still be seen."""
+    return _setting("SEARCH_LOG_LOOKBACK_SECONDS", 600)
+
+
+def retention() -> timedelta:
+    return timedelta(days=_setting("SEARCH_LOG_RETENTION_DAYS", 7))
 
 
 def _current_file(root: Path) -> Path:
     return root / "CURRENT"
+
+
+def _current_generation(root: Path) -> str | None:
+    try:
+        generation = _current_file(root).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return generation if generation and (root / generation).is_dir() else None
+
+
+def read_cursor(root: Path, generation: str) -> int | None:
+    """The last log id applied to `generation`; None when unknown (the generation was never finished)."""
+    try:
+        return int((root / generation / CURSOR_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _write_cursor(root: Path, generation: str, cursor: int) -> None:
+    """Written after the tantivy commit it describes, atomically: a crash in between leaves the older
+    cursor, and the changes after it are applied again (idempotent)."""
+    path = root / generation / CURSOR_FILE
+    tmp = path.with_name(f".{CURSOR_FILE}.{os.getpid()}.{threading.get_ident()}")
+    tmp.write_text(str(cursor))
+    os.replace(tmp, path)
 
 
 def _create_generation(root: Path) -> tuple[str, tantivy.Index]:
@@ -153,19 +208,19 @@ def _switch(root: Path, generation: str) -> None:
 
 
 @contextmanager
-def _locked(root: Path, timeout: float = 120.0):
-    """One writer at a time across processes (tantivy allows one IndexWriter per index)."""
+def _locked(root: Path, *, timeout: float, name: str = ".lock"):
+    """One writer at a time across processes (tantivy allows one IndexWriter per index). Raises
+    TimeoutError after `timeout` seconds (0: at once). Searches never take it."""
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as handle:
+    with open(root / name, "w") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() > deadline:
-                    message = f"the search index at {root} stayed locked for {timeout:.0f} s"
-                    raise TimeoutError(message) from None
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"{root / name} is held by another process") from None
                 time.sleep(0.02)
         try:
             yield
@@ -173,33 +228,26 @@ def _locked(root: Path, timeout: float = 120.0):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _open(root: Path) -> _Opened:
-    """The current generation, opened once per process and reopened when another process switched it."""
+def _open(root: Path) -> _Opened | None:
+    """The current generation, opened once per process and reopened when another process switched it;
+    None when there is no index yet. Reads only: no lock, nothing created."""
     current = _current_file(root)
-    try:
-        stamp = current.stat().st_mtime_ns
-    except FileNotFoundError:
-        stamp = None
+    stamp = _mtime(current)
     opened = _opened.get(root)
     if opened and stamp is not None and opened.current_mtime == stamp:
         return opened  # CURRENT unchanged since this process opened the index
-    generation = current.read_text().strip() if stamp is not None else None
+    generation = _current_generation(root)
+    if generation is None:
+        return None
     with _opened_lock:
         opened = _opened.get(root)
         if opened and opened.generation == generation:
             opened.current_mtime = stamp
             return opened
-        if generation is None or not (root / generation).exists():
-            with _locked(root):
-                generation = current.read_text().strip() if current.exists() else None
-                if generation is None or not (root / generation).exists():
-                    generation, index = _create_generation(root)
-                    index.writer(heap_size=WRITER_HEAP, num_threads=1).commit()
-                    _switch(root, generation)
         index = tantivy.Index.open(str(root / generation))
         index.register_tokenizer(TEXT, _analyzer())
         index.config_reader(reload_policy="Manual")  # reloaded when meta.json changes, see _searcher
-        opened = _Opened(generation=generation, index=index, current_mtime=_mtime(current))
+        opened = _Opened(generation=generation, index=index, current_mtime=stamp)
         _opened.pop(root, None)
         while len(_opened) >= 4:  # several directories only in tests (one per test): keep few open
             _opened.pop(next(iter(_opened)))
@@ -215,7 +263,7 @@ def _mtime(path: Path) -> int | None:
 
 
 def _searcher(opened: _Opened, root: Path) -> tantivy.Searcher:
-    """Reload when any process committed (meta.json changes at every commit): read your own writes."""
+    """Reload when any process committed (meta.json changes at every commit)."""
     try:
         mtime = (root / opened.generation / "meta.json").stat().st_mtime_ns
     except FileNotFoundError:
@@ -231,64 +279,165 @@ def _rows(ids: list[int]) -> list[dict]:
     return list(SearchEntry.objects.filter(id__in=ids).values(*DOC_COLUMNS))
 
 
-def sync_if_pending() -> None:
-    """The read path's check: cheap (one indexed query at most once a second, or after own writes)."""
-    now = time.monotonic()
-    if not _state["dirty"] and now - _state["checked"] < PENDING_CHECK_SECONDS:
-        return
-    _state["checked"] = now
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM search_pending LIMIT 1")
-        pending = cursor.fetchone() is not None
-    if pending:
-        sync(limit=READ_PATH_SYNC_LIMIT)
-    else:
-        _state["dirty"] = False
+# --- following the change log -------------------------------------------------------------------
 
 
-def sync(*, limit: int | None = None) -> int:
-    """Apply queued entry ids to the index. Returns how many ids were applied."""
-    queued = SearchPending.objects.order_by("id").values_list("id", "entry_id")
-    if not queued[:1]:
+def follower_name(root: Path) -> str:
+    """How an index directory is registered: its machine and path."""
+    return f"{socket.gethostname()}:{root.resolve()}"[:255]
+
+
+def pruned_through() -> int:
+    """Every log row up to this id may have been pruned (0: none ever was)."""
+    return SearchPrune.objects.aggregate(m=Max("through"))["m"] or 0
+
+
+def log_append(entry_ids: list[int], op: str) -> None:
+    """Append to the change log; call inside the transaction that changed search_entry."""
+    if entry_ids:
+        now = timezone.now()
+        SearchChange.objects.bulk_create([SearchChange(entry_id=i, op=op, created_at=now) for i in entry_ids])
+
+
+def _apply(opened: _Opened, entry_ids: set[int]) -> None:
+    ids = sorted(entry_ids)
+    writer = opened.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    for entry_id in ids:
+        writer.delete_documents_by_term("id", entry_id)
+    for start in range(0, len(ids), 500):
+        for entry in _rows(ids[start : start + 500]):
+            writer.add_document(_document(entry))
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+@dataclass
+class FollowResult:
+    applied: int = 0  # log rows applied to the index
+    cursor: int | None = None
+    rebuilt: bool = False
+    skipped: str = ""  # why nothing was done ("locked", "no index", …)
+
+
+def follow(*, lock_timeout: float = 2.0, may_rebuild: bool = True, batch: int = FOLLOW_BATCH) -> FollowResult:
+    """Apply the change log past this directory's cursor to its current generation (one batch).
+    Rebuilds when the directory has no index or its cursor is below the pruned part of the log."""
+    root = index_dir()
+    generation = _current_generation(root)
+    cursor = read_cursor(root, generation) if generation else None
+    if generation is None or cursor is None:
+        small = not SearchEntry.objects.all()[INLINE_BUILD_LIMIT : INLINE_BUILD_LIMIT + 1].exists()
+        if not may_rebuild and not small:
+            return FollowResult(skipped="no index")
+        log.warning("search index at %s: no complete index, building it from the database", root)
+        return _rebuild_for_follower(root)
+    through = pruned_through()
+    if cursor < through:
+        if not may_rebuild:
+            return FollowResult(cursor=cursor, skipped="behind the log")
+        log.warning(
+            "search index at %s: its cursor %s is older than the oldest retained change (log pruned through"
+            " %s); rebuilding it from the database",
+            root,
+            cursor,
+            through,
+        )
+        return _rebuild_for_follower(root)
+    try:
+        with _locked(root, timeout=lock_timeout):
+            return _follow_locked(root, batch)
+    except TimeoutError:
+        return FollowResult(cursor=cursor, skipped="locked")
+
+
+def _follow_locked(root: Path, batch: int) -> FollowResult:
+    opened = _open(root)  # under the lock: a rebuild may have switched generations meanwhile
+    if opened is None:
+        return FollowResult(skipped="no index")
+    cursor = read_cursor(root, opened.generation)
+    if cursor is None:
+        return FollowResult(skipped="no index")
+    since = timezone.now() - timedelta(seconds=lookback_seconds())
+    ahead = list(
+        SearchChange.objects.filter(id__gt=cursor).order_by("id").values_list("id", "entry_id")[:batch]
+    )
+    recent = _recent.setdefault((root, opened.generation), set())
+    late = SearchChange.objects.filter(id__lte=cursor, created_at__gte=since).order_by("id")
+    late = [(i, e) for i, e in late.values_list("id", "entry_id")[:batch] if i not in recent]
+    rows = late + ahead
+    if not rows:
+        return FollowResult(cursor=cursor)
+    _apply(opened, {entry_id for _, entry_id in rows})
+    new_cursor = max(cursor, ahead[-1][0]) if ahead else cursor
+    _write_cursor(root, opened.generation, new_cursor)
+    recent.update(i for i, _ in rows)
+    recent.difference_update({i for i in recent if i < new_cursor - 100 * batch})  # keep it bounded
+    return FollowResult(applied=len(rows), cursor=new_cursor)
+
+
+def _rebuild_for_follower(root: Path) -> FollowResult:
+    try:
+        n = rebuild_from_database(lock_timeout=0)
+    except TimeoutError:
+        return FollowResult(skipped="another rebuild is running")
+    generation = _current_generation(root)
+    return FollowResult(applied=n, cursor=read_cursor(root, generation) if generation else None, rebuilt=True)
+
+
+def register_follower(cursor: int) -> None:
+    """Report this directory's cursor (what pruning keeps the log for)."""
+    name = follower_name(index_dir())
+    updated = SearchFollower.objects.filter(name=name).update(cursor=cursor, seen_at=timezone.now())
+    if not updated:
+        SearchFollower.objects.get_or_create(name=name, defaults={"cursor": cursor})
+
+
+@transaction.atomic
+def prune_log() -> int:
+    """Delete log rows every registered follower has applied, and rows past the retention window
+    whatever the followers' cursors (a follower that far behind rebuilds itself). Followers not seen
+    within the retention window are forgotten. Rows within the lookback window are always kept."""
+    now = timezone.now()
+    SearchFollower.objects.filter(seen_at__lt=now - retention()).delete()
+    lowest = SearchFollower.objects.aggregate(m=Min("cursor"))["m"] or 0
+    expired = SearchChange.objects.filter(created_at__lt=now - retention()).aggregate(m=Max("id"))["m"] or 0
+    through = max(lowest, expired)
+    settled = SearchChange.objects.filter(created_at__lt=now - timedelta(seconds=lookback_seconds()))
+    through = min(through, settled.aggregate(m=Max("id"))["m"] or 0)
+    if through <= pruned_through():
         return 0
-    root = index_dir()
-    opened = _open(root)
-    with _locked(root):
-        rows = list(queued[:limit] if limit else queued)
-        if not rows:
-            return 0
-        ids = sorted({entry_id for _, entry_id in rows})
-        writer = opened.index.writer(heap_size=WRITER_HEAP, num_threads=1)
-        for entry_id in ids:
-            writer.delete_documents_by_term("id", entry_id)
-        for start in range(0, len(ids), 500):
-            for entry in _rows(ids[start : start + 500]):
-                writer.add_document(_document(entry))
-        writer.commit()
-        writer.wait_merging_threads()
-        SearchPending.objects.filter(id__lte=rows[-1][0]).delete()
-    return len(ids)
+    deleted, _ = SearchChange.objects.filter(id__lte=through).delete()
+    SearchPrune.objects.all().delete()
+    SearchPrune.objects.create(through=through)
+    log.info("search change log pruned through %s (%s rows)", through, deleted)
+    return deleted
 
 
-def rebuild_from_database(*, progress=None) -> int:
-    """Write a new generation from every search_entry row, then switch to it."""
+def rebuild_from_database(*, progress=None, lock_timeout: float = 3600) -> int:
+    """Write a new generation from every search_entry row, then switch to it. Saves and searches go on
+    meanwhile: only other rebuilds wait (`lock_timeout`), and the switch takes the writer lock for an
+    instant. The new generation's cursor is the log's last id before the table was read; followers
+    apply what came after (and re-read the lookback window), so nothing written meanwhile is lost."""
     root = index_dir()
-    with _locked(root):
+    with _locked(root, timeout=lock_timeout, name=".rebuild.lock"):
+        start = max(SearchChange.objects.aggregate(m=Max("id"))["m"] or 0, pruned_through())
         generation, index = _create_generation(root)
         writer = index.writer(heap_size=REBUILD_HEAP, num_threads=1)
-        n = 0
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(DOC_COLUMNS)} FROM search_entry")  # noqa: S608 — constants
-            while batch := cursor.fetchmany(5000):
-                for row in batch:
-                    writer.add_document(_document(dict(zip(DOC_COLUMNS, row, strict=True))))
-                n += len(batch)
-                if progress:
-                    progress(n)
+        n, last = 0, -1
+        while batch := list(
+            SearchEntry.objects.filter(id__gt=last).order_by("id").values(*DOC_COLUMNS)[:5000]
+        ):
+            for entry in batch:
+                writer.add_document(_document(entry))
+            n += len(batch)
+            last = batch[-1]["id"]
+            if progress:
+                progress(n)
         writer.commit()
         writer.wait_merging_threads()
-        SearchPending.objects.all().delete()
-        _switch(root, generation)
+        _write_cursor(root, generation, start)
+        with _locked(root, timeout=60):
+            _switch(root, generation)
     return n
 
 
@@ -364,19 +513,18 @@ class TantivyBackend:
         if self._rebuilding:
             self.sql.after_write(entry_ids)  # a rebuild writes the database's index too
         else:
-            self._enqueue(entry_ids)
+            self._log(entry_ids, ChangeOp.PUT)
 
     def before_delete(self, entry_ids: list[int]) -> None:
         pass
 
     def after_delete(self, entry_ids: list[int]) -> None:
-        self._enqueue(entry_ids)
+        self._log(entry_ids, ChangeOp.DELETE)
 
-    def _enqueue(self, entry_ids: list[int]) -> None:
+    def _log(self, entry_ids: list[int], op: str) -> None:
         if entry_ids:
-            SearchPending.objects.bulk_create([SearchPending(entry_id=i) for i in entry_ids])
-            _state["dirty"] = True
-            transaction.on_commit(_sync_after_commit)
+            log_append(entry_ids, op)
+            transaction.on_commit(_follow_after_commit)
 
     def before_rebuild(self) -> None:
         self.sql.before_rebuild()
@@ -387,11 +535,13 @@ class TantivyBackend:
         self.sql.after_rebuild()
         rebuild_from_database()
 
-    # reads
-    def _search(self, query: ParsedQuery, *, limit: int, offset: int) -> tuple[list, int, _Opened]:
-        sync_if_pending()
+    # reads: never a write, never a lock; a lagging index answers with what it has
+    def _search(self, query: ParsedQuery, *, limit: int, offset: int) -> tuple[list, int]:
         root = index_dir()
         opened = _open(root)
+        if opened is None:  # no index yet: the follower builds it
+            self._last = (query, 0, None, None, None)
+            return [], 0
         searcher = _searcher(opened, root)
         q = build_query(opened.index.schema, self._analyzer, query)
         if query.terms:
@@ -401,10 +551,10 @@ class TantivyBackend:
                 q, limit=limit, offset=offset, count=True, order_by_field="id", order=tantivy.Order.Desc
             )
         self._last = (query, result.count, q, searcher, opened.index.schema)
-        return result.hits, result.count, opened
+        return result.hits, result.count
 
     def matches(self, query: ParsedQuery, *, limit: int, offset: int) -> list[Match]:
-        hits, _count, opened = self._search(query, limit=limit, offset=offset)
+        hits, _count = self._search(query, limit=limit, offset=offset)
         searcher = self._last[3]
         out = []
         for key, address in hits:
@@ -423,6 +573,8 @@ class TantivyBackend:
         if self._last is None or self._last[0] is not query:
             self._search(query, limit=1, offset=0)
         _query, total, q, searcher, schema = self._last
+        if searcher is None:
+            return {}, False
         facet_q, scale = facet_query(schema, q, total)
         result = searcher.aggregate(facet_q, FACET_AGGREGATION)
         counters: dict[str, Counter] = {}
@@ -435,8 +587,9 @@ class TantivyBackend:
         return counters, scale != 1.0
 
 
-def _sync_after_commit() -> None:
+def _follow_after_commit() -> None:
+    """Best effort and short: the follower loop applies whatever this leaves."""
     try:
-        sync()
-    except Exception:  # the queue keeps the ids: the next search or write applies them
-        log.exception("could not apply queued changes to the search index")
+        follow(lock_timeout=0.2, may_rebuild=False)
+    except Exception:  # the log keeps the changes: the follower applies them
+        log.exception("could not apply logged changes to the search index")

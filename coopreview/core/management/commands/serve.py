@@ -32,6 +32,8 @@ class Command(BaseCommand):
             subprocess.Popen([sys.executable, "-m", "coopreview", "worker", "--workers", "1"])  # noqa: S603
         self.stdout.write(f"Serving on http://{host}:{port}/ … (Ctrl+C to stop)")
         self.stdout.flush()
+        # Each worker runs a thread keeping this server's search index in step (search/follower.py).
+        os.environ["COOPREVIEW_SEARCH_FOLLOWER"] = "1"
         # Replace this process by gunicorn so signals (Ctrl+C, SIGTERM) reach the server directly.
         os.execv(  # noqa: S606 — fixed argv, no shell
             sys.executable,
