@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.apps_registry import list_actions, recommendation_panels
 from coopreview.core.exceptions import ConcurrentEditError
-from coopreview.core.history import history_timeline
+from coopreview.core.history import as_of, history_timeline
 from coopreview.recommendations import selectors, services
 from coopreview.recommendations.forms import AsOfForm, RecommendationFilterForm, RecommendationForm
 from coopreview.recommendations.models import Recommendation
@@ -72,7 +72,9 @@ def source_options_view(request: HttpRequest) -> HttpResponse:
 def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
     timeline = (
-        history_timeline(recommendation) if request.user.has_perm("recommendations.view_history") else []
+        history_timeline(recommendation, user=request.user)
+        if request.user.has_perm("recommendations.view_history")
+        else []
     )
     panels = [mark_safe(panel(request, recommendation)) for panel in recommendation_panels()]  # noqa: S308
     context = {"rec": recommendation, "timeline": timeline, "cluster": selectors.cluster_of(recommendation)}
@@ -87,6 +89,7 @@ def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user, recommendation=recommendation, when=when
         )
         context["as_of"] = as_of_form.cleaned_data["as_of"]
+        context["snapshot_withheld"] = context["snapshot"] is None and as_of(recommendation, when) is not None
     context["as_of_form"] = as_of_form
     return render(request, "recommendations/detail.html", {**context, "panels": panels})
 

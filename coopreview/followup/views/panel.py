@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coopreview.accounts.layers import may_read_version
 from coopreview.accounts.models import Organisation
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.exceptions import ConcurrentEditError, ServiceError
@@ -116,10 +117,13 @@ def _forms(request: HttpRequest, rec: Recommendation, data, overrides: dict[str,
 
 
 def _snapshot(request: HttpRequest, rec: Recommendation, when) -> dict[str, Any]:
-    """The follow-up of `rec` as it stood at the end of `when` (from the history)."""
+    """The follow-up of `rec` as it stood at the end of `when` (from the history); withheld when the user
+    could not open the recommendation then (the rule of that time and of now)."""
+    moment = selectors.end_of_day(when)
+    if not may_read_version(request.user, current=rec, version=as_of(rec, moment)):
+        return {"when": when, "withheld": True}
     parts = selectors.parts_as_of(user=request.user, when=when, recommendations=[rec])
     cat = Categorisation.objects.filter(recommendation=rec).first()
-    moment = selectors.end_of_day(when)
     views = [as_of(v, moment) for v in StakeholderView.objects.filter(recommendation=rec)]
     actions = [
         as_of(a, moment) for a in selectors.actions_visible_to(user=request.user).filter(recommendations=rec)
