@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.models import Organisation
+from coopreview.core.dates import validate_not_too_early
 from coopreview.followup.enums import ALLOWED_TRANSITIONS, AttachmentKind, Category, Status
 from coopreview.followup.models import Action, FollowupPart
 from coopreview.recommendations.forms import RecommendationFilterForm
@@ -161,7 +162,12 @@ class FollowupFilterForm(RecommendationFilterForm):
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
     disagree = forms.BooleanField(label=_("Where stakeholders disagree"), required=False)
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_not_too_early],
+    )
 
     def clean_as_of(self):
         value = self.cleaned_data.get("as_of")
@@ -171,7 +177,9 @@ class FollowupFilterForm(RecommendationFilterForm):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_not_too_early]
+    )
 
     def clean_as_of(self):
         value = self.cleaned_data["as_of"]
@@ -181,8 +189,12 @@ class AsOfForm(forms.Form):
 
 
 class ChangesForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_not_too_early]
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_not_too_early]
+    )
 
     def clean(self):
         data = super().clean()

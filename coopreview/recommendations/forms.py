@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
+from coopreview.core.dates import validate_not_too_early
 from coopreview.core.widgets import FindableSelect, LongSelect
 from coopreview.recommendations import selectors
 from coopreview.recommendations.enums import SortOrder, Visibility
@@ -137,7 +138,9 @@ class RecommendationFilterForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_not_too_early]
+    )
 
     def moment(self) -> datetime:
         """The end of the chosen day in the server's time zone: "as of 3 May" includes 3 May."""

@@ -187,7 +187,7 @@ def sources_matching(
             Q(symbol__icontains=find) | Q(title__icontains=find) | Q(title_fr__icontains=find)
         )
     pks = list(matches.order_by("-date", "symbol").values_list("pk", flat=True)[:limit])
-    if keep and str(keep).isdigit():
+    if keep and str(keep).isdigit() and int(keep) < 2**63:  # beyond any id: the database would refuse it
         pks.append(int(keep))
     return sources.filter(pk__in=pks)  # `sources` again: a kept pk the user may not see drops out here
 

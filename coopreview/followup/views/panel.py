@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coopreview.accounts.layers import may_read_version
 from coopreview.accounts.models import Organisation
-from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.access import get_or_404, require_perm, safe_next
 from coopreview.core.exceptions import ConcurrentEditError, ServiceError
 from coopreview.core.history import as_of
 from coopreview.followup import selectors, services
@@ -456,7 +456,7 @@ def update_validate_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.progress_update_validate(update=update, by=request.user, publish=publish)
     except ServiceError as exc:
         messages.error(request, str(exc))
-        return redirect(request.POST.get("next") or reverse("followup:action", args=[update.action_id]))
+        return redirect(safe_next(request, reverse("followup:action", args=[update.action_id])))
     rec_pk = request.POST.get("from_recommendation") or ""
     message = _("Update published.") if publish else _("Update returned to its author.")
     if rec_pk.isdigit():

@@ -14,6 +14,7 @@ from coopreview.accounts.enums import Side
 from coopreview.accounts.layers import PastLayers
 from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import AnyUser
+from coopreview.core.dates import EARLIEST, too_early_message
 from coopreview.core.exceptions import ServiceError
 from coopreview.recommendations import selectors as rec_selectors
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section
@@ -117,6 +118,9 @@ def untranslated_marker() -> str:
 
 def check_dates(options: ReportOptions) -> None:
     today = timezone.localdate()
+    for day in (options.as_of, options.since):
+        if day is not None and day < EARLIEST:
+            raise ReportError(too_early_message(day))
     if options.as_of and options.as_of > today:
         raise ReportError(_("The as-of date %(date)s is in the future.") % {"date": options.as_of})
     if options.since and options.since > (options.as_of or today):
