@@ -124,6 +124,11 @@ def recommendation_followup(*, user: AnyUser, recommendation: Recommendation) ->
             "by", "part__addressee"
         )[:50]
     )
+    if transitions:  # the rule of that time AND of now: none made while the user could not open it
+        readable = PastLayers.load(
+            user=user, model=Recommendation, ids=[recommendation.pk], until=max(t.at for t in transitions)
+        )
+        transitions = [t for t in transitions if readable.open_at(recommendation.pk, t.at)]
     progress = round(sum(a.progress for a in actions) / len(actions)) if actions else None
     reference = cat.category if cat else None
     disagreement = any(v.category and reference and v.category != reference for v in views)

@@ -108,7 +108,7 @@ def profile_history_view(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": history_timeline(
             profile, user=request.user, exclude=_profile_history_excluded(request.user)
         ),
-        "proposals": selectors.proposals_for_profile(profile=profile),
+        "proposals": selectors.proposals_for_profile(user=request.user, profile=profile),
     }
     return render(request, "knowledge/profile_history.html", context)
 

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from coopreview.accounts.enums import Side
 from coopreview.core.history import save_with_history
-from coopreview.followup.models import FollowupPart
+from coopreview.followup.enums import Status
+from coopreview.followup.models import FollowupPart, Transition
 from coopreview.knowledge.enums import Measure
 from coopreview.knowledge.models import StateProfile
 from coopreview.recommendations.enums import Visibility
@@ -37,6 +38,7 @@ BETWEEN = "2025-02-01"  # an "as of" date between T0 and T1
 MARKERS = {
     "pastsecretalpha": {"editor", "court"},  # A's text while restricted to the OTP
     "partsecretalpha": {"editor", "court"},  # A's follow-up narrative while restricted
+    "transsecretalpha": {"editor", "court"},  # the reason of a status change of A while restricted
     "nowsecretbravo": {"editor", "court"},  # B: public then, restricted now
     "memberssecretcharlie": {"editor", "court", "registry", "state", "observer", "facilitator"},
     "profsecretfrance": {"editor"},  # the profile while restricted to France
@@ -82,6 +84,13 @@ def past(orgs, source):
         ),
         T0 + timedelta(days=1),
         created=True,
+    )
+    Transition.objects.create(
+        part=part,
+        from_status=Status.PROPOSED,
+        to_status=Status.CATEGORISED,
+        at=_moment(T0 + timedelta(days=2)),
+        reason="Reason transsecretalpha.",
     )
     a.text, a.visibility = "Alpha is public now.", Visibility.PUBLIC
     _save(a, T1, m2m={"restricted_to": []})
@@ -254,4 +263,4 @@ def test_crawl_of_every_url_with_past_dates_finds_no_leak(client, past, personas
     leaks = {m: sorted(where)[:5] for m, where in seen.items() if persona not in MARKERS[m]}
     assert leaks == {}
     if persona in ("editor", "court"):  # the crawl reaches the past: those allowed do see it
-        assert {"pastsecretalpha", "partsecretalpha", "nowsecretbravo"} <= set(seen)
+        assert {"pastsecretalpha", "partsecretalpha", "transsecretalpha", "nowsecretbravo"} <= set(seen)
