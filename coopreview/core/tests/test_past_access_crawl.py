@@ -17,6 +17,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -62,6 +63,8 @@ def _save(instance, when: date, *, m2m=None, created: bool = False):
     if created:
         fields["created_at"] = _moment(when)
     type(instance).objects.filter(pk=instance.pk).update(**fields)
+    for name, value in fields.items():  # the next save writes them again
+        setattr(instance, name, value)
     return instance
 
 
@@ -119,6 +122,13 @@ def past(orgs, source):
     )
     c.text, c.visibility = "Charlie is public now.", Visibility.PUBLIC
     _save(c, T1)
+
+    _save(  # public throughout: every as-of report has something to show
+        Recommendation(source=source, reference="904", text="Delta, public throughout.", visibility="public"),
+        T0,
+        m2m={"addressees": [orgs["ICC"]]},
+        created=True,
+    )
 
     profile = _save(
         StateProfile(
@@ -264,3 +274,18 @@ def test_crawl_of_every_url_with_past_dates_finds_no_leak(client, past, personas
     assert leaks == {}
     if persona in ("editor", "court"):  # the crawl reaches the past: those allowed do see it
         assert {"pastsecretalpha", "partsecretalpha", "transsecretalpha", "nowsecretbravo"} <= set(seen)
+
+
+@pytest.mark.parametrize(
+    ("as_user", "sees"), [("", False), ("facilitator", False), ("registry", False), ("court", True)]
+)
+def test_report_command_as_of_applies_the_rule_of_that_time(past, personas, tmp_path, as_user, sees):
+    path = tmp_path / "annex.html"
+    args = ["--as-user", as_user] if as_user else []
+
+    call_command("report", "annex", "--format", "html", "--as-of", BETWEEN, "-o", str(path), *args)
+
+    text = path.read_text().lower()
+    assert "delta, public throughout." in text
+    assert ("pastsecretalpha" in text) is sees
+    assert "nowsecretbravo" not in text or as_user == "court"
