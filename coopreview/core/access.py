@@ -19,3 +19,14 @@ def get_or_404(fetch: Callable[[], T]) -> T:
 def require_perm(user, perm: str, obj=None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def safe_next(request, fallback: str) -> str:
+    """The `next` address of a form if it stays on this site (no open redirect), else `fallback`."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if wanted and allowed else fallback

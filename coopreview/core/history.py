@@ -57,6 +57,7 @@ class TimelineEntry:
     kind: str  # "created", "changed", "deleted"
     reason: str
     changes: list[FieldChange] = field(default_factory=list)
+    withheld: bool = False  # a version the reader could not open then: no values, no reason
 
 
 def _display(model: type[models.Model], name: str, value: Any, lookups: dict[str, dict[Any, str]]) -> str:
@@ -104,9 +105,18 @@ def _related_lookups(model: type[models.Model], records: list[Any], m2m_names: l
 
 
 def history_timeline(
-    instance: models.Model, *, exclude: Iterable[str] = ("updated_at", "created_at")
+    instance: models.Model,
+    *,
+    user: Any,
+    exclude: Iterable[str] = ("updated_at", "created_at"),
 ) -> list[TimelineEntry]:
-    """Newest first: who changed what (field by field, with readable old and new values), when and why."""
+    """Newest first: who changed what (field by field, with readable old and new values), when and why.
+
+    A version `user` could not open at its time (accounts.layers.may_read_version) is withheld: its entry
+    says so, without its values or reason, and the next version's "before" values are withheld too.
+    `user=None` is for the system itself (a save refused as stale, shown to the editor saving)."""
+    from coopreview.accounts.layers import may_read_version
+
     model = type(instance)
     records = list(
         instance.history.select_related("history_user")
@@ -118,19 +128,25 @@ def history_timeline(
     excluded = set(exclude) | {"reference_sort"}
     entries: list[TimelineEntry] = []
     previous = None
+    previous_open = True
     for record in records:
+        readable = user is None or may_read_version(user, current=instance, version=record)
         who = user_display_name(record.history_user)
         kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
         entry = TimelineEntry(
             when=record.history_date, who=who, kind=kind, reason=record.history_change_reason or ""
         )
-        if previous is not None:
+        if not readable:
+            entry.reason, entry.withheld = "", True
+        elif previous is not None:
             delta = record.diff_against(previous, excluded_fields=excluded)
             for change in delta.changes:
                 entry.changes.append(
                     FieldChange(
                         label=str(model._meta.get_field(change.field).verbose_name),
-                        old=_display(model, change.field, change.old, lookups),
+                        old=_display(model, change.field, change.old, lookups)
+                        if previous_open
+                        else withheld(),
                         new=_display(model, change.field, change.new, lookups),
                     )
                 )
@@ -138,8 +154,15 @@ def history_timeline(
                 previous = record
                 continue  # a save that changed nothing a reader cares about
         entries.append(entry)
-        previous = record
+        previous, previous_open = record, readable
     return entries[::-1]
+
+
+def withheld() -> str:
+    """What a reader sees in place of a value they could not open at its time."""
+    from django.utils.translation import gettext
+
+    return gettext("(withheld: not open to you at that time)")
 
 
 def as_of(instance: models.Model, when: datetime) -> Any | None:
@@ -163,4 +186,6 @@ def refuse_stale(current: models.Model, expected_updated_at: datetime | None) ->
         .values_list("history_date", flat=True)
         .first()
     )
-    raise ConcurrentEditError([e for e in history_timeline(current) if seen is None or e.when > seen])
+    raise ConcurrentEditError(
+        [e for e in history_timeline(current, user=None) if seen is None or e.when > seen]
+    )

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
@@ -28,6 +29,8 @@ def flags_css(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:
+    if not hasattr(request, "user"):  # refused before authentication ran (e.g. a Host not allowed)
+        request.user = AnonymousUser()
     return render(request, "core/error.html", {"status": status}, status=status)
 
 

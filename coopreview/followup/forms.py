@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import Side
 from coopreview.accounts.models import Organisation
+from coopreview.core.dates import validate_not_too_early
 from coopreview.core.widgets import IsoDateInput
 from coopreview.followup.enums import ALLOWED_TRANSITIONS, AttachmentKind, Category, Status
 from coopreview.followup.models import Action, FollowupPart
@@ -171,7 +172,9 @@ class FollowupFilterForm(RecommendationFilterForm):
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
     disagree = forms.BooleanField(label=_("Where stakeholders disagree"), required=False)
-    as_of = forms.DateField(label=_("As of"), required=False, widget=IsoDateInput())
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=IsoDateInput(), validators=[validate_not_too_early]
+    )
 
     def clean_as_of(self):
         value = self.cleaned_data.get("as_of")
@@ -183,7 +186,9 @@ class FollowupFilterForm(RecommendationFilterForm):
 class AsOfForm(forms.Form):
     """A past date to show the follow-up as it stood then; empty means today (the live panel)."""
 
-    as_of = forms.DateField(label=_("As of"), required=False, widget=IsoDateInput())
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=IsoDateInput(), validators=[validate_not_too_early]
+    )
 
     def clean_as_of(self):
         value = self.cleaned_data.get("as_of")
@@ -193,8 +198,8 @@ class AsOfForm(forms.Form):
 
 
 class ChangesForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=IsoDateInput())
-    end = forms.DateField(label=_("To"), widget=IsoDateInput())
+    start = forms.DateField(label=_("From"), widget=IsoDateInput(), validators=[validate_not_too_early])
+    end = forms.DateField(label=_("To"), widget=IsoDateInput(), validators=[validate_not_too_early])
 
     def clean(self):
         data = super().clean()

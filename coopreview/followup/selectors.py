@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from coopreview.accounts.display import user_display_name
 from coopreview.accounts.enums import Role
+from coopreview.accounts.layers import PastLayers
 from coopreview.accounts.selectors import AnyUser, user_is_editor, user_organisation_ids
+from coopreview.core.history import withheld
 from coopreview.followup.enums import STATUS_ORDER, Status, UpdateState
 from coopreview.followup.models import (
     Action,
@@ -136,6 +138,11 @@ def recommendation_followup(*, user: AnyUser, recommendation: Recommendation) ->
         .select_related("by", "part__addressee")
         .prefetch_related("by__memberships__organisation")[:50]
     )
+    if transitions:  # the rule of that time AND of now: none made while the user could not open it
+        readable = PastLayers.load(
+            user=user, model=Recommendation, ids=[recommendation.pk], until=max(t.at for t in transitions)
+        )
+        transitions = [t for t in transitions if readable.open_at(recommendation.pk, t.at)]
     progress = round(sum(a.progress for a in actions) / len(actions)) if actions else None
     reference = cat.category if cat else None
     disagreement = any(v.category and reference and v.category != reference for v in views)
@@ -317,7 +324,14 @@ def parts_as_of(
     visible = recommendations_visible_to(user=user)
     if recommendations is not None:
         visible = visible.filter(pk__in=_rec_ids(recommendations))
-    qs = qs.filter(recommendation_id__in=visible.values("pk")).order_by("recommendation_id", "side", "id")
+    qs = list(
+        qs.filter(recommendation_id__in=visible.values("pk")).order_by("recommendation_id", "side", "id")
+    )
+    # the rule of that time AND of now: nothing of a recommendation the user could not open at `moment`
+    readable = PastLayers.load(
+        user=user, model=Recommendation, ids={r.recommendation_id for r in qs}, until=moment
+    )
+    qs = [r for r in qs if readable.open_at(r.recommendation_id, moment)]
     return [
         PartSnapshot(
             id=r.id,
@@ -435,6 +449,34 @@ def changes_between(
         (Action, ("title", "lead", "start", "due", "progress"), "action"),
         (ProgressUpdate, ("state", "text", "progress"), "update"),
     ]
+    # the rule of that time AND of now: a change is listed only if the user could open, at its time, the
+    # recommendation it belongs to (every recommendation of an action); "before" values likewise.
+    action_recs: dict[int, list[int]] = defaultdict(list)
+    for action_id, rec_id in Action.recommendations.through.objects.filter(
+        action_id__in=visible_actions
+    ).values_list("action_id", "recommendation_id"):
+        action_recs[action_id].append(rec_id)
+    update_actions = dict(
+        ProgressUpdate.objects.filter(pk__in=visible_updates).values_list("pk", "action_id")
+    )
+    readable = PastLayers.load(
+        user=user,
+        model=Recommendation,
+        ids=visible_ids | {r for recs in action_recs.values() for r in recs},
+        until=finish,
+    )
+
+    def open_at(record: Any, scope: str) -> bool:
+        if record is None:
+            return True
+        if scope == "rec":
+            rec_ids = [record.recommendation_id]
+        elif scope == "action":
+            rec_ids = action_recs.get(record.id, [])
+        else:
+            rec_ids = action_recs.get(update_actions.get(record.id, 0), [])
+        return all(readable.open_at(r, record.history_date) for r in rec_ids)
+
     result: list[Change] = []
     for model, fields, scope in specs:
         history = model.history.model
@@ -463,6 +505,9 @@ def changes_between(
             chain = earlier[record.id]
             pos = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
             previous = chain[pos - 1] if pos > 0 else None
+            if not open_at(record, scope):
+                continue
+            previous_open = open_at(previous, scope)
             diffs = []
             for name in fields:
                 old = getattr(previous, _attname(model, name)) if previous else None
@@ -471,9 +516,8 @@ def changes_between(
                     continue
                 if old != new:
                     label = str(model._meta.get_field(name).verbose_name)
-                    diffs.append(
-                        (label, _display(model, name, old, names), _display(model, name, new, names))
-                    )
+                    before = _display(model, name, old, names) if previous_open else withheld()
+                    diffs.append((label, before, _display(model, name, new, names)))
             kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
             if kind == "changed" and not diffs:
                 continue

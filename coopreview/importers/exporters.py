@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from coopreview.core.spreadsheet_safe import csv_row, xlsx_append
 from coopreview.recommendations.models import Recommendation
 
 COLUMNS = [
@@ -79,7 +80,7 @@ def write_csv(records: Iterable[Recommendation], out: io.TextIOBase) -> int:
     writer.writerow([label for _key, label in COLUMNS])
     count = 0
     for r in records:
-        writer.writerow(as_row(as_dict(r)))
+        writer.writerow(csv_row(as_row(as_dict(r))))
         count += 1
     return count
 
@@ -98,7 +99,7 @@ def write_xlsx(records: Iterable[Recommendation], path: Path | io.BytesIO, *, te
     count = 0
     rows = [TEMPLATE_EXAMPLE] if template else (as_dict(r) for r in records)
     for data in rows:
-        sheet.append(as_row(data))
+        xlsx_append(sheet, as_row(data))
         count += 1
     widths = {"text": 80, "text_fr": 60, "section": 40, "addressees": 25, "recommended_by": 25}
     for index, (key, _label) in enumerate(COLUMNS, start=1):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Model, Q, QuerySet
 
 from coopreview.accounts.enums import MEMBER_ROLES, OrganisationKind
-from coopreview.accounts.layers import layers_q
+from coopreview.accounts.layers import PastLayers, layers_q
 from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import (
     AnyUser,
@@ -88,10 +88,19 @@ def proposals_pending() -> QuerySet[ProfileChangeProposal]:
     )
 
 
-def proposals_for_profile(*, profile: StateProfile) -> QuerySet[ProfileChangeProposal]:
-    return profile.proposals.select_related("proposed_by", "decided_by").prefetch_related(
-        "proposed_by__memberships__organisation", "decided_by__memberships__organisation"
+def proposals_for_profile(*, user: AnyUser, profile: StateProfile) -> list[ProfileChangeProposal]:
+    """The proposals on `profile`, but none made while `user` could not open it (the rule of that time
+    AND of now, as for every reader of the past)."""
+    proposals = list(
+        profile.proposals.select_related("proposed_by", "decided_by").prefetch_related(
+            "proposed_by__memberships__organisation", "decided_by__memberships__organisation"
+        )
     )
+    if not proposals:
+        return []
+    until = max(p.created_at for p in proposals)
+    readable = PastLayers.load(user=user, model=StateProfile, ids=[profile.pk], until=until)
+    return [p for p in proposals if readable.open_at(profile.pk, p.created_at)]
 
 
 def practice_list(*, user: AnyUser) -> QuerySet[Practice]:

@@ -94,6 +94,12 @@ def propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "knowledge/propose.html", {"form": form, "profile": profile}, status=status)
 
 
+def _profile_history_excluded(user) -> tuple[str, ...]:
+    """Points of contact stay out of the history of those who may not see them on the profile."""
+    hidden = () if selectors.user_sees_contacts(user) else ("contact_details",)
+    return ("updated_at", "created_at", *hidden)
+
+
 @login_required
 @require_GET
 def profile_history_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -101,8 +107,10 @@ def profile_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "recommendations.view_history")
     context = {
         "profile": profile,
-        "timeline": history_timeline(profile),
-        "proposals": selectors.proposals_for_profile(profile=profile),
+        "timeline": history_timeline(
+            profile, user=request.user, exclude=_profile_history_excluded(request.user)
+        ),
+        "proposals": selectors.proposals_for_profile(user=request.user, profile=profile),
     }
     return render(request, "knowledge/profile_history.html", context)
 
@@ -298,7 +306,7 @@ def _practice_edit_page(
         "conflict": conflict,
         "attachment_form": attachment_form,
         "attachments": selectors.documents_visible_to(user=request.user).filter(practice=practice),
-        "timeline": history_timeline(practice) if form is not None else [],
+        "timeline": history_timeline(practice, user=request.user) if form is not None else [],
     }
     template = "knowledge/practice_form.html" if form is not None else "knowledge/practice_attachments.html"
     return render(request, template, context, status=status)
@@ -387,6 +395,6 @@ def case_law_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "decision": decision,
         "heading": heading,
         "conflict": conflict,
-        "timeline": history_timeline(decision),
+        "timeline": history_timeline(decision, user=request.user),
     }
     return render(request, "knowledge/caselaw_form.html", context, status=status)

@@ -4,6 +4,8 @@ Everything starts from `recommendations_visible_to(user=…)`: a link, a suggest
 the user may not see is never returned, counted or scored against.
 """
 
+import csv
+import io
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from coopreview.accounts.display import user_display_name
 from coopreview.accounts.selectors import AnyUser
 from coopreview.core.exceptions import ServiceError
+from coopreview.core.spreadsheet_safe import csv_dict
 from coopreview.followup.enums import Status, UpdateState
 from coopreview.followup.models import Action, FollowupPart
 from coopreview.followup.selectors import actions_visible_to, overall_status, updates_visible_to
@@ -97,6 +100,15 @@ EXPORT_FIELDS = [
     "confirmed_by",
     "confirmed_at",
 ]
+
+
+def link_rows_csv(rows: list[dict]) -> str:
+    """`link_rows` as CSV, values that a spreadsheet would run as formulas written as text."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
+    writer.writeheader()
+    writer.writerows(csv_dict(row) for row in rows)
+    return out.getvalue()
 
 
 def link_rows(links) -> list[dict]:

@@ -70,8 +70,11 @@ class Ranker:
 
     def fit(self, candidates: Sequence[Item]) -> "Ranker":
         self.candidates = list(candidates)
+        try:
+            self._matrix = self._fit(self.candidates) if self.candidates else None
+        except ValueError:  # no words to compare (empty or stop-word texts): nothing can be suggested
+            self.candidates, self._matrix = [], None
         self._ids = np.array([c.id for c in self.candidates], dtype=np.int64)
-        self._matrix = self._fit(self.candidates)
         parties = sorted({p for c in self.candidates for p in c.parties})
         self._party_index = {p: i for i, p in enumerate(parties)}
         self._parties = _party_matrix(self.candidates, self._party_index)

@@ -1,5 +1,3 @@
-import csv
-import io
 import json
 
 from django.contrib import messages
@@ -63,11 +61,7 @@ def _export(links, fmt: str) -> HttpResponse:
             json.dumps(rows, ensure_ascii=False, indent=2), content_type="application/json"
         )
     else:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=selectors.EXPORT_FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(selectors.link_rows_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="links.{fmt}"'
     return response
 

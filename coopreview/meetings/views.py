@@ -59,7 +59,7 @@ def meeting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "items": selectors.agenda_for(user=request.user, meeting=meeting),
         "can_manage": request.user.has_perm("meetings.change_meeting", meeting),
-        "timeline": history_timeline(meeting),
+        "timeline": history_timeline(meeting, user=request.user),
         "statuses": MeetingStatus,
         "minutes_form": forms.MinutesForm(),
         "decision_form": forms.DecisionForm(),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
+from coopreview.core.dates import validate_not_too_early
 from coopreview.core.widgets import FindableSelect, IsoDateInput, LongSelect
 from coopreview.recommendations import selectors
 from coopreview.recommendations.enums import SortOrder, Visibility
@@ -139,7 +140,9 @@ class RecommendationFilterForm(forms.Form):
 class AsOfForm(forms.Form):
     """A past day to show the record as it stood then; empty shows it as it is now."""
 
-    as_of = forms.DateField(label=_("As of"), required=False, widget=IsoDateInput())
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=IsoDateInput(), validators=[validate_not_too_early]
+    )
 
     def clean_as_of(self) -> date | None:
         value = self.cleaned_data.get("as_of")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coopreview.accounts.enums import OrganisationKind
-from coopreview.accounts.layers import layers_q, may_open
+from coopreview.accounts.layers import layers_q, may_read_version
 from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import AnyUser, user_is_editor
 from coopreview.recommendations import search
@@ -187,7 +187,7 @@ def sources_matching(
             Q(symbol__icontains=find) | Q(title__icontains=find) | Q(title_fr__icontains=find)
         )
     pks = list(matches.order_by("-date", "symbol").values_list("pk", flat=True)[:limit])
-    if keep and str(keep).isdigit():
+    if keep and str(keep).isdigit() and int(keep) < 2**63:  # beyond any id: the database would refuse it
         pks.append(int(keep))
     return sources.filter(pk__in=pks)  # `sources` again: a kept pk the user may not see drops out here
 
@@ -235,8 +235,7 @@ def recommendation_as_of(
     record = as_of(recommendation, when)
     if record is None:
         return None
-    restricted_ids = {row.organisation_id for row in record.restricted_to.all()}
-    if not may_open(user, visibility=record.visibility, restricted_to=restricted_ids):
+    if not may_read_version(user, current=recommendation, version=record):
         return None
     return RecommendationSnapshot(
         when=when,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.apps_registry import list_actions, recommendation_panels
 from coopreview.core.exceptions import ConcurrentEditError
-from coopreview.core.history import history_timeline
+from coopreview.core.history import as_of, history_timeline
 from coopreview.recommendations import selectors, services
 from coopreview.recommendations.forms import (
     AsOfForm,
@@ -80,7 +80,9 @@ def source_options_view(request: HttpRequest) -> HttpResponse:
 def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
     timeline = (
-        history_timeline(recommendation) if request.user.has_perm("recommendations.view_history") else []
+        history_timeline(recommendation, user=request.user)
+        if request.user.has_perm("recommendations.view_history")
+        else []
     )
     panels = [mark_safe(panel(request, recommendation)) for panel in recommendation_panels()]  # noqa: S308
     context = {
@@ -101,6 +103,7 @@ def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user, recommendation=recommendation, when=when
         )
         context["as_of"] = as_of_form.cleaned_data["as_of"]
+        context["snapshot_withheld"] = context["snapshot"] is None and as_of(recommendation, when) is not None
     context["as_of_form"] = as_of_form
     return render(request, "recommendations/detail.html", {**context, "panels": panels})
 
@@ -163,7 +166,7 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Source %(symbol)s saved.") % {"symbol": source.symbol})
         return redirect(_safe_next(request) or reverse("recommendations:list") + f"?source={source.pk}")
     status = 409 if conflict else (422 if form.is_bound else 200)
-    timeline = history_timeline(source)
+    timeline = history_timeline(source, user=request.user)
     context = {
         "form": form,
         "source": source,

@@ -22,7 +22,7 @@ def test_timeline_lists_field_changes_newest_first(source, orgs, editor):
     rec.text = "Second"
     save_with_history(rec, by=editor, reason="typo", m2m={"addressees": [orgs["OTP"]]})
 
-    timeline = history_timeline(rec)
+    timeline = history_timeline(rec, user=editor)
 
     assert [e.kind for e in timeline] == ["changed", "created"]
     changes = {c.label: (c.old, c.new) for c in timeline[0].changes}

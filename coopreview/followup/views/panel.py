@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coopreview.accounts.layers import may_read_version
 from coopreview.accounts.models import Organisation
 from coopreview.audit.enums import AuditAction
 from coopreview.audit.services import audit_download_if_non_public
-from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.access import get_or_404, require_perm, safe_next
 from coopreview.core.exceptions import ConcurrentEditError, ServiceError
 from coopreview.core.history import as_of
 from coopreview.followup import selectors, services
@@ -118,10 +119,13 @@ def _forms(request: HttpRequest, rec: Recommendation, data, overrides: dict[str,
 
 
 def _snapshot(request: HttpRequest, rec: Recommendation, when) -> dict[str, Any]:
-    """The follow-up of `rec` as it stood at the end of `when` (from the history)."""
+    """The follow-up of `rec` as it stood at the end of `when` (from the history); withheld when the user
+    could not open the recommendation then (the rule of that time and of now)."""
+    moment = selectors.end_of_day(when)
+    if not may_read_version(request.user, current=rec, version=as_of(rec, moment)):
+        return {"when": when, "withheld": True}
     parts = selectors.parts_as_of(user=request.user, when=when, recommendations=[rec])
     cat = Categorisation.objects.filter(recommendation=rec).first()
-    moment = selectors.end_of_day(when)
     views = [as_of(v, moment) for v in StakeholderView.objects.filter(recommendation=rec)]
     actions = [
         as_of(a, moment) for a in selectors.actions_visible_to(user=request.user).filter(recommendations=rec)
@@ -454,7 +458,7 @@ def update_validate_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.progress_update_validate(update=update, by=request.user, publish=publish)
     except ServiceError as exc:
         messages.error(request, str(exc))
-        return redirect(request.POST.get("next") or reverse("followup:action", args=[update.action_id]))
+        return redirect(safe_next(request, reverse("followup:action", args=[update.action_id])))
     rec_pk = request.POST.get("from_recommendation") or ""
     message = _("Update published.") if publish else _("Update returned to its author.")
     if rec_pk.isdigit():

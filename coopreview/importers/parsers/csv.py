@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from coopreview.core.spreadsheet_safe import csv_import_value
 from coopreview.importers.parsers.base import ImportFileError, ParseResult, decode_bytes
 from coopreview.importers.parsers.rows import rows_to_result
 
@@ -41,7 +42,11 @@ def parse(path: Path, *, file: str | None = None, progress=None) -> ParseResult:
     total = text.count("\n") + 1
     try:
         return rows_to_result(
-            ((reader.line_num, row) for row in reader), file=file, progress=progress, total=total
+            # the apostrophe our exports put before formula-like values (core.spreadsheet_safe)
+            ((reader.line_num, [csv_import_value(cell) for cell in row]) for row in reader),
+            file=file,
+            progress=progress,
+            total=total,
         )
     except csvlib.Error as exc:
         raise ImportFileError(

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import Side
+from coopreview.accounts.layers import PastLayers
 from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import AnyUser
+from coopreview.core.dates import EARLIEST, too_early_message
 from coopreview.core.exceptions import ServiceError
 from coopreview.recommendations import selectors as rec_selectors
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section
@@ -127,6 +129,9 @@ def untranslated_marker() -> str:
 
 def check_dates(options: ReportOptions) -> None:
     today = timezone.localdate()
+    for day in (options.as_of, options.since):
+        if day is not None and day < EARLIEST:
+            raise ReportError(too_early_message(day))
     if options.as_of and options.as_of > today:
         raise ReportError(_("The as-of date %(date)s is in the future.") % {"date": options.as_of})
     if options.since and options.since > (options.as_of or today):
@@ -194,6 +199,16 @@ def select(options: ReportOptions, *, pk: int | None = None) -> list[Rec]:
         raise ReportError(_("No recommendation matches this selection; there is nothing to report."))
     _attach(recs)
     if options.as_of:
+        readable = PastLayers.load(
+            user=options.user, model=Recommendation, ids=[r.pk for r in recs], until=options.as_of_moment
+        )
+        # the rule of that time AND of now: a record restricted then is left out, as the user saw it then
+        recs = [r for r in recs if readable.open_at(r.pk, options.as_of_moment)]
+        if not recs:
+            raise ReportError(
+                _("None of these recommendations was open to you on %(date)s: there is nothing to report.")
+                % {"date": options.as_of}
+            )
         for start in range(0, len(recs), CHUNK):
             _apply_history(recs[start : start + CHUNK], options.as_of_moment)
     return recs

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from coopreview.core.history import history_timeline
+from coopreview.core.history import history_timeline, withheld
 from coopreview.recommendations import selectors as rec_selectors
 from coopreview.reports import followup_bridge
 from coopreview.reports.builders.annex import Document, make_document
@@ -73,7 +73,7 @@ def _history(rec, options: ReportOptions) -> list[HistoryItem]:
         return []
     kinds = {"created": _("Created"), "changed": _("Changed"), "deleted": _("Deleted")}
     items = []
-    for entry in history_timeline(rec):
+    for entry in history_timeline(rec, user=options.user):
         if options.as_of_moment and entry.when > options.as_of_moment:
             continue
         items.append(
@@ -81,7 +81,7 @@ def _history(rec, options: ReportOptions) -> list[HistoryItem]:
                 when=formats.date_format(timezone.localtime(entry.when), "j F Y H:i"),
                 who=entry.who,
                 what=kinds[entry.kind],
-                reason=entry.reason,
+                reason=withheld() if entry.withheld else entry.reason,
                 changes=[f"{c.label}: {c.old} → {c.new}" for c in entry.changes],
             )
         )

@@ -11,6 +11,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from coopreview.core.spreadsheet_safe import xlsx_append, xlsx_cell
+
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -106,7 +108,7 @@ class _Writer:
                 lines = max(lines, _lines(value, WIDTHS.get(key, 30)))
             cell = WriteOnlyCell(self.ws, value=value)
             cell._style = copy(style)
-            cells.append(cell)
+            cells.append(xlsx_cell(cell))  # after the shared style: it adds the quote prefix to it
         self.rows += 1
         if lines > 1 and self.rows <= ROW_HEIGHTS_UP_TO:
             # Nothing lays a spreadsheet out when it is converted: wrapped rows get their height here.
@@ -123,15 +125,15 @@ def _legend_sheet(workbook, report, used: set[str]) -> None:
     ws = workbook.create_sheet(_sheet_title(report.doc.labels["legend"], used))
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 90
-    ws.append([report.doc.title])
-    ws.append([report.doc.symbol, f"{report.doc.labels['as_of']} {report.doc.date_text}"])
+    xlsx_append(ws, [report.doc.title])
+    xlsx_append(ws, [report.doc.symbol, f"{report.doc.labels['as_of']} {report.doc.date_text}"])
     ws.append([])
     for flag in report.legend:
-        name = WriteOnlyCell(ws, value=flag.name)
+        name = xlsx_cell(WriteOnlyCell(ws, value=flag.name))
         name.fill = PatternFill("solid", fgColor=flag.hex)
-        ws.append([name, flag.description])
+        xlsx_append(ws, [name, flag.description])
     for note in report.doc.notes:
-        ws.append([note])
+        xlsx_append(ws, [note])
 
 
 def write_xlsx(report, path: Path, *, sheet_per_cluster: bool = False) -> None:

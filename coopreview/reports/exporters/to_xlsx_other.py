@@ -5,6 +5,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from coopreview.core.spreadsheet_safe import xlsx_append
 from coopreview.reports.exporters.to_xlsx import HEADER_FILL, HEADER_FONT, _sheet_title, _typed
 
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -16,11 +17,11 @@ def _table(
 ):
     """A header row (frozen, filtered) and typed rows, optionally filled per row."""
     start = ws.max_row + 1 if ws.max_row > 1 else 1
-    ws.append(header)
+    xlsx_append(ws, header)
     for cell in ws[start]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     for i, values in enumerate(rows):
-        ws.append(values)
+        xlsx_append(ws, values)
         fill = fills[i] if fills else None
         for cell in ws[ws.max_row]:
             cell.alignment = WRAP
@@ -35,10 +36,10 @@ def _sheet(workbook, report) -> None:
     ws = workbook.active
     ws.title = _sheet_title(report.doc.title, set())
     row = report.row
-    ws.append([report.doc.title, report.doc.symbol])
+    xlsx_append(ws, [report.doc.title, report.doc.symbol])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([report.doc.labels["as_of"], report.doc.date])
-    ws.append([])
+    xlsx_append(ws, [report.doc.labels["as_of"], report.doc.date])
+    xlsx_append(ws, [])
     fill = row.flags[0].hex if row.flags else None
     facts = [
         [report.doc.labels["reference"], _typed(row.reference)],
@@ -46,7 +47,7 @@ def _sheet(workbook, report) -> None:
         *[[f.label, f.value] for f in report.facts],
     ]
     for label, value in facts:
-        ws.append([label, value])
+        xlsx_append(ws, [label, value])
         ws.cell(ws.max_row, 1).font = BOLD
         ws.cell(ws.max_row, 2).alignment = WRAP
     if fill:
@@ -54,17 +55,17 @@ def _sheet(workbook, report) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
     for title, lines in report.sections:
-        ws.append([])
-        ws.append([title])
+        xlsx_append(ws, [])
+        xlsx_append(ws, [title])
         ws.cell(ws.max_row, 1).font = BOLD
         for line in lines:
-            ws.append(["", line])
+            xlsx_append(ws, ["", line])
             ws.cell(ws.max_row, 2).alignment = WRAP
     if report.history:
         history = workbook.create_sheet(_sheet_title(report.history_title, {ws.title.lower()}))
-        history.append([report.history_title])
+        xlsx_append(history, [report.history_title])
         for item in report.history:
-            history.append([item.when, item.what, item.who, item.reason, "\n".join(item.changes)])
+            xlsx_append(history, [item.when, item.what, item.who, item.reason, "\n".join(item.changes)])
         for col, width in zip("ABCDE", (20, 12, 16, 30, 80), strict=True):
             history.column_dimensions[col].width = width
 

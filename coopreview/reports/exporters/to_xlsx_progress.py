@@ -3,6 +3,7 @@
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from coopreview.core.spreadsheet_safe import xlsx_append
 from coopreview.reports.exporters.to_xlsx import HEADER_FILL, HEADER_FONT, _sheet_title, _typed
 
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -15,7 +16,7 @@ def _landscape(ws) -> None:
 
 
 def _header(ws, labels: list[str]) -> None:
-    ws.append(labels)
+    xlsx_append(ws, labels)
     for cell in ws[ws.max_row]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
 
@@ -23,23 +24,23 @@ def _header(ws, labels: list[str]) -> None:
 def _counts(workbook, report, used: set[str]) -> None:
     ws = workbook.active
     ws.title = _sheet_title(report.labels["counts"], used)
-    ws.append([report.doc.title])
+    xlsx_append(ws, [report.doc.title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([report.doc.symbol, f"{report.doc.labels['as_of']} {report.doc.date_text}"])
+    xlsx_append(ws, [report.doc.symbol, f"{report.doc.labels['as_of']} {report.doc.date_text}"])
     ws.column_dimensions["A"].width = 50
     _landscape(ws)
     for table in report.tables:
-        ws.append([])
-        ws.append([table.source])
+        xlsx_append(ws, [])
+        xlsx_append(ws, [table.source])
         _header(ws, [report.labels["cluster"], *[s.label for s in report.statuses], report.labels["total"]])
         first = ws.max_row
         for row in table.rows:
-            ws.append([row.label, *row.counts, row.total])
+            xlsx_append(ws, [row.label, *row.counts, row.total])
             for cell, status in zip(ws[ws.max_row][1:-1], report.statuses, strict=True):
                 if cell.value:
                     cell.fill = PatternFill("solid", fgColor=status.hex)
         last = ws.max_row
-        ws.append([table.total.label, *table.total.counts, table.total.total])
+        xlsx_append(ws, [table.total.label, *table.total.counts, table.total.total])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         chart = BarChart()
@@ -53,7 +54,7 @@ def _counts(workbook, report, used: set[str]) -> None:
             series.graphicalProperties.solidFill = status.hex
         ws.add_chart(chart, f"A{ws.max_row + 2}")
         for _ in range(int(chart.height * 2) + 2):
-            ws.append([])
+            xlsx_append(ws, [])
 
 
 def _statuses(workbook, report, used: set[str]) -> None:
@@ -67,7 +68,9 @@ def _statuses(workbook, report, used: set[str]) -> None:
         ws.column_dimensions[col].width = width
     for group in report.groups:
         for row in group.rows:
-            ws.append([_typed(row.reference), row.text, row.status, row.lead, row.narrative, group.title])
+            xlsx_append(
+                ws, [_typed(row.reference), row.text, row.status, row.lead, row.narrative, group.title]
+            )
             for cell in ws[ws.max_row]:
                 cell.alignment = WRAP
                 if row.colour:
@@ -84,7 +87,7 @@ def _changes(workbook, report, used: set[str]) -> None:
     for col, width in zip("ABCDE", (18, 14, 28, 40, 70), strict=True):
         ws.column_dimensions[col].width = width
     for change in report.changes:
-        ws.append([change.when, change.who, change.what, change.label, "\n".join(change.details)])
+        xlsx_append(ws, [change.when, change.who, change.what, change.label, "\n".join(change.details)])
         for cell in ws[ws.max_row]:
             cell.alignment = WRAP
     ws.auto_filter.ref = f"A1:E{max(ws.max_row, 1)}"

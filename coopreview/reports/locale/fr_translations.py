@@ -148,4 +148,7 @@ FR = {
     "due %(date)s": "échéance le %(date)s",
     "Actions and progress updates": "Actions et points d’avancement",
     "Status history": "Historique des états",
+    "None of these recommendations was open to you on %(date)s: there is nothing to report.": (
+        "Aucune de ces recommandations ne vous était accessible le %(date)s : il n’y a rien à présenter."
+    ),
 }

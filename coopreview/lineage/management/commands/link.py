@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coopreview.core.exceptions import ServiceError
+from coopreview.core.spreadsheet_safe import csv_import_value
 from coopreview.lineage import selectors, services
 from coopreview.lineage.similarity import DEFAULT_METHOD
 from coopreview.recommendations.models import Recommendation
@@ -161,9 +162,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             out.write(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
-            writer = csv.DictWriter(out, fieldnames=selectors.EXPORT_FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+            out.write(selectors.link_rows_csv(rows))
         if options["output"]:
             Path(options["output"]).write_text(out.getvalue(), encoding="utf-8")
             self.stdout.write(f"{len(rows)} links written to {options['output']}")
@@ -184,7 +183,10 @@ class Command(BaseCommand):
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
                 raise CommandError(f"{path}: expected a list of objects")
         else:
-            rows = list(csv.DictReader(io.StringIO(text)))
+            rows = [
+                {key: csv_import_value(value or "") for key, value in row.items()}
+                for row in csv.DictReader(io.StringIO(text))
+            ]
         count = services.links_import(by=user, rows=rows)
         self.stdout.write(f"{count} links imported from {path}")
 
