@@ -411,7 +411,11 @@ def test_pages_in_french(categorised, court_focal_point):
 def test_recommendation_page_as_of_shows_past_follow_up(categorised, court_focal_point, outsider):
     rec = categorised["otp"]
     part = FollowupPart.objects.get(recommendation=rec)
-    FollowupPart.history.filter(id=part.id).update(history_date=timezone.now() - timedelta(days=10))
+    # The record and its part both existed ten days ago (the past is read under the record's layer
+    # of that time, so a record "not yet created" would show no past parts at all).
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    type(rec).history.filter(id=rec.id).update(history_date=ten_days_ago)
+    FollowupPart.history.filter(id=part.id).update(history_date=ten_days_ago)
     services.part_update(part=part, by=court_focal_point, narrative="Today's narrative")
     past = (timezone.localdate() - timedelta(days=5)).isoformat()
 
