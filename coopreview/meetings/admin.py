@@ -24,7 +24,8 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "meeting", "recommendation"]
+    list_display = ["title", "meeting"]
+    raw_id_fields = ["recommendations", "action"]
 
 
 @admin.register(Decision)

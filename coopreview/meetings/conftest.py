@@ -59,6 +59,6 @@ def meeting(make_meeting, editor, facilitator, court_focal_point, observer, stat
         ("members", "Zebracode witness relocation"),
         ("restricted", "Quokkacode prosecutor matter"),
     ]:
-        services.agenda_item_add(meeting=m, by=editor, title=title, recommendation=leak_data[key])
+        services.agenda_item_add(meeting=m, by=editor, title=title, recommendations=[leak_data[key]])
     services.agenda_item_add(meeting=m, by=editor, title="Any other business")
     return Meeting.objects.get(pk=m.pk)

@@ -96,6 +96,32 @@ def check_change_allowed(*, author: User, change: DecisionChange) -> None:
         raise ValidationError({"kind": _("Unknown kind of follow-up change.")})
 
 
+def _target(chosen: Recommendation | None, linked: list[Recommendation]) -> Recommendation:
+    """The recommendation a follow-up change acts on: one of the item's; chosen when it has several."""
+    if not linked:
+        raise ValidationError(
+            {"kind": _("A follow-up change needs a recommendation: link the agenda item to one.")}
+        )
+    if chosen is None:
+        if len(linked) > 1:
+            raise ValidationError(
+                {
+                    "recommendation": _(
+                        "This item has several recommendations: choose the one the change acts on."
+                    )
+                }
+            )
+        return linked[0]
+    if chosen not in linked:
+        raise ValidationError(
+            {
+                "recommendation": _("Recommendation number %(id)s is not one of this agenda item's.")
+                % {"id": chosen.pk}
+            }
+        )
+    return chosen
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -114,21 +140,18 @@ def decision_record(
     decision = Decision(item=item, text=text, author=by)
     decision.full_clean()
     save_with_history(decision, by=by)
+    linked = list(item.recommendations.order_by("pk"))
     for data in changes:
         change = DecisionChange(
             decision=decision,
             kind=data["kind"],
-            recommendation=data.get("recommendation") or item.recommendation,
+            recommendation=_target(data.get("recommendation"), linked),
             priority_flag=data.get("priority_flag"),
             organisation=data.get("organisation"),
             status=data.get("status") or "",
             text=(data.get("text") or "").strip(),
             due=data.get("due"),
         )
-        if change.recommendation_id is None:
-            raise ValidationError(
-                {"kind": _("A follow-up change needs a recommendation: link the agenda item to one.")}
-            )
         check_change_allowed(author=by, change=change)
         change.full_clean()
         save_with_history(change, by=by)

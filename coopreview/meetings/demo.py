@@ -94,7 +94,7 @@ def _points_of_contact(editor: User) -> Meeting:
     ]:
         if ref in recs:
             items[ref] = services.agenda_item_add(
-                meeting=meeting, by=editor, title=title, recommendation=recs[ref]
+                meeting=meeting, by=editor, title=title, recommendations=[recs[ref]]
             )
     services.agenda_item_add(
         meeting=meeting,
@@ -228,15 +228,15 @@ def _three_organs(editor: User) -> Meeting:
             speakers=[speakers[c] for c in codes if c in speakers],
         )
     recs = _recs("272", "279", "280", "281", "284", "285", "289")
-    for ref, title in [
-        ("272", "Partnerships with States and other actors"),
-        ("279", "Requests for assistance: where they stall"),
-        ("280", "Informal operational contacts"),
-        ("281", "Access to the RFA database"),
-        ("284", "A focal point for arrests within the ASP"),
-        ("285", "Tracking of suspects"),
-        ("289", "A rewards programme for arrests"),
+    # One point may take several recommendations: the arrest strategy is discussed as a whole.
+    for refs, title in [
+        (["272"], "Partnerships with States and other actors"),
+        (["279"], "Requests for assistance: where they stall"),
+        (["280"], "Informal operational contacts"),
+        (["281"], "Access to the RFA database"),
+        (["284", "285", "289"], "Arrests: an ASP focal point, the tracking of suspects, a rewards programme"),
     ]:
-        if ref in recs:
-            services.agenda_item_add(meeting=meeting, by=editor, title=title, recommendation=recs[ref])
+        linked = [recs[ref] for ref in refs if ref in recs]
+        if linked:
+            services.agenda_item_add(meeting=meeting, by=editor, title=title, recommendations=linked)
     return meeting

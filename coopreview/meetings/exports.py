@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coopreview.meetings.models import AgendaItem, Meeting
 
@@ -72,8 +73,11 @@ def agenda_docx(*, meeting: Meeting, items: list[AgendaItem], document: str) -> 
     doc.add_heading(_("Agenda"), level=1)
     for n, item in enumerate(items, start=1):
         doc.add_heading(f"{n}. {item.title}", level=2)
-        if item.recommendation:
-            doc.add_paragraph(_("Recommendation %(ref)s") % {"ref": item.recommendation})
+        if item.linked:
+            doc.add_paragraph(
+                ngettext("Recommendation %(refs)s", "Recommendations %(refs)s", len(item.linked))
+                % {"refs": item.linked_references}
+            )
         if item.action:
             doc.add_paragraph(_("Follow-up action") + ": " + item.action.title)
         if item.description:

@@ -13,6 +13,7 @@ from coopreview.accounts.models import Organisation
 from coopreview.core.widgets import IsoDateInput, IsoDateTimeInput
 from coopreview.followup.enums import Status
 from coopreview.followup.models import Action
+from coopreview.knowledge.forms import RecommendationIdsField
 from coopreview.meetings.enums import DEFAULT_TIME_ZONE, ChangeKind, MeetingType, ParticipantRole
 from coopreview.meetings.models import Meeting, Participant, time_zone_names, validate_time_zone
 from coopreview.recommendations.models import PriorityFlag, Recommendation
@@ -158,9 +159,7 @@ class ParticipantForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    recommendation = forms.ModelChoiceField(
-        label=_("Recommendation"), queryset=Recommendation.objects.none(), required=False
-    )
+    recommendation_ids = RecommendationIdsField(label=_("Recommendations"))
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -171,8 +170,16 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args, recommendations, actions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recommendation"].queryset = recommendations.select_related("source")
+        self.fields["recommendation_ids"].visible = recommendations
         self.fields["action"].queryset = actions
+
+    def service_data(self) -> dict:
+        """The cleaned data with the recommendations, in the order typed, instead of their numbers."""
+        data = dict(self.cleaned_data)
+        ids = data.pop("recommendation_ids")
+        found = self.fields["recommendation_ids"].visible.in_bulk(ids)
+        data["recommendations"] = [found[pk] for pk in ids]
+        return data
 
 
 class MinutesForm(forms.Form):
@@ -183,6 +190,12 @@ class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(
         label=_("Follow-up change"), choices=[("", _("None"))] + list(ChangeKind.choices), required=False
+    )
+    recommendation = forms.ModelChoiceField(
+        label=_("Recommendation it acts on"),
+        queryset=Recommendation.objects.none(),
+        required=False,
+        help_text=_("One of the agenda item's recommendations; needed when the item has several."),
     )
     priority_flag = forms.ModelChoiceField(
         label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False
@@ -209,10 +222,18 @@ class DecisionForm(forms.Form):
         ChangeKind.RECORD_VIEW: ("organisation", "change_text"),
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, item=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # States are chosen too when a State's own view is recorded; keep the list complete.
         self.fields["organisation"].queryset = Organisation.objects.order_by("kind", "name")
+        # The item's recommendations the user sees (selectors.agenda_item_get prefetches them as `linked`).
+        linked = getattr(item, "linked", [])
+        if len(linked) < 2:
+            del self.fields["recommendation"]
+        else:
+            self.fields["recommendation"].queryset = Recommendation.objects.filter(
+                pk__in=[rec.pk for rec in linked]
+            ).select_related("source")
 
     def clean(self) -> dict:
         data = super().clean()
@@ -228,6 +249,7 @@ class DecisionForm(forms.Form):
         return [
             {
                 "kind": data["kind"],
+                "recommendation": data.get("recommendation"),
                 "priority_flag": data.get("priority_flag"),
                 "organisation": data.get("organisation"),
                 "status": data.get("status"),

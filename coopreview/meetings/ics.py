@@ -32,7 +32,10 @@ def _description(meeting: Meeting, items: Iterable[AgendaItem]) -> str:
     items = list(items)
     if items:
         lines.append(_("Agenda:"))
-        lines.extend(f"{n}. {item.title}" for n, item in enumerate(items, start=1))
+        lines.extend(
+            f"{n}. {item.title}" + (f" ({item.linked_references})" if item.linked_references else "")
+            for n, item in enumerate(items, start=1)
+        )
     if meeting.online_link:
         lines.append(meeting.online_link)
     lines.append(settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk]))

@@ -235,19 +235,14 @@ class Session(TimestampedModel):
 
 
 class AgendaItem(TimestampedModel):
-    """A point of the agenda, usually about a recommendation; carries its minutes."""
+    """A point of the agenda, usually about one or more recommendations; carries its minutes."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    recommendation = models.ForeignKey(
-        Recommendation,
-        verbose_name=_("recommendation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="agenda_items",
+    recommendations = models.ManyToManyField(
+        Recommendation, verbose_name=_("recommendations"), blank=True, related_name="agenda_items"
     )
     action = models.ForeignKey(
         "followup.Action",
@@ -258,7 +253,7 @@ class AgendaItem(TimestampedModel):
         related_name="agenda_items",
     )
     minutes = models.TextField(_("minutes"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[recommendations])
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -267,6 +262,12 @@ class AgendaItem(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def linked_references(self) -> str:
+        """“R1, R2”: the recommendations the reader may see, as selectors prefetch them (`linked`); empty
+        when they were not read through a selector, so that no unchecked reference is ever shown."""
+        return ", ".join(str(rec) for rec in getattr(self, "linked", ()))
 
 
 def document_path(instance: "AgendaDocument", filename: str) -> str:

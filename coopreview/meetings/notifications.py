@@ -118,7 +118,7 @@ def send_invitations(*, meeting_id: int, method: str) -> int:
         get_connection().send_messages(messages)
         if method != "CANCEL":
             notify(
-                recipients=[p.user for p in invitees(meeting) if p.user_id],
+                recipients=[p.user for p in invitees(meeting) if p.user is not None],
                 verb=Verb.INVITATION,
                 target=meeting.title,
                 url=reverse("meetings:detail", args=[meeting.pk]),

@@ -16,7 +16,7 @@ from coopreview.meetings.models import (
     Session,
     UserPreference,
 )
-from coopreview.recommendations.selectors import visibility_q
+from coopreview.recommendations.selectors import recommendations_visible_to, visibility_q
 
 
 def user_manages_meetings(user: AnyUser) -> bool:
@@ -58,16 +58,29 @@ def meeting_list(*, user: AnyUser, now, past: bool = False) -> QuerySet[Meeting]
     return qs.prefetch_related("organisers")
 
 
-def agenda_items_visible_q(*, user: AnyUser, prefix: str = "") -> Q:
-    """Items whose recommendation and follow-up action (each optional) the user may see."""
-    condition = visibility_q(user=user, prefix=f"{prefix}recommendation__")
+def agenda_items_visible_q(*, user: AnyUser) -> Q:
+    """Items all of whose recommendations, and whose follow-up action (if any), the user may see: an
+    item about a hidden recommendation is left out whole, since its title may well speak of it."""
+    condition = visibility_q(user=user)
     if condition is None:
         return Q()
-    rec_ok = Q(**{f"{prefix}recommendation__isnull": True}) | condition
-    action_ok = Q(**{f"{prefix}action__isnull": True}) | Q(
-        **{f"{prefix}action__in": actions_visible_to(user=user).values("pk")}
+    hidden_link = AgendaItem.recommendations.through.objects.filter(agendaitem_id=OuterRef("pk")).exclude(
+        recommendation__in=recommendations_visible_to(user=user).values("pk")
     )
-    return rec_ok & action_ok
+    action_ok = Q(action__isnull=True) | Q(action__in=actions_visible_to(user=user).values("pk"))
+    return ~Q(Exists(hidden_link)) & action_ok
+
+
+def _linked_recommendations(user: AnyUser) -> Prefetch:
+    """The item's recommendations the user may see, as `item.linked` (the item filter already leaves out
+    items with a hidden one; this keeps a hidden one off the page even if that filter is bypassed)."""
+    return Prefetch(
+        "recommendations",
+        queryset=recommendations_visible_to(user=user)
+        .select_related("source")
+        .order_by("source_date", "source", "reference_sort"),
+        to_attr="linked",
+    )
 
 
 def agenda_for(*, user: AnyUser, meeting: Meeting) -> list[AgendaItem]:
@@ -78,8 +91,10 @@ def agenda_for(*, user: AnyUser, meeting: Meeting) -> list[AgendaItem]:
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .filter(agenda_items_visible_q(user=user))
-        .select_related("recommendation__source", "action")
-        .prefetch_related("documents", Prefetch("decisions", queryset=decisions))
+        .select_related("action")
+        .prefetch_related(
+            "documents", Prefetch("decisions", queryset=decisions), _linked_recommendations(user)
+        )
         .order_by("position", "pk")
     )
 
@@ -110,7 +125,8 @@ def agenda_item_get(*, user: AnyUser, pk: int) -> AgendaItem:
     return (
         AgendaItem.objects.filter(meeting__in=meetings_visible_to(user=user))
         .filter(agenda_items_visible_q(user=user))
-        .select_related("meeting", "recommendation__source")
+        .select_related("meeting")
+        .prefetch_related(_linked_recommendations(user))
         .get(pk=pk)
     )
 
@@ -153,14 +169,16 @@ def meetings_of(*, user: User) -> QuerySet[Meeting]:
 
 
 def recommendation_discussions(*, user: AnyUser, recommendation) -> list[AgendaItem]:
-    """Agenda items about `recommendation` in meetings the user sees, with their decisions."""
+    """Agenda items about `recommendation` (among others) in meetings the user sees, with their decisions
+    and the item's other recommendations the user may see."""
     decisions = Decision.objects.prefetch_related(
         Prefetch("changes", queryset=DecisionChange.objects.select_related("priority_flag"))
     )
     return list(
-        AgendaItem.objects.filter(recommendation=recommendation, meeting__in=meetings_visible_to(user=user))
+        AgendaItem.objects.filter(recommendations=recommendation, meeting__in=meetings_visible_to(user=user))
+        .filter(agenda_items_visible_q(user=user))
         .select_related("meeting")
-        .prefetch_related(Prefetch("decisions", queryset=decisions))
+        .prefetch_related(Prefetch("decisions", queryset=decisions), _linked_recommendations(user))
         .order_by("-meeting__start", "position")
     )
 

@@ -272,31 +272,33 @@ def agenda_item_add(
     by: User,
     title: str,
     description: str = "",
-    recommendation: Recommendation | None = None,
+    recommendations: Iterable[Recommendation] = (),
     action: Action | None = None,
 ) -> AgendaItem:
+    """An agenda item about any number of recommendations (each one `by` may see) and an optional action."""
     require_manager(by)
     meeting = meeting_locked(meeting.pk)
     require_open(meeting)
     require_minutes_open(meeting)
-    if (
-        recommendation is not None
-        and not recommendations_visible_to(user=by).filter(pk=recommendation.pk).exists()
-    ):
-        raise MeetingPermissionDenied(_("You may not link this recommendation."))
+    recommendations = list(dict.fromkeys(recommendations))
+    visible = set(
+        recommendations_visible_to(user=by)
+        .filter(pk__in=[rec.pk for rec in recommendations])
+        .values_list("pk", flat=True)
+    )
+    hidden = [rec for rec in recommendations if rec.pk not in visible]
+    if hidden:
+        # The number only, never the reference: the user may not see the recommendation.
+        raise MeetingPermissionDenied(
+            _("You may not link recommendation number %(ids)s.")
+            % {"ids": ", ".join(str(r.pk) for r in hidden)}
+        )
     if action is not None and not actions_visible_to(user=by).filter(pk=action.pk).exists():
         raise MeetingPermissionDenied(_("You may not link this action."))
     position = meeting.agenda_items.count() + 1
-    item = AgendaItem(
-        meeting=meeting,
-        position=position,
-        title=title,
-        description=description,
-        recommendation=recommendation,
-        action=action,
-    )
+    item = AgendaItem(meeting=meeting, position=position, title=title, description=description, action=action)
     item.full_clean()
-    return save_with_history(item, by=by)
+    return save_with_history(item, by=by, m2m={"recommendations": recommendations})
 
 
 def _agenda_editable(item: AgendaItem, by: User) -> Meeting:

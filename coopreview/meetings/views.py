@@ -272,7 +272,7 @@ def agenda_item_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         meeting,
         form,
         "meetings/agenda_item_form.html",
-        lambda data: services.agenda_item_add(meeting=meeting, by=request.user, **data),
+        lambda data: services.agenda_item_add(meeting=meeting, by=request.user, **form.service_data()),
         _("Agenda item added."),
     )
 
@@ -305,7 +305,7 @@ def minutes_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     require_perm(request.user, "meetings.change_meeting", item.meeting)
-    form = forms.DecisionForm(request.POST or None)
+    form = forms.DecisionForm(request.POST or None, item=item)
     return _sub_form_view(
         request,
         item.meeting,
@@ -455,7 +455,11 @@ def recommendation_panel(request: HttpRequest, recommendation) -> str:
         items = selectors.recommendation_discussions(user=request.user, recommendation=recommendation)
         if not items:
             return ""
-        return render_to_string("meetings/_recommendation_panel.html", {"items": items}, request=request)
+        return render_to_string(
+            "meetings/_recommendation_panel.html",
+            {"items": items, "recommendation": recommendation},
+            request=request,
+        )
 
 
 @require_POST

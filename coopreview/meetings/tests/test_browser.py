@@ -53,9 +53,13 @@ def test_meeting_from_setup_to_approved_minutes_changes_the_follow_up(browser_pa
 
     page.get_by_role("link", name="Add an agenda item").click()
     page.get_by_label("Title").fill("Review of domestic cooperation legislation")
-    page.get_by_label("Recommendation").select_option(label="ICC-ASP/19/16 276")
+    # Several recommendations: their numbers (or addresses) typed, as in the knowledge forms.
+    page.get_by_label("Recommendations", exact=True).fill(f"{rec.pk}, /recommendations/{demo['277'].pk}/")
+    assert_accessible(page, context="agenda item form")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Agenda item added.").wait_for()
+    item_text = page.locator("ol.agenda li").first.inner_text()
+    assert "ICC-ASP/19/16 276" in item_text and "ICC-ASP/19/16 277" in item_text
 
     page.get_by_role("button", name="Send invitations").click()
     assert "court@example.org" in page.locator("ul.invited").inner_text()
@@ -80,6 +84,7 @@ def test_meeting_from_setup_to_approved_minutes_changes_the_follow_up(browser_pa
         "The Review Mechanism follows this recommendation as a priority."
     )
     page.get_by_label("Follow-up change").select_option(label="Set a priority flag")
+    page.get_by_label("Recommendation it acts on").select_option(label="ICC-ASP/19/16 276")
     # the editors curate the source's flags; the facilitation's own flag is the facilitation's to set
     page.get_by_label("Priority flag").select_option(label="IER Annex I priority")
     assert_accessible(page, context="decision form")

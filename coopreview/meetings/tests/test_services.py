@@ -160,7 +160,7 @@ def test_participant_needs_exactly_one_kind_and_no_duplicates(meeting, editor, o
 def test_agenda_item_may_not_link_a_recommendation_its_author_cannot_see(meeting, facilitator, leak_data):
     with pytest.raises(MeetingPermissionDenied):
         services.agenda_item_add(
-            meeting=meeting, by=facilitator, title="Hidden", recommendation=leak_data["restricted"]
+            meeting=meeting, by=facilitator, title="Hidden", recommendations=[leak_data["restricted"]]
         )
 
     assert not AgendaItem.objects.filter(title="Hidden").exists()

@@ -181,14 +181,17 @@ def test_overlapping_session_in_one_room_is_a_422(meeting, editor):
 def test_agenda_form_offers_only_recommendations_the_author_sees(meeting, facilitator):
     client = client_for(facilitator)
     body = client.get(f"/meetings/{meeting.pk}/agenda/new/").content.decode()
-    hidden = meeting.agenda_items.get(title="Quokkacode prosecutor matter").recommendation
+    hidden = meeting.agenda_items.get(title="Quokkacode prosecutor matter").recommendations.get()
 
     response = client.post(
-        f"/meetings/{meeting.pk}/agenda/new/", {"title": "Sneak", "recommendation": hidden.pk}
+        f"/meetings/{meeting.pk}/agenda/new/", {"title": "Sneak", "recommendation_ids": str(hidden.pk)}
     )
 
-    assert "ICC-ASP/19/16 3" not in body and "ICC-ASP/19/16 2" in body
+    # No list of recommendations on the page at all: their numbers are typed.
+    assert "ICC-ASP/19/16 3" not in body and 'name="recommendation_ids"' in body
     assert response.status_code == 422 and not AgendaItem.objects.filter(title="Sneak").exists()
+    assert f"No recommendation has the number {hidden.pk}." in response.content.decode()
+    assert "ICC-ASP/19/16 3" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
