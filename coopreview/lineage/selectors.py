@@ -17,8 +17,13 @@ from coopreview.accounts.selectors import AnyUser
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.spreadsheet_safe import csv_dict
 from coopreview.followup.enums import Status, UpdateState
-from coopreview.followup.models import Action, FollowupPart
-from coopreview.followup.selectors import actions_visible_to, overall_status, updates_visible_to
+from coopreview.followup.models import Action
+from coopreview.followup.selectors import (
+    actions_visible_to,
+    overall_status,
+    parts_readable,
+    updates_visible_to,
+)
 from coopreview.lineage.enums import REPEATS, LinkType
 from coopreview.lineage.models import DuplicateGroup, DuplicateGroupMember, Link, RejectedPair
 from coopreview.lineage.similarity import (
@@ -325,9 +330,9 @@ def _followup_status(*, user: AnyUser, recommendation_ids: list[int]) -> dict[in
     """Overall follow-up status (the least advanced part) and evidence (the actions the user may
     see, with their progress, and their latest published update) per recommendation."""
     statuses: dict[int, list[str]] = defaultdict(list)
-    for rec_id, status in FollowupPart.objects.filter(recommendation_id__in=recommendation_ids).values_list(
-        "recommendation_id", "status"
-    ):
+    # Parts confidential to another organ count for nothing here: their status is theirs alone.
+    readable = parts_readable(user=user).filter(recommendation_id__in=recommendation_ids)
+    for rec_id, status in readable.values_list("recommendation_id", "status"):
         statuses[rec_id].append(status)
     evidence: dict[int, list[str]] = defaultdict(list)
     through = Action.recommendations.through

@@ -95,3 +95,25 @@ def test_only_a_court_part_can_be_confidential(recs, editor):
 
     with pytest.raises(FollowupError):
         services.part_update(part=part, by=editor, confidential=True)
+
+
+def test_lineage_review_counts_a_confidential_part_only_for_its_lead_organ(
+    otp_part, court_focal_point, registry_focal_point, recs
+):
+    from coopreview.followup.enums import Status
+    from coopreview.lineage.selectors import implementation_review
+
+    services.part_update(part=otp_part, by=court_focal_point, confidential=True)
+    # The overall status is the least advanced part's: the confidential part holds it back.
+    FollowupPart.objects.filter(pk=otp_part.pk).update(status=Status.ASSESSED)
+    FollowupPart.objects.filter(recommendation=otp_part.recommendation, side="assembly").update(
+        status=Status.IN_PROGRESS
+    )
+    rec = recs["both"]
+
+    def status_for(user) -> str:
+        rows = implementation_review(user=user, source=rec.source, suggest=False)
+        return next(r.status for r in rows if r.recommendation.pk == rec.pk)
+
+    assert status_for(court_focal_point) == Status.ASSESSED
+    assert status_for(registry_focal_point) == Status.IN_PROGRESS
