@@ -122,14 +122,15 @@ class _Writer:
 def _legend_sheet(workbook, report, used: set[str]) -> None:
     ws = workbook.create_sheet(_sheet_title(report.doc.labels["legend"], used))
     ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = 35
+    ws.column_dimensions["C"].width = 90
     ws.append([report.doc.title])
     ws.append([report.doc.symbol, f"{report.doc.labels['as_of']} {report.doc.date_text}"])
     ws.append([])
     for flag in report.legend:
         name = WriteOnlyCell(ws, value=flag.name)
         name.fill = PatternFill("solid", fgColor=flag.hex)
-        ws.append([name, flag.description])
+        ws.append([name, flag.owner, flag.description])
     for note in report.doc.notes:
         ws.append([note])
 

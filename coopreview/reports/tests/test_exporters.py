@@ -73,7 +73,7 @@ def test_docx_annex_is_a_real_word_table_with_shading_and_repeated_header(annex,
     header = table.rows[0]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None
     assert [c.text for c in header.cells] == ["No.", "Recommendation", "Responsible entity", "Priorities"]
-    rows = {r.cells[0].text: r for r in table.rows[1:]}
+    rows = {r.cells[0].paragraphs[0].text: r for r in table.rows[1:]}  # the flag bar follows
     assert rows["Relationship with the UN (possible implications for cooperation on the field)"]
 
     def fill(cell) -> str | None:
