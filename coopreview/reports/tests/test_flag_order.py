@@ -39,6 +39,8 @@ def test_two_flags_same_colours_same_order_everywhere(seed, editor_options, clie
         row = re.search(r'<tr class="flagged row-flag-(\d+)">(?:(?!</tr>).)*?>274</a>', page, re.S)
         assert row and int(row.group(1)) == expected[0]
         assert _bar(page, ">274</a>") == expected
+        for flag in flags:  # the flag filter names each flag's owner
+            assert f'<option value="{flag.pk}">{flag.display_name} — {flag.owner_name}</option>' in page
         legend = page[page.index('class="flag-legend"') :]
         for flag in flags:
             assert f"<strong>{flag.display_name}</strong>" in legend and flag.owner_name in legend
