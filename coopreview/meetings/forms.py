@@ -16,7 +16,8 @@ from coopreview.followup.models import Action
 from coopreview.knowledge.forms import RecommendationIdsField
 from coopreview.meetings.enums import DEFAULT_TIME_ZONE, ChangeKind, MeetingType, ParticipantRole
 from coopreview.meetings.models import Meeting, Participant, time_zone_names, validate_time_zone
-from coopreview.recommendations.models import PriorityFlag, Recommendation
+from coopreview.recommendations import selectors as rec_selectors
+from coopreview.recommendations.models import PriorityFlag, Recommendation, flag_label
 
 DATETIME_WIDGET = IsoDateTimeInput()
 
@@ -222,8 +223,14 @@ class DecisionForm(forms.Form):
         ChangeKind.RECORD_VIEW: ("organisation", "change_text"),
     }
 
-    def __init__(self, *args, item=None, **kwargs) -> None:
+    def __init__(self, *args, item=None, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Only the flags `user` may set are offered (their organisation's own); the field still accepts
+        # any flag so that decision_record refuses another's flag with a message naming its owner.
+        offered = rec_selectors.priority_flags_settable_by(user=user) if user is not None else []
+        self.fields["priority_flag"].widget.choices = [("", "---------")] + [
+            (f.pk, flag_label(f)) for f in offered
+        ]
         # States are chosen too when a State's own view is recorded; keep the list complete.
         self.fields["organisation"].queryset = Organisation.objects.order_by("kind", "name")
         # The item's recommendations the user sees (selectors.agenda_item_get prefetches them as `linked`).

@@ -62,7 +62,7 @@ def meeting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": history_timeline(meeting, user=request.user),
         "statuses": MeetingStatus,
         "minutes_form": forms.MinutesForm(),
-        "decision_form": forms.DecisionForm(),
+        "decision_form": forms.DecisionForm(user=request.user),
     }
     return render(request, "meetings/detail.html", context)
 
@@ -305,7 +305,7 @@ def minutes_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     require_perm(request.user, "meetings.change_meeting", item.meeting)
-    form = forms.DecisionForm(request.POST or None, item=item)
+    form = forms.DecisionForm(request.POST or None, item=item, user=request.user)
     return _sub_form_view(
         request,
         item.meeting,

@@ -16,11 +16,27 @@ from coopreview.core.dates import validate_not_too_early
 from coopreview.core.widgets import FindableSelect, IsoDateInput, LongSelect
 from coopreview.recommendations import selectors
 from coopreview.recommendations.enums import SortOrder, Visibility
-from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
+from coopreview.recommendations.models import (
+    PriorityFlag,
+    Recommendation,
+    Section,
+    Source,
+    Theme,
+    flag_label,
+)
 
 # Beyond this many sources a select is too long to render or scroll: the filter shows the newest
 # FOUND_SOURCES and a box to find the others.
 SOURCE_OPTIONS_LIMIT = 300
+
+
+class FlagChoiceField(forms.ModelChoiceField):
+    """A priority flag named with its owner: two organisations may have flags of similar names."""
+
+    def label_from_instance(self, obj: PriorityFlag) -> str:
+        return flag_label(obj)
+
+
 FOUND_SOURCES = 50
 
 
@@ -88,8 +104,11 @@ class RecommendationFilterForm(forms.Form):
         ),
         widget=LongSelect,
     )
-    flag = forms.ModelChoiceField(
-        label=_("Priority flag"), queryset=PriorityFlag.objects.all(), required=False, widget=LongSelect
+    flag = FlagChoiceField(
+        label=_("Priority flag"),
+        queryset=PriorityFlag.objects.select_related("owner"),
+        required=False,
+        widget=LongSelect,
     )
     theme = forms.ModelChoiceField(
         label=_("Theme"), queryset=Theme.objects.all(), required=False, widget=LongSelect

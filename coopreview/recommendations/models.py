@@ -1,4 +1,5 @@
 import re
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils.translation import get_language
@@ -145,6 +146,23 @@ class PriorityFlag(TimestampedModel):
     def owner_name(self) -> str:
         """Whose flag it is, as legends print it: the owning organisation, else the source."""
         return self.owner.display_name if self.owner_id else str(_("the source"))
+
+    @property
+    def key(self) -> str:
+        """The flag's own (English) name, whatever the language: the order of flags everywhere."""
+        return self.name
+
+
+def flag_label(flag: PriorityFlag) -> str:
+    """A flag with its owner, as choices name it: "Facilitation priority — Facilitation on cooperation"."""
+    return f"{flag.display_name} — {flag.owner_name}"
+
+
+def in_flag_order(flags: Iterable) -> list:
+    """Flags (models or the reports' Flag) in the one order every renderer uses: the list page, the
+    by-cluster view, the dashboard, the print view, PDF, DOCX, XLSX and their legends. The first flag
+    colours the row; the split bar and the legend follow the same order."""
+    return sorted(flags, key=lambda f: (f.key or f.name, f.pk))
 
 
 class Theme(TimestampedModel):

@@ -10,7 +10,14 @@ from coopreview.accounts.models import Organisation
 from coopreview.accounts.selectors import AnyUser, user_is_editor
 from coopreview.recommendations import search
 from coopreview.recommendations.enums import SortOrder, Visibility
-from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
+from coopreview.recommendations.models import (
+    PriorityFlag,
+    Recommendation,
+    Section,
+    Source,
+    Theme,
+    in_flag_order,
+)
 
 SIDE_KINDS = {
     "court": [OrganisationKind.COURT, OrganisationKind.COURT_ORGAN],
@@ -60,7 +67,7 @@ def _linked(field: str, **lookup: object) -> QuerySet:
 def _with_related(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     return qs.select_related("source", "section__parent__parent").prefetch_related(
         Prefetch("addressees", queryset=Organisation.objects.select_related("parent")),
-        "priority_flags",
+        Prefetch("priority_flags", queryset=PriorityFlag.objects.select_related("owner")),
         "themes",
     )
 
@@ -143,7 +150,7 @@ def with_links(recommendations: list[Recommendation]) -> list[Recommendation]:
         rec.addressee_list, rec.flag_list = [], []
     for link in _page_links(by_id, "addressees", "organisation", related="organisation__parent"):
         by_id[link.recommendation_id].addressee_list.append(link.organisation)
-    for link in _page_links(by_id, "priority_flags", "priorityflag"):
+    for link in _page_links(by_id, "priority_flags", "priorityflag", related="priorityflag__owner"):
         by_id[link.recommendation_id].flag_list.append(link.priorityflag)
     return recommendations
 
@@ -260,14 +267,16 @@ class SettableFlag:
     on: bool
 
 
-def flags_settable_by(*, user: AnyUser, recommendation: Recommendation) -> list[SettableFlag]:
-    """The priority flags `user` may set or clear (their organisation's own), each with whether it is
-    set on `recommendation`. Two queries."""
+def priority_flags_settable_by(*, user: AnyUser) -> list[PriorityFlag]:
+    """The priority flags `user` may set or clear (their organisation's own), in flag order."""
     if not user.is_authenticated:
         return []
+    flags = PriorityFlag.objects.select_related("owner")
+    return in_flag_order(f for f in flags if user.has_perm("recommendations.set_flag", f))
+
+
+def flags_settable_by(*, user: AnyUser, recommendation: Recommendation) -> list[SettableFlag]:
+    """The priority flags `user` may set or clear, each with whether it is set on `recommendation`.
+    Two queries."""
     current = {f.pk for f in recommendation.priority_flags.all()}
-    return [
-        SettableFlag(flag=flag, on=flag.pk in current)
-        for flag in PriorityFlag.objects.select_related("owner").order_by("name")
-        if user.has_perm("recommendations.set_flag", flag)
-    ]
+    return [SettableFlag(flag=f, on=f.pk in current) for f in priority_flags_settable_by(user=user)]

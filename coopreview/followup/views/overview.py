@@ -20,7 +20,7 @@ from coopreview.followup.enums import Status
 from coopreview.followup.forms import ChangesForm, FollowupFilterForm
 from coopreview.recommendations import selectors as rec_selectors
 from coopreview.recommendations.enums import SortOrder
-from coopreview.recommendations.models import PriorityFlag, Recommendation
+from coopreview.recommendations.models import PriorityFlag, Recommendation, in_flag_order
 
 PAGE_SIZE = 100
 
@@ -75,7 +75,7 @@ def dashboard_rows(
     )
     progress = selectors.recommendation_progress(user=request.user, recommendations=sub)
     clusters = selectors.clusters_of(recommendations=sub)
-    flags = {f.pk: f for f in PriorityFlag.objects.all()}
+    flags = {f.pk: f for f in PriorityFlag.objects.select_related("owner")}
     flags_by_rec: dict[int, list] = defaultdict(list)
     through = Recommendation.priority_flags.through
     for rec_id, flag_id in through.objects.filter(recommendation_id__in=sub).values_list(
@@ -97,7 +97,7 @@ def dashboard_rows(
                 "disagree": rec_id in disagreeing,
                 "progress": progress.get(rec_id),
                 "cluster": clusters.get(rec_id),
-                "flags": flags_by_rec[rec_id],
+                "flags": in_flag_order(flags_by_rec[rec_id]),
             }
         )
     return rows, when

@@ -1,5 +1,7 @@
 """Decisions carry follow-up changes; approving the minutes applies them with their authors' permissions."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
@@ -284,3 +286,25 @@ def test_meeting_history_shows_invitations_and_approval(held, editor):
 
     history = body.split('id="history-title"')[1]
     assert "Minutes approved" in history and "minutes approved by" in history and "Meeting held" in history
+
+
+def test_decision_form_offers_only_the_flags_the_author_may_set(held, editor, facilitator, flag, orgs):
+    """The source's own flag (no owner) is the editors'; a facilitator is not offered it (and the server
+    refuses it anyway, above). Each choice names the flag's owner."""
+    from coopreview.recommendations.models import PriorityFlag
+
+    own = PriorityFlag.objects.create(name="Own facilitation flag", owner=orgs["FAC-COOP"])
+    url = f"/meetings/items/{_item(held).pk}/decisions/new/"
+
+    def flag_select(user) -> str:
+        page = client_for(user).get(url).content.decode()
+        assert_valid_html(page.encode())
+        return re.search(r'<select name="priority_flag".*?</select>', page, re.S).group(0)
+
+    as_editor, as_facilitator = flag_select(editor), flag_select(facilitator)
+
+    assert f'<option value="{flag.pk}">Facilitation priority — the source</option>' in as_editor
+    assert f'value="{flag.pk}"' not in as_facilitator
+    assert f'<option value="{own.pk}">Own facilitation flag — Facilitation on cooperation</option>' in (
+        as_facilitator
+    )

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import Side
+from coopreview.recommendations.models import in_flag_order
 
 register = template.Library()
 
@@ -15,8 +16,20 @@ def _addressees(recommendation) -> list:
 
 @register.filter
 def flags(recommendation) -> list:
+    """The recommendation's flags in the order every renderer uses (in_flag_order)."""
     found = getattr(recommendation, "flag_list", None)
-    return found if found is not None else list(recommendation.priority_flags.all())
+    return in_flag_order(found if found is not None else recommendation.priority_flags.all())
+
+
+@register.filter
+def flag_legend(recommendations) -> list:
+    """The flags of these rows (recommendations, or the dashboard's rows with their "flags"), once each,
+    in the same order: the legend under a list."""
+    seen = {}
+    for row in recommendations:
+        for flag in row["flags"] if isinstance(row, dict) else flags(row):
+            seen.setdefault(flag.pk, flag)
+    return in_flag_order(seen.values())
 
 
 @register.filter
@@ -42,4 +55,4 @@ def organs(recommendation) -> str:
 @register.filter
 def row_flag_class(recommendation) -> str:
     shown = flags(recommendation)
-    return f"flagged row-flag-{shown[-1].pk}" if shown else ""
+    return f"flagged row-flag-{shown[0].pk}" if shown else ""

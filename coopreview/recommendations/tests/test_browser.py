@@ -5,7 +5,7 @@ import pytest
 from coopreview.core.demo import demo_load
 from coopreview.core.testing import assert_accessible, sign_in
 from coopreview.recommendations.enums import Visibility
-from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.models import Recommendation, in_flag_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,3 +101,29 @@ def test_member_sign_in_shows_members_records(browser_page, demo):
     page.goto(page.base_url + "/recommendations/")
 
     assert "17 recommendations" in page.locator("main").inner_text()
+
+
+def test_by_cluster_view_shows_a_two_flag_row_as_a_split_bar_with_a_legend(browser_page, demo, tmp_path):
+    page = browser_page
+    sign_in(page, "editor", "coopreview-demo")
+    page.goto(page.base_url + "/recommendations/?group=on")
+    flags = in_flag_order(demo["274"].priority_flags.select_related("owner"))
+    assert len(flags) == 2
+    row = page.locator("tr.flagged", has=page.get_by_role("link", name="274", exact=True))
+    bar = row.locator(".flag-bar > span")
+    assert bar.count() == 2
+    # Colours from the generated flags.css, in flag order; the row takes the first.
+    painted = [s.evaluate("e => getComputedStyle(e).backgroundColor") for s in bar.all()]
+    assert painted == [_rgb(f.colour) for f in flags]
+    assert row.locator("th").evaluate("e => getComputedStyle(e).backgroundColor") == _rgb(flags[0].colour)
+    legend = page.locator(".flag-legend").first.inner_text()
+    for flag in flags:
+        assert flag.display_name in legend and flag.owner_name in legend
+    assert_accessible(page, context="grouped list with the flag bar")
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "by-cluster-flags.png"), full_page=False)
+
+
+def _rgb(colour: str) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"

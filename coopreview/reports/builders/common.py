@@ -17,7 +17,7 @@ from coopreview.accounts.selectors import AnyUser
 from coopreview.core.dates import EARLIEST, too_early_message
 from coopreview.core.exceptions import ServiceError
 from coopreview.recommendations import selectors as rec_selectors
-from coopreview.recommendations.models import PriorityFlag, Recommendation, Section
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, in_flag_order
 from coopreview.reports import followup_bridge
 from coopreview.reports.enums import DEFAULT_COLUMNS, Column
 
@@ -69,6 +69,11 @@ class Flag:
     def hex(self) -> str:
         return self.colour.lstrip("#").upper()
 
+    @property
+    def label(self) -> str:
+        """The flag with its owner, as flag cells print it: "Facilitation priority (Facilitation)"."""
+        return f"{self.name} ({self.owner})" if self.owner else self.name
+
 
 LONG_ROW_CHARS = 2500  # about half a landscape A4 page of the annex's text column
 
@@ -100,7 +105,7 @@ class Row:
 
     @property
     def colour(self) -> str | None:
-        """The row's highlight: its first flag's colour (flags are ordered by name)."""
+        """The row's highlight: its first flag's colour (flags are in in_flag_order)."""
         return self.flags[0].colour if self.flags else None
 
     def cell(self, column: str) -> str:
@@ -110,7 +115,7 @@ class Row:
             Column.TEXT: self.text,
             Column.ADDRESSEE: self.addressee,
             Column.ORGAN: ", ".join(self.organs),
-            Column.FLAGS: ", ".join(f.name for f in self.flags),
+            Column.FLAGS: "\n".join(f.label for f in self.flags),
             Column.STATUS: self.status,
             Column.LEAD: self.lead,
             Column.VIEWS: "\n".join(self.views),
@@ -232,7 +237,7 @@ def _attach(recs: list[Rec]) -> None:
         for rec_id, flag_id in rows:
             by_pk[rec_id].flags.append(flags[flag_id])
     for rec in recs:
-        rec.flags.sort(key=lambda f: f.name)
+        rec.flags = in_flag_order(rec.flags)
 
 
 def _apply_history(recommendations: list[Rec], moment: datetime) -> None:
@@ -254,7 +259,7 @@ def _apply_history(recommendations: list[Rec], moment: datetime) -> None:
         if record is None:
             continue
         rec.text, rec.text_fr, rec.reference = record.text, record.text_fr, record.reference
-        rec.flags = sorted(flags.get(record.history_id, []), key=lambda f: f.name)
+        rec.flags = in_flag_order(flags.get(record.history_id, []))
 
 
 def addressee_label(addressees: list) -> str:
@@ -350,5 +355,5 @@ def legend(rows: list[Row]) -> list[Flag]:
     for row in rows:
         for flag in row.flags:
             seen.setdefault(flag.pk, flag)
-    # in the order of the flags' own (English) names, as rows order their flags: the same in every language
-    return sorted(seen.values(), key=lambda f: f.key or f.name)
+    # in the order rows order their flags (in_flag_order): the same in every language and renderer
+    return in_flag_order(seen.values())

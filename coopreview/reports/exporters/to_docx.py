@@ -40,6 +40,23 @@ def shade(cell, hex_fill: str) -> None:
     tc_pr.append(shd)
 
 
+def flag_bar(cell, flags) -> None:
+    """The row's flags as a bordered split bar under the cell's text, one shaded block per flag in
+    legend order (the row itself is shaded with the first): what the page and the PDF draw."""
+    paragraph = cell.add_paragraph(style="Report Table Text")
+    for flag in flags:
+        run = paragraph.add_run("\u00a0" * 4)
+        properties = run._r.get_or_add_rPr()
+        border = OxmlElement("w:bdr")  # w:bdr before w:shd, as the schema orders them
+        for name, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "7F7F7F")):
+            border.set(qn(f"w:{name}"), value)
+        properties.append(border)
+        shd = OxmlElement("w:shd")
+        for name, value in (("val", "clear"), ("color", "auto"), ("fill", flag.hex)):
+            shd.set(qn(f"w:{name}"), value)
+        properties.append(shd)
+
+
 def repeat_as_header(row) -> None:
     """Word repeats this row at the top of each page (Table Properties › Row › Repeat as header row)."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -152,7 +169,7 @@ def legend_table(document, flags, doc) -> None:
         cells[0].width = Mm(12)
         cells[1].width = Mm(160)
         _cell_text(cells[0], "", "Report Table Text")
-        text = f"{flag.name} — {flag.description}" if flag.description else flag.name
+        text = f"{flag.label} — {flag.description}" if flag.description else flag.label
         _cell_text(cells[1], text, "Report Table Text")
     document.add_paragraph()
 
@@ -186,6 +203,8 @@ def _annex(document, report) -> None:
                 if row.colour:
                     shade(cell, row.flags[0].hex)
                 _cell_text(cell, row.cell(key), "Report Table Text", bold=key == "reference")
+            if row.flags:
+                flag_bar(cells[0], row.flags)
 
 
 def _sheet(document, report) -> None:
@@ -198,6 +217,7 @@ def _sheet(document, report) -> None:
     _cell_text(cells[1], f"{report.row.reference} — {report.row.text}", "Report Table Text")
     if report.row.colour:
         shade(cells[1], report.row.flags[0].hex)
+        flag_bar(cells[1], report.row.flags)
     for fact in report.facts:
         cells = table.add_row().cells
         _cell_text(cells[0], fact.label, "Report Table Text", bold=True)

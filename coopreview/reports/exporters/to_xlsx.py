@@ -124,14 +124,15 @@ class _Writer:
 def _legend_sheet(workbook, report, used: set[str]) -> None:
     ws = workbook.create_sheet(_sheet_title(report.doc.labels["legend"], used))
     ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = 35
+    ws.column_dimensions["C"].width = 90
     xlsx_append(ws, [report.doc.title])
     xlsx_append(ws, [report.doc.symbol, f"{report.doc.labels['as_of']} {report.doc.date_text}"])
     ws.append([])
     for flag in report.legend:
         name = xlsx_cell(WriteOnlyCell(ws, value=flag.name))
         name.fill = PatternFill("solid", fgColor=flag.hex)
-        xlsx_append(ws, [name, flag.description])
+        xlsx_append(ws, [name, flag.owner, flag.description])
     for note in report.doc.notes:
         xlsx_append(ws, [note])
 

@@ -73,7 +73,7 @@ def test_docx_annex_is_a_real_word_table_with_shading_and_repeated_header(annex,
     header = table.rows[0]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None
     assert [c.text for c in header.cells] == ["No.", "Recommendation", "Responsible entity", "Priorities"]
-    rows = {r.cells[0].text: r for r in table.rows[1:]}
+    rows = {r.cells[0].paragraphs[0].text: r for r in table.rows[1:]}  # the flag bar follows
     assert rows["Relationship with the UN (possible implications for cooperation on the field)"]
 
     def fill(cell) -> str | None:
@@ -82,7 +82,9 @@ def test_docx_annex_is_a_real_word_table_with_shading_and_repeated_header(annex,
 
     assert fill(rows["274"].cells[1]) == ORANGE and fill(rows["290"].cells[3]) == ORANGE
     assert fill(rows["275"].cells[1]) == BLUE and fill(rows["149"].cells[1]) is None
-    assert rows["274"].cells[3].text == "Facilitation priority, IER Annex I priority"
+    assert rows["274"].cells[3].text == (
+        "Facilitation priority (Facilitation on cooperation)\nIER Annex I priority (the source)"
+    )
     assert rows["290"].cells[1].text.startswith("There is a need for a special operations fund")
     assert {fill(r.cells[0]) for r in legend.rows} == {ORANGE, BLUE}
     styles = {s.name for s in document.styles}
