@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coopreview.audit.enums import AuditAction
 from coopreview.audit.selectors import AuditFilters
+from coopreview.core.dates import validate_not_too_early
+from coopreview.core.widgets import IsoDateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -10,8 +12,12 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("All actions")), *AuditAction.choices]
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=IsoDateInput(), validators=[validate_not_too_early]
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=IsoDateInput(), validators=[validate_not_too_early]
+    )
     obj = forms.CharField(label=_("Object"), required=False, max_length=200)
 
     def clean(self) -> dict:

@@ -252,7 +252,7 @@ class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
         fields = ["symbol", "title", "title_fr", "date", "link"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": IsoDateInput()}
 
     link = forms.URLField(label=_("link"), required=False, assume_scheme="https")
 
