@@ -155,6 +155,7 @@ def recommendation_flag_view(request: HttpRequest, pk: int, flag_pk: int) -> Htt
     return redirect("recommendations:detail", pk=recommendation.pk)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Editors correct a source: title, date, symbol, link (with a reason kept in the history)."""
