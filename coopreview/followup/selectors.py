@@ -387,6 +387,7 @@ class Change:
     recommendation_ids: list[int]
     reason: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
+    username: str = ""  # who, as a key (reports name the organisation); never shown
 
 
 def _display(model, name: str, value: Any, names: dict[type, dict[int, str]]) -> str:
@@ -535,6 +536,7 @@ def changes_between(
                 Change(
                     when=record.history_date,
                     who=user_display_name(record.history_user),
+                    username=record.history_user.get_username() if record.history_user else "",
                     kind=kind,
                     what=str(model._meta.verbose_name),
                     label=label,

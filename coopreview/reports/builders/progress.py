@@ -204,7 +204,7 @@ def _sentences(change, *, by: str) -> list[str]:
 def _change_groups(changes: list, rows) -> list[ChangeGroup]:
     """The changes since the date as sentences grouped by recommendation, in the document's order
     (then the actions), each group newest first."""
-    organisations = _organisation_of({c.who for c in changes})
+    organisations = _organisation_of({c.username for c in changes if c.username})
     order = {row.pk: i for i, row in enumerate(rows)}
     headings = {row.pk: f"{row.source} {row.reference}" for row in rows}
     groups: dict[tuple, ChangeGroup] = {}
@@ -216,7 +216,7 @@ def _change_groups(changes: list, rows) -> list[ChangeGroup]:
             what = change.what[:1].upper() + change.what[1:]
             key, heading = (1, change.label), f"{what}: {_short(change.label, 80)}"
         group = groups.setdefault(key, ChangeGroup(heading=heading, sentences=[]))
-        group.sentences += _sentences(change, by=organisations.get(change.who, change.who))
+        group.sentences += _sentences(change, by=organisations.get(change.username, change.who))
     return [groups[key] for key in sorted(groups, key=lambda k: (k[0], k[1] if k[0] == 0 else 0, str(k[1])))]
 
 
