@@ -275,7 +275,10 @@ def suggestions(
     for matches in ranker.rank(_items(query_list), top=top, exclude=exclude):
         for m in matches:
             found.append(Suggestion(by_id[m.query_id], by_id[m.candidate_id], m.score, m.same_party))
-    found.sort(key=lambda s: s.score, reverse=True)  # stable: equal scores keep the ranker's order
+    # Best score first, but same addressee first unless widened (the ranker's boost, which `score`
+    # no longer carries): a plain sort by score would put a better-worded ask to another State
+    # before the only one to the same State. Stable: equal keys keep the ranker's order.
+    found.sort(key=lambda s: (s.same_party and not widen, s.score), reverse=True)
     return found
 
 

@@ -238,9 +238,13 @@ def test_review_suggestions_are_sorted_by_score(editor, sets):
         "/lineage/review/", {"source": sets["new"].pk, "target": sets["old"].pk}
     )
 
-    scores = [s.score for s, _form, _n in response.context["suggestions"]]
-    assert len(scores) > 2
-    assert scores == sorted(scores, reverse=True)
+    # Same addressee first (not widened), then best score first within each of the two groups.
+    found = [(s.same_party, s.score) for s, _form, _n in response.context["suggestions"]]
+    same = [score for party, score in found if party]
+    other = [score for party, score in found if not party]
+    assert len(same) > 2 and other
+    assert found == [(True, score) for score in same] + [(False, score) for score in other]
+    assert same == sorted(same, reverse=True) and other == sorted(other, reverse=True)
 
 
 def test_find_related_from_a_recommendation_searches_its_own_source_too(editor, sets):
