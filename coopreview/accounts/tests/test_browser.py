@@ -34,6 +34,11 @@ def test_an_editor_enrols_two_factor_then_reaches_the_page(browser_page, editor,
     page.get_by_role("link", name="I have kept them: continue").click()
     page.wait_for_load_state()
 
+    # an editor lands on their validation queue after signing in (landing by role)
+    assert page.url.endswith("/me/queue/")
+    page.get_by_role("heading", name="Awaiting validation", exact=True).wait_for()
+    # the session is verified: members-only records are shown, no new detour to the second step
+    page.goto(page.base_url + "/recommendations/")
     assert page.url.endswith("/recommendations/")
     assert "Members-only zebracode" in page.content()
 

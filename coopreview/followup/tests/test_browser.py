@@ -24,7 +24,8 @@ PASSWORD = "coopreview-demo"  # noqa: S105 — the demo accounts' published pass
 
 @pytest.fixture
 def demo(db, settings, tmp_path):
-    """The demo, with 285 and 289 reset to "nothing done yet" and everything older moved 10 days back."""
+    """The demo, with 285 and 289 reset to "nothing done yet" and everything older moved 10 days back
+    (the recommendations too: the past is read under the record's layer of that time)."""
     settings.MEDIA_ROOT = tmp_path
     demo_load()
     recs = {r.reference: r for r in Recommendation.objects.all()}
@@ -33,7 +34,7 @@ def demo(db, settings, tmp_path):
         FollowupPart.objects.filter(recommendation=recs[ref]).delete()
         Categorisation.objects.filter(recommendation=recs[ref]).delete()
     past = timezone.now() - timedelta(days=10)
-    for model in (Categorisation, StakeholderView, FollowupPart, Action, ProgressUpdate):
+    for model in (Recommendation, Categorisation, StakeholderView, FollowupPart, Action, ProgressUpdate):
         model.history.all().update(history_date=past)
     Transition.objects.update(at=past)
     return recs
@@ -93,9 +94,12 @@ def test_whole_follow_up_path_in_english(browser_page, demo):
     assert court.get_by_text("Edit the Court part").count() == 0
     assert "Only the Court's own roles edit this part." in court.inner_text()
     assembly.get_by_text("Edit the Assembly part").click()
-    assembly.get_by_label("Assessment").select_option("further_consideration")
-    assembly.get_by_label("Narrative").fill("To be discussed in the facilitation on cooperation.")
-    assembly.get_by_role("button", name="Save the part").click()
+    assembly_edit = assembly.get_by_role("group", name="Assessment, budget, lead and narrative")
+    assembly_edit.get_by_label("Assessment", exact=True).select_option("further_consideration")
+    assembly_edit.get_by_label("Narrative", exact=True).fill(
+        "To be discussed in the facilitation on cooperation."
+    )
+    assembly_edit.get_by_role("button", name="Save the part").click()
     page.get_by_text("Assembly of States Parties saved.", exact=True).wait_for()
     court_part = FollowupPart.objects.get(recommendation=rec, side="court")
     assert (
@@ -109,10 +113,11 @@ def test_whole_follow_up_path_in_english(browser_page, demo):
     page.goto(url)
     assert assembly.get_by_text("Edit the Assembly part").count() == 0
     court.get_by_text("Edit the Court part").click()
-    court.get_by_label("Assessment").select_option("positive")
-    court.get_by_label("Budgetary implications").select_option("yes")
-    court.get_by_label("Narrative").fill("The Court will study a rewards programme.")
-    court.get_by_role("button", name="Save the part").click()
+    court_edit = court.get_by_role("group", name="Assessment, budget, lead and narrative")
+    court_edit.get_by_label("Assessment", exact=True).select_option("positive")
+    court_edit.get_by_label("Budgetary implications", exact=True).select_option("yes")
+    court_edit.get_by_label("Narrative", exact=True).fill("The Court will study a rewards programme.")
+    court_edit.get_by_role("button", name="Save the part").click()
     page.get_by_text("International Criminal Court saved.", exact=True).wait_for()
     court.get_by_text("Edit the Court part").click()
     offered = court.get_by_label("New status").locator("option").all_inner_texts()
@@ -210,9 +215,10 @@ def test_path_in_french_with_refusals(browser_page, demo):
     court.get_by_label("Nouveau statut").select_option("assessed")
     court.get_by_role("button", name="Changer le statut").click()  # no assessment yet: refused
     page.get_by_text("Évaluation : enregistrez l’évaluation").wait_for()
-    court.get_by_label("Évaluation").select_option("already_addressed")
-    court.get_by_label("Exposé").fill("Déjà traité par le Bureau du Procureur.")
-    court.get_by_role("button", name="Enregistrer le volet").click()
+    court_edit = court.get_by_role("group", name="Évaluation, incidences budgétaires, chef de file et exposé")
+    court_edit.get_by_label("Évaluation", exact=True).select_option("already_addressed")
+    court_edit.get_by_label("Exposé", exact=True).fill("Déjà traité par le Bureau du Procureur.")
+    court_edit.get_by_role("button", name="Enregistrer le volet").click()
     page.get_by_text("Cour pénale internationale : enregistré.", exact=True).wait_for()
     assert "Déjà traitée" in court.inner_text()
     assert_accessible(page, context="panel in French")
@@ -240,11 +246,11 @@ def test_two_pages_editing_the_same_part(browser_page, demo):
         p.locator("article.part-court").get_by_text("Edit the Court part").click()
 
     first = page.locator("article.part-court")
-    first.get_by_label("Narrative").fill("First tab's narrative")
+    first.get_by_label("Narrative", exact=True).fill("First tab's narrative")
     first.get_by_role("button", name="Save the part").click()
     page.get_by_text("International Criminal Court saved.", exact=True).wait_for()
     second = other.locator("article.part-court")
-    second.get_by_label("Narrative").fill("Second tab's narrative")
+    second.get_by_label("Narrative", exact=True).fill("Second tab's narrative")
     second.get_by_role("button", name="Save the part").click()
 
     other.get_by_text("Someone else saved this record after you opened it.").first.wait_for()

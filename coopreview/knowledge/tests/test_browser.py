@@ -26,7 +26,9 @@ def test_state_focal_point_maintains_profile(browser_page, knowledge_data, state
 
     expect(page.locator(".messages")).to_contain_text("verified today")
     profile.refresh_from_db()
-    expect(page.locator("#measure-witnesses .freshness")).to_contain_text("by state")
+    assert profile.last_verified_by == state_focal_point
+    # people are shown by name and organisation, never by login name; this persona has no full name
+    expect(page.locator("#measure-witnesses .freshness")).to_contain_text("by Senegal")
     page.locator("#measure-witnesses").get_by_role("link", name="Propose a change").click()
     page.get_by_label("Typical processing time", exact=True).fill("Ten weeks")
     page.get_by_label("Why this change?").fill("New circular")
