@@ -56,11 +56,12 @@ CHROMIUM_ARGS = [
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="coopreview-shots-")
-    env = {**os.environ, "COOPREVIEW_DATA_DIR": data_dir, "DEBUG": "false"}
+    # The demo's own settings: two-factor off (the demo accounts have no authenticator app).
+    env = {**os.environ, "COOPREVIEW_DATA_DIR": data_dir, "DEBUG": "false", "MFA_REQUIRED": "false"}
     python = sys.executable
     subprocess.run([python, "-m", "coopreview", "demo", "--no-serve"], env=env, check=True, cwd=ROOT)
     server = subprocess.Popen(
-        [python, "-m", "coopreview", "serve", "--port", str(PORT), "--workers", "2"],
+        [python, "-m", "coopreview", "serve", "--port", str(PORT), "--workers", "2", "--no-worker"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
