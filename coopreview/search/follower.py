@@ -62,10 +62,9 @@ def follow_forever(*, interval: float = 1.0, stop: threading.Event | None = None
 def start_follower_thread(*, interval: float = 1.0) -> threading.Thread:
     thread = threading.Thread(
         target=follow_forever,
-        kwargs={
-            "interval": interval,
-            "delay": interval,
-        },  # after the process finished starting name="search-follower", daemon=True
+        kwargs={"interval": interval, "delay": interval},  # after the process finished starting
+        name="search-follower",
+        daemon=True,  # never keeps a stopping worker alive (gunicorn would wait its graceful timeout)
     )
     thread.start()
     return thread

@@ -63,6 +63,9 @@ class Command(BaseCommand):
 
         if workers:
             Conf.WORKERS = workers
+        # An import's file is parsed in a forked child with memory and time limits
+        # (importers/parsers/limits.py); a daemonic process may not have children.
+        Conf.DAEMONIZE_WORKERS = False
         ensure_schedules()
         jobs_recover_stale()
         # Besides the minute schedule: a dead worker's job is picked up within JOBS_STALE_SECONDS.
