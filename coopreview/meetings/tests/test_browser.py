@@ -7,7 +7,7 @@ from django.core import mail
 
 from coopreview.core.demo import demo_load
 from coopreview.core.testing import assert_accessible, sign_in
-from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.models import PriorityFlag, Recommendation, flag_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,7 +86,8 @@ def test_meeting_from_setup_to_approved_minutes_changes_the_follow_up(browser_pa
     page.get_by_label("Follow-up change").select_option(label="Set a priority flag")
     page.get_by_label("Recommendation it acts on").select_option(label="ICC-ASP/19/16 276")
     # the editors curate the source's flags; the facilitation's own flag is the facilitation's to set
-    page.get_by_label("Priority flag").select_option(label="IER Annex I priority")
+    annex_flag = PriorityFlag.objects.get(name="IER Annex I priority")
+    page.get_by_label("Priority flag", exact=True).select_option(label=flag_label(annex_flag))
     assert_accessible(page, context="decision form")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Decision recorded").wait_for()

@@ -8,7 +8,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from coopreview.core.testing import AXE_JS, assert_valid_html, client_for
-from coopreview.recommendations.models import PriorityFlag
+from coopreview.recommendations.models import PriorityFlag, flag_label
 
 DOWNLOAD = "/reports/download/"
 
@@ -129,7 +129,9 @@ def assert_accessible_within(page, selector: str) -> None:
 def test_filter_the_list_and_download_the_annex(browser_page, seed, tmp_path):
     page = browser_page
     page.goto(page.base_url + "/recommendations/")
-    page.get_by_label("Priority flag").select_option(label="Facilitation priority")
+    # choices name each flag with its owner
+    flag = flag_label(PriorityFlag.objects.get(name="Facilitation priority"))
+    page.get_by_label("Priority flag", exact=True).select_option(label=flag)
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**flag=*")
     page.get_by_text("1 recommendation").or_(page.get_by_text("2 recommendations")).first.wait_for()
