@@ -8,7 +8,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, GradientFill, PatternFill
+from openpyxl.styles.fills import Stop
 from openpyxl.utils import get_column_letter
 
 from coopreview.core.spreadsheet_safe import xlsx_append, xlsx_cell
@@ -108,6 +109,8 @@ class _Writer:
                 lines = max(lines, _lines(value, WIDTHS.get(key, 30)))
             cell = WriteOnlyCell(self.ws, value=value)
             cell._style = copy(style)
+            if key == "flags" and len(row.flags) > 1:
+                cell.fill = _split_fill([flag.hex for flag in row.flags])
             cells.append(xlsx_cell(cell))  # after the shared style: it adds the quote prefix to it
         self.rows += 1
         if lines > 1 and self.rows <= ROW_HEIGHTS_UP_TO:
@@ -119,6 +122,17 @@ class _Writer:
     def finish(self) -> None:
         last = get_column_letter(len(self.headers))
         self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+
+
+def _split_fill(colours: list[str]) -> GradientFill:
+    """The split colour bar of the page in one cell: a gradient with hard stops, one equal band per
+    flag, in flag order (a cell has one fill; a row with two flags must still show both)."""
+    stops = []
+    for i, colour in enumerate(colours):
+        # stop positions must differ: each band starts a hair after the previous one ends
+        start = i / len(colours) + (0.001 if i else 0)
+        stops += [Stop(colour, start), Stop(colour, (i + 1) / len(colours))]
+    return GradientFill(degree=0, stop=stops)
 
 
 def _legend_sheet(workbook, report, used: set[str]) -> None:

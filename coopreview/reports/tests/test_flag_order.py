@@ -81,6 +81,8 @@ def test_two_flags_same_colours_same_order_everywhere(seed, editor_options, clie
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == 274)
     assert row[0].fill.fgColor.rgb.endswith(colours[0])
     assert row[3].value.split("\n") == [f"{f.display_name} ({f.owner_name})" for f in flags]
+    # and that cell shows the split bar: one band per flag, in order
+    assert [s.color.rgb[-6:] for s in row[3].fill.stop[::2]] == colours
     legend_rows = [
         r for r in book.worksheets[-1].iter_rows() if r[0].fill.fgColor.rgb.endswith(tuple(colours))
     ]
