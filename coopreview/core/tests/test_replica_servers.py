@@ -57,7 +57,7 @@ def _missing(message: str) -> None:
 
 def _pg_bindir() -> Path:
     """The directory of initdb, pg_ctl and pg_basebackup (Debian keeps them out of PATH)."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: Path(p).parent.name.zfill(4))
     for directory in [*reversed(candidates), *(str(Path(w).parent) for w in [shutil.which("initdb")] if w)]:
         if all((Path(directory) / tool).exists() for tool in ("initdb", "pg_ctl", "pg_basebackup")):
             return Path(directory)
