@@ -61,3 +61,16 @@ def secret_key_problem(settings: Any) -> str | None:
         'in the environment of every server and worker (e.g. `python3 -c "import secrets; '
         'print(secrets.token_urlsafe(50))"`).'
     )
+
+
+def replica_problem(settings: Any) -> str | None:
+    """Why DATABASE_REPLICA_URL cannot work with these settings, or None: replicas are PostgreSQL
+    streaming replicas of a PostgreSQL primary (an SQLite file has no replica to read)."""
+    names = list(getattr(settings, "DATABASE_REPLICAS", ()))
+    engines = {settings.DATABASES[name]["ENGINE"] for name in ["default", *names]}
+    if names and engines != {"django.db.backends.postgresql"}:
+        return (
+            "DATABASE_REPLICA_URL is set but the database or a replica is not PostgreSQL: read replicas "
+            "need DATABASE_URL and every DATABASE_REPLICA_URL to be postgres:// addresses."
+        )
+    return None

@@ -149,6 +149,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     private_file_create(DATABASES["default"]["NAME"])  # 0600 before SQLite creates it (-wal, -shm follow)
 
+# --- Read replicas (core/db_router.py) --------------------------------------------------------------
+# DATABASE_REPLICA_URL: one or several PostgreSQL streaming replicas of DATABASE_URL, comma-separated.
+# Reads go to a replica, writes and migrations to the primary; a browser that wrote reads the primary
+# for REPLICA_STICKY_SECONDS (read-your-writes), and workers, the search follower and the admin always do.
+DATABASE_REPLICAS: list[str] = []
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URL", "")):
+    _alias = "replica" if _n == 0 else f"replica_{_n + 1}"
+    DATABASES[_alias] = {
+        **dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)),
+        "TEST": {"MIRROR": "default"},  # tests read the test database, never a real replica
+    }
+    DATABASE_REPLICAS.append(_alias)
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 10)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["coopreview.core.db_router.PrimaryReplicaRouter"]
+    # Outside the session and authentication middleware: their reads follow the request's routing.
+    MIDDLEWARE.insert(1, "coopreview.core.db_router.ReadYourWritesMiddleware")
+# --- end of read replicas ---------------------------------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 
 @dataclass
@@ -42,7 +42,13 @@ def check_database() -> Check:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
-    return Check("ok")
+    # Read replicas (DATABASE_REPLICA_URL): pages read them, so one that does not answer fails too.
+    replicas = list(getattr(settings, "DATABASE_REPLICAS", ()))
+    for alias in replicas:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    return Check("ok", f"primary and {len(replicas)} replica(s)" if replicas else "")
 
 
 @health_check("search_index")

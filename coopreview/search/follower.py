@@ -13,6 +13,7 @@ import time
 
 from django.db import close_old_connections, connection
 
+from coopreview.core.db_router import use_primary
 from coopreview.search.backends import get_backend
 from coopreview.search.backends import tantivy_engine as engine
 
@@ -27,6 +28,13 @@ def search_follow_once(*, lock_timeout: float = 2.0, prune: bool | None = None) 
     behind the pruned log), report the cursor, and prune the log now and then. None: no index to follow."""
     if not isinstance(get_backend(), engine.TantivyBackend):
         return None
+    # With read replicas: the log and the rows it names are read on the primary. A replica a moment
+    # behind would give the old text for an id past the cursor, and the index would keep it.
+    with use_primary():
+        return _follow_once(lock_timeout=lock_timeout, prune=prune)
+
+
+def _follow_once(*, lock_timeout: float, prune: bool | None) -> engine.FollowResult:
     result = engine.follow(lock_timeout=lock_timeout)
     if result.cursor is not None:
         engine.register_follower(result.cursor)

@@ -59,8 +59,11 @@ class Command(BaseCommand):
         from django_q.cluster import Cluster
         from django_q.conf import Conf
 
+        from coopreview.core.db_router import pin_process_to_primary
         from coopreview.jobs.services import jobs_recover_stale
 
+        # With read replicas: a job reads the primary, where the request that queued it just wrote.
+        pin_process_to_primary()
         if workers:
             Conf.WORKERS = workers
         # An import's file is parsed in a forked child with memory and time limits
