@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,6 +159,24 @@ def job_enqueue_once(*, kind: str, owner: User | None, key: str, **fields: Any) 
         if found is None:
             raise
         return found, False
+
+
+def data_version(*, app_labels: tuple[str, ...]) -> str:
+    """The latest change recorded in these apps' history, plus the recommendations' size and latest
+    update (bulk writes that keep no history change those): part of a job's key, so a job over changed
+    data is new work. One MAX per history table (history_date is indexed)."""
+    from django.apps import apps
+
+    from coopreview.recommendations.models import Recommendation
+
+    latest = []
+    for model in apps.get_models():
+        if model._meta.app_label in app_labels and model.__name__.startswith("Historical"):
+            if any(f.name == "history_date" for f in model._meta.fields):
+                latest.append(model.objects.aggregate(last=Max("history_date"))["last"])
+    stamps = sorted(str(x) for x in latest if x is not None)
+    rows = Recommendation.objects.aggregate(n=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
+    return f"{stamps[-1] if stamps else ''}|{rows['n']}|{rows['top']}|{rows['changed']}"
 
 
 def jobs_expire_files() -> int:

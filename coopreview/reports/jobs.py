@@ -21,10 +21,9 @@ import json
 import uuid
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -35,8 +34,14 @@ from coopreview.audit.services import non_public_ids
 from coopreview.core.exceptions import ServiceError
 from coopreview.jobs.enums import JobKind, JobState
 from coopreview.jobs.models import Job
-from coopreview.jobs.services import JobContext, handler, job_attach_file, job_enqueue_once, job_reusable
-from coopreview.recommendations.models import Recommendation
+from coopreview.jobs.services import (
+    JobContext,
+    data_version,
+    handler,
+    job_attach_file,
+    job_enqueue_once,
+    job_reusable,
+)
 from coopreview.reports.enums import ReportFormat, ReportName
 from coopreview.reports.making import ReportRequest, query_from, report_make, report_query, report_request
 
@@ -53,19 +58,6 @@ class TooManyReportJobs(ServiceError):
     pass
 
 
-def data_version() -> str:
-    """The latest change of any record a report reads, as a string: one indexed MAX per history table."""
-    latest = []
-    for model in apps.get_models():
-        if model._meta.app_label in DATA_APPS and model.__name__.startswith("Historical"):
-            if any(f.name == "history_date" for f in model._meta.fields):
-                latest.append(model.objects.aggregate(last=Max("history_date"))["last"])
-    # Bulk writes that keep no history still change these.
-    rows = Recommendation.objects.aggregate(n=Max("pk"), changed=Max("updated_at"))
-    stamps = sorted(str(x) for x in latest if x is not None)
-    return f"{stamps[-1] if stamps else ''}|{rows['n']}|{rows['changed']}|{Recommendation.objects.count()}"
-
-
 def _audience(user: AnyUser) -> str:
     return f"user:{user.pk}" if user.is_authenticated else "public"
 
@@ -76,7 +68,7 @@ def report_job_key(*, query: dict, user: AnyUser, ui_lang: str) -> str:
         "ui": ui_lang,
         "audience": _audience(user),
         "day": timezone.localdate().isoformat(),
-        "data": data_version(),
+        "data": data_version(app_labels=DATA_APPS),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
