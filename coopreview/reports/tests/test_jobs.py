@@ -58,6 +58,7 @@ def test_a_large_report_is_a_job_the_owner_follows_and_downloads(queued, leak_da
     assert "Members-only zebracode" in html and "Public recommendation on cooperation" in html
     queued.REPORTS_JOB_THRESHOLD = 500
     assert html == mine.get(DOWNLOAD, ANNEX_HTML).content.decode()  # exactly the report built at once
+    assert mine.get(f"/jobs/{job.pk}/download/")["Location"] == f"/reports/jobs/{job.pk}/file/"
     # nobody else: another user, an anonymous visitor
     assert client_for(outsider).get(f"/reports/jobs/{job.pk}/").status_code == 404
     assert client_for(outsider).get(f"/reports/jobs/{job.pk}/file/").status_code == 404
