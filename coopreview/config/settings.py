@@ -323,6 +323,12 @@ JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 120)
 JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 2)
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 JOBS_EAGER = env_bool("JOBS_EAGER", False)  # run jobs inline, in the caller's process (tests)
+# Annex and progress reports of more than REPORTS_JOB_THRESHOLD recommendations are built by a worker,
+# not in the request; their files are kept REPORTS_FILE_HOURS. A visitor (a signed-in user, or an
+# anonymous session and its address) has at most REPORTS_JOBS_PER_CLIENT of them waiting or running.
+REPORTS_JOB_THRESHOLD = env_int("REPORTS_JOB_THRESHOLD", 500)
+REPORTS_FILE_HOURS = env_int("REPORTS_FILE_HOURS", 24)
+REPORTS_JOBS_PER_CLIENT = env_int("REPORTS_JOBS_PER_CLIENT", 2)
 Q_CLUSTER = {
     "name": "coopreview",
     "workers": env_int("JOBS_WORKERS", 2),

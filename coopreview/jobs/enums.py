@@ -14,3 +14,5 @@ class JobKind(models.TextChoices):
     IMPORT_APPLY = "import.apply", _("Apply an import")
     SEARCH_REINDEX = "search.reindex", _("Update the search index")
     REMINDERS = "followup.remind", _("Send the daily reminders")
+    REPORT_BUILD = "reports.build", _("Build a report")
+    LINEAGE_SUGGEST = "lineage.suggest", _("Suggest related recommendations")

@@ -35,6 +35,8 @@ def reminders(job: Job, context: JobContext) -> dict:
 
 def import_handlers() -> None:
     from coopreview.importers import jobs  # noqa: F401  (registers import.parse and import.apply)
+    from coopreview.lineage import jobs as lineage_jobs  # noqa: F401  (registers lineage.suggest)
+    from coopreview.reports import jobs as report_jobs  # noqa: F401  (registers reports.build)
 
 
 import_handlers()

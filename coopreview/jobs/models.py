@@ -46,6 +46,13 @@ class Job(TimestampedModel):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Identical work (kind, parameters, audience, data version) has one key: a second identical request
+    # reuses the job instead of doing the work again. Blank: every request is new work.
+    key = models.CharField(_("key"), max_length=64, blank=True, db_index=True)
+    # Who asked, for the limits on concurrent jobs: a digest of an anonymous visitor's address (never
+    # the address itself) or blank.
+    requester = models.CharField(_("requester"), max_length=64, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     history = HistoricalRecords(
         excluded_fields=["progress_done", "progress_total", "heartbeat_at", "message"]
     )
@@ -57,6 +64,14 @@ class Job(TimestampedModel):
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
         indexes = [models.Index(fields=["state", "heartbeat_at"], name="jobs_job_state_heartbeat_idx")]
+        constraints = [
+            # Two identical requests at the same moment: the second insert fails and reuses the first.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(state__in=["queued", "running"]) & ~models.Q(key=""),
+                name="jobs_job_one_live_job_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
@@ -68,6 +83,10 @@ class Job(TimestampedModel):
         if not self.progress_total:
             return 0
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def finished(self) -> bool:

@@ -11,14 +11,14 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connections, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,19 +104,91 @@ def _dispatch(job_id: int) -> None:
     async_task("coopreview.jobs.services.job_run", job_id, task_name=f"job-{job_id}", group="coopreview")
 
 
-def job_enqueue(*, kind: str, owner: User | None, params: dict | None = None, title: str = "") -> Job:
+def job_enqueue(
+    *,
+    kind: str,
+    owner: User | None,
+    params: dict | None = None,
+    title: str = "",
+    key: str = "",
+    requester: str = "",
+    expires_at: datetime | None = None,
+) -> Job:
     """Record a job and hand it to the queue once the transaction commits (or now, with JOBS_EAGER)."""
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job(kind=kind, owner=owner if owner is not None and owner.is_authenticated else None,
-              params=params or {}, title=title[:300])  # fmt: skip
-    save_with_history(job, by=owner, reason="queued")
+              params=params or {}, title=title[:300], key=key, requester=requester,
+              expires_at=expires_at)  # fmt: skip
+    save_with_history(job, by=owner if job.owner_id else None, reason="queued")
     if settings.JOBS_EAGER:
         job_run(job.pk)
         job.refresh_from_db()
     else:
         transaction.on_commit(lambda: _dispatch(job.pk))
     return job
+
+
+def job_reusable(*, kind: str, owner: User | None, key: str) -> Job | None:
+    """The job that already does (or did) this exact work for this owner (None: anonymous): waiting,
+    running, or done and not expired. A failed job is never reused: asking again tries again."""
+    owner = owner if owner is not None and owner.is_authenticated else None
+    now = timezone.now()
+    return (
+        Job.objects.filter(kind=kind, key=key, owner=owner)
+        .exclude(state=JobState.FAILED)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def job_enqueue_once(*, kind: str, owner: User | None, key: str, **fields: Any) -> tuple[Job, bool]:
+    """Idempotent enqueue: the job with this `key` (see job_reusable), or a new one. Returns (job,
+    created). Two identical requests racing: the database's unique key lets one insert, the other reuses."""
+    if not key:
+        raise ValueError("job_enqueue_once needs a key")
+    found = job_reusable(kind=kind, owner=owner, key=key)
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            return job_enqueue(kind=kind, owner=owner, key=key, **fields), True
+    except IntegrityError:
+        found = job_reusable(kind=kind, owner=owner, key=key)
+        if found is None:
+            raise
+        return found, False
+
+
+def data_version(*, app_labels: tuple[str, ...]) -> str:
+    """The latest change recorded in these apps' history, plus the recommendations' size and latest
+    update (bulk writes that keep no history change those): part of a job's key, so a job over changed
+    data is new work. One MAX per history table (history_date is indexed)."""
+    from django.apps import apps
+
+    from coopreview.recommendations.models import Recommendation
+
+    latest = []
+    for model in apps.get_models():
+        if model._meta.app_label in app_labels and model.__name__.startswith("Historical"):
+            if any(f.name == "history_date" for f in model._meta.fields):
+                latest.append(model.objects.aggregate(last=Max("history_date"))["last"])
+    stamps = sorted(str(x) for x in latest if x is not None)
+    rows = Recommendation.objects.aggregate(n=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
+    return f"{stamps[-1] if stamps else ''}|{rows['n']}|{rows['top']}|{rows['changed']}"
+
+
+def jobs_expire_files() -> int:
+    """Delete the result files of jobs past their expiry (through the storage API), keeping the job's
+    record. Run hourly by the worker's schedule; safe to run anywhere, any number of times."""
+    count = 0
+    expired = Job.objects.filter(expires_at__lte=timezone.now()).exclude(result_file="")
+    for job in expired.only("pk", "result_file"):
+        job.result_file.delete(save=False)  # a file already gone is no error
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        count += 1
+    return count
 
 
 def job_claim(job_id: int) -> Job | None:
@@ -165,7 +237,10 @@ def _finish(job: Job, *, state: str, error: str = "", result: dict | None = None
 
 
 def job_attach_file(*, job: Job, name: str, content: bytes) -> None:
-    """Keep a job's result file through the storage API (local directory, or any shared storage)."""
+    """Keep a job's result file through the storage API (local directory, or any shared storage). A
+    job run again (its worker died after saving) replaces its file rather than leaving one behind."""
+    if job.result_file:
+        job.result_file.delete(save=False)
     job.result_file.save(name, ContentFile(content), save=False)
     Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
 

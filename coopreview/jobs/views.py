@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from coopreview.core.access import get_or_404, require_perm
+from coopreview.jobs.enums import JobKind
 from coopreview.jobs.selectors import jobs_visible_to
 
 PAGE = 100
@@ -29,10 +30,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_or_404(lambda: jobs_visible_to(user=request.user).get(pk=pk))
     require_perm(request.user, "jobs.view_job", job)
-    if not job.result_file:
+    if job.kind == JobKind.REPORT_BUILD:
+        return redirect("reports:job-file", pk=job.pk)  # one way out for reports: audited, named
+    if not job.result_file or job.expired:
         raise Http404
     return FileResponse(job.result_file.open("rb"), as_attachment=True,
                         filename=job.result_file.name.rsplit("/", 1)[-1])  # fmt: skip

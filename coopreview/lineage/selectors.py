@@ -7,6 +7,7 @@ the user may not see is never returned, counted or scored against.
 import csv
 import io
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -237,6 +238,7 @@ def suggestions(
     widen: bool = False,
     same_source: bool = False,
     notes: list[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Suggestion]:
     """For each visible query, the `top` most related visible candidates of `target` (or of every
     other source when None; of every source, the queries' own included, when `same_source`), same
@@ -269,8 +271,12 @@ def suggestions(
         pool = visible.exclude(source__in={q.source_id for q in query_list})
     candidates = list(_with_addressees(pool))
     by_id = {r.pk: r for r in [*query_list, *candidates]}
+    if progress:
+        progress(0, 2, _("Fitting the model on %(n)s recommendations") % {"n": len(candidates)})
     ranker = _fitted(ranker, method=method, widen=widen, candidates=candidates)
     exclude = excluded_pairs({q.pk for q in query_list})
+    if progress:
+        progress(1, 2, _("Ranking %(n)s recommendations") % {"n": len(query_list)})
     found = []
     for matches in ranker.rank(_items(query_list), top=top, exclude=exclude):
         for m in matches:

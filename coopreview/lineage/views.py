@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from coopreview.audit.enums import AuditAction
 from coopreview.audit.services import audit_download_if_non_public
 from coopreview.core.access import get_or_404, require_perm
+from coopreview.jobs.enums import JobState
+from coopreview.lineage import jobs as lineage_jobs
 from coopreview.lineage import selectors, services
 from coopreview.lineage.forms import ConfirmForm, LinkFilterForm, RejectForm, SuggestForm
 from coopreview.lineage.selectors import LineageError
@@ -75,45 +77,52 @@ def review_view(request: HttpRequest) -> HttpResponse:
     form = SuggestForm(request.GET or None, sources=sources)
     context: dict = {"form": form, "suggestions": None}
     status = 200
-    if form.is_bound:
-        if form.is_valid():
-            data = form.cleaned_data
-            if data.get("rec"):
-                rec = get_or_404(lambda: recommendations_visible_to(user=request.user).get(pk=data["rec"]))
-                queries = Recommendation.objects.filter(pk=rec.pk)
-                context["rec"] = rec
-            else:
-                queries = Recommendation.objects.filter(source=data["source"])
-            notes: list[str] = []
-            try:
-                found = selectors.suggestions(
-                    notes=notes,
-                    user=request.user,
-                    queries=queries,
-                    target=data.get("target"),
-                    method=data.get("method") or "tfidf",
-                    widen=data.get("widen", False),
-                    same_source=bool(data.get("rec")),
-                    top=RELATED_TOP if data.get("rec") else 5,
-                )
-            except LineageError as exc:
-                form.add_error("method", str(exc))
-                status = 422
-            else:
-                context["notes"] = notes
-                context["suggestions"] = [
-                    (
-                        s,
-                        ConfirmForm(
-                            initial={"from_id": s.query.pk, "to_id": s.candidate.pk, "score": s.score},
-                            prefix=f"c{n}",
-                        ),
-                        n,
-                    )
-                    for n, s in enumerate(found)
-                ]
-        else:
-            status = 400
+    if not form.is_bound:
+        return render(request, "lineage/review.html", context)
+    if not form.is_valid():
+        return render(request, "lineage/review.html", context, status=400)
+    data = form.cleaned_data
+    if data.get("rec"):
+        context["rec"] = get_or_404(lambda: recommendations_visible_to(user=request.user).get(pk=data["rec"]))
+    # The model is fitted by a worker (lineage/jobs.py); the page polls the job it started (?job=),
+    # so a failed job is shown, not started again.
+    if request.GET.get("job", "").isdigit():
+        job = get_or_404(lambda: lineage_jobs.suggest_job_get(user=request.user, pk=int(request.GET["job"])))
+    else:
+        params = {
+            "rec": data["rec"] if data.get("rec") else None,
+            "source": data["source"].pk if data.get("source") and not data.get("rec") else None,
+            "target": data["target"].pk if data.get("target") else None,
+            "method": data.get("method") or "tfidf",
+            "widen": data.get("widen", False),
+            "top": RELATED_TOP if data.get("rec") else 5,
+        }
+        what = context.get("rec") or data.get("source")
+        job = lineage_jobs.suggest_job_start(
+            user=request.user, params=params, title=_("Suggestions for %(what)s") % {"what": what}
+        )
+    context["job"] = job
+    if job.state == JobState.FAILED:
+        form.add_error("method", job.error)
+        status = 422
+    elif job.state == JobState.DONE:
+        context["notes"] = job.result.get("notes", [])
+        found = lineage_jobs.suggest_job_results(job=job, user=request.user)
+        context["suggestions"] = [
+            (
+                s,
+                ConfirmForm(
+                    initial={"from_id": s.query.pk, "to_id": s.candidate.pk, "score": s.score},
+                    prefix=f"c{n}",
+                ),
+                n,
+            )
+            for n, s in enumerate(found)
+        ]
+    else:
+        query = request.GET.copy()
+        query["job"] = str(job.pk)
+        context["poll"] = f"{request.path}?{query.urlencode()}"
     return render(request, "lineage/review.html", context, status=status)
 
 

@@ -2,103 +2,100 @@
 
 import re
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from coopreview.audit.enums import AuditAction
 from coopreview.audit.services import audit_download_if_non_public
-from coopreview.recommendations import selectors as rec_selectors
-from coopreview.recommendations.forms import RecommendationFilterForm
+from coopreview.core.access import get_or_404
+from coopreview.jobs.enums import JobState
 from coopreview.reports import followup_bridge
-from coopreview.reports.builders import ReportError, ReportOptions, build_report, report_recommendation_ids
-from coopreview.reports.enums import MEDIA_TYPES, Column, ReportFormat, ReportName
-from coopreview.reports.exporters import render_bytes
-from coopreview.reports.forms import ReportParamsForm
-
-FILTER_KEYS = ("q", "source", "section", "addressee", "organ", "flag", "theme", "visibility")
-
-
-def _filter_form(request: HttpRequest) -> RecommendationFilterForm:
-    data = {key: request.GET.get(key, "") for key in FILTER_KEYS}
-    return RecommendationFilterForm(
-        data,
-        sources=rec_selectors.sources_visible_to(user=request.user),
-        sections=rec_selectors.sections_visible_to(user=request.user),
-    )
+from coopreview.reports import jobs as report_jobs
+from coopreview.reports.builders import ReportError
+from coopreview.reports.enums import Column, ReportFormat, ReportName
+from coopreview.reports.making import (
+    FILTER_KEYS,
+    ReportRequestError,
+    query_from,
+    report_make,
+    report_request,
+    report_size,
+)
 
 
-def _filename(report, fmt: str) -> str:
-    doc = report.doc
-    parts = [
-        doc.kind,
-        doc.symbol.split(",")[0],
-        getattr(report, "filename_extra", ""),
-        doc.lang,
-        str(doc.date),
-    ]
-    stem = "-".join(re.sub(r"[^A-Za-z0-9.]+", "-", p).strip("-") for p in parts if p)
-    return f"{stem}.{fmt}"
-
-
-def _bad_request(request: HttpRequest, errors: list[str]) -> HttpResponse:
-    return render(request, "reports/error.html", {"errors": errors}, status=400)
+def _bad_request(request: HttpRequest, errors: list[str], *, status: int = 400) -> HttpResponse:
+    return render(request, "reports/error.html", {"errors": errors}, status=status)
 
 
 @require_GET
 def report_download_view(request: HttpRequest) -> HttpResponse:
-    """GET /reports/download/?report=annex&format=pdf&lang=fr&as_of=…&<the list's filters>"""
-    data = request.GET.copy()
-    data.setdefault("lang", get_language() or "en")
-    if "columns" in request.GET:
-        data["columns"] = ",".join(request.GET.getlist("columns"))
-    params = ReportParamsForm(data)
-    filters = _filter_form(request)
-    errors = []
-    if not params.is_valid():
-        errors += params.errors_text().splitlines()
-    if not filters.is_valid():
-        errors += [f"{name}: {' '.join(e)}" for name, e in filters.errors.items()]
-    if errors:
-        return _bad_request(request, errors)
-    p = params.cleaned_data
-    options = ReportOptions(
-        user=request.user,
-        lang=p["lang"] or "en",
-        as_of=p["as_of"],
-        since=p["since"],
-        filters=filters.to_filters(),
-        columns=p["columns"],
-        reference=p["reference"],
-        title=p["title"],
-    )
+    """GET /reports/download/?report=annex&format=pdf&lang=fr&as_of=…&<the list's filters>
+
+    Built in the request up to REPORTS_JOB_THRESHOLD recommendations; above, by a worker: the visitor
+    is sent to the job's page, which follows its progress and offers the file."""
+    query = request.GET.copy()
+    query.setdefault("lang", get_language() or "en")
     try:
-        report = build_report(p["report"], options)
-        extra = {"sheet_per_cluster": p["sheet_per_cluster"]} if p["format"] == ReportFormat.XLSX else {}
-        content = _render(report, p["format"], extra)
+        req = report_request(query=query, user=request.user)
+    except ReportRequestError as exc:
+        return _bad_request(request, exc.errors)
+    if req.params["report"] in report_jobs.JOB_REPORTS:
+        threshold = settings.REPORTS_JOB_THRESHOLD
+        size = report_size(req, at_most=threshold + 1)
+        if size > threshold:
+            try:
+                job = report_jobs.report_job_start(request=request, query=query, req=req, size=threshold)
+            except report_jobs.TooManyReportJobs as exc:
+                return _bad_request(request, [str(exc)], status=429)
+            return redirect("reports:job", pk=job.pk, permanent=False)
+    try:
+        made = report_make(req)
     except ReportError as exc:
         return _bad_request(request, [str(exc)])
-    filename = _filename(report, p["format"])
-    audit_download_if_non_public(
-        action=AuditAction.DOWNLOAD,
-        recommendation_ids=report_recommendation_ids(report),
-        what=filename,
-        detail={"report": p["report"], "format": p["format"], "query": request.GET.urlencode()[:500]},
-    )
-    response = HttpResponse(content, content_type=MEDIA_TYPES[p["format"]])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    _audit(made.filename, made.recommendation_ids, {"report": req.params["report"],
+           "format": req.params["format"], "query": request.GET.urlencode()[:500]})  # fmt: skip
+    response = HttpResponse(made.content, content_type=made.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     return response
 
 
-def _render(report, fmt: str, extra: dict) -> bytes:
-    if fmt == ReportFormat.XLSX:
-        from coopreview.reports.exporters.to_xlsx import render_xlsx
+def _audit(filename: str, ids: list[int], detail: dict) -> None:
+    audit_download_if_non_public(
+        action=AuditAction.DOWNLOAD, recommendation_ids=ids, what=filename, detail=detail
+    )
 
-        return render_xlsx(report, **extra)
-    return render_bytes(report, fmt)
+
+@require_GET
+def report_job_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report being built in the background: its progress (polled by htmx), then its file."""
+    job = get_or_404(lambda: report_jobs.report_job_get(request=request, pk=pk))
+    again = reverse("reports:download") + "?" + query_from(job.params.get("query", {})).urlencode()
+    template = "reports/_job.html" if request.htmx else "reports/job.html"
+    return render(request, template, {"job": job, "again": again})
+
+
+@require_GET
+def report_job_file_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The finished report's file, to its owner (or the anonymous session that asked) only."""
+    job = get_or_404(lambda: report_jobs.report_job_get(request=request, pk=pk))
+    if job.state != JobState.DONE or not job.result_file or job.expired:
+        raise Http404
+    result = job.result
+    filename = result.get("filename") or job.result_file.name.rsplit("/", 1)[-1]
+    _audit(filename, result.get("non_public", []), {"report": result.get("report"),
+           "format": result.get("format"), "job": job.pk})  # fmt: skip
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=filename,
+                        content_type=result.get("media_type") or "application/octet-stream")  # fmt: skip
 
 
 def _choices(enum) -> list[tuple[str, str]]:

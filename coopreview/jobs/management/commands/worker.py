@@ -13,7 +13,8 @@ logger = logging.getLogger(__name__)
 
 def ensure_schedules() -> None:
     """The cluster-wide schedules: the daily reminders (django-q2 runs a schedule in one cluster only:
-    the scheduler locks the row) and the recovery of jobs whose worker died."""
+    the scheduler locks the row), the recovery of jobs whose worker died, and the deletion of
+    expired result files (reports built in the background)."""
     from django_q.models import Schedule
 
     Schedule.objects.update_or_create(
@@ -30,6 +31,14 @@ def ensure_schedules() -> None:
             "func": "coopreview.jobs.services.jobs_recover_stale",
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
+            "repeats": -1,
+        },  # fmt: skip
+    )
+    Schedule.objects.update_or_create(
+        name="coopreview-expire-job-files",
+        defaults={
+            "func": "coopreview.jobs.services.jobs_expire_files",
+            "schedule_type": Schedule.HOURLY,
             "repeats": -1,
         },  # fmt: skip
     )
@@ -50,7 +59,7 @@ def _recover_loop(stop: threading.Event, every: float) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (imports, index updates, reminders) until stopped."
+    help = "Run background jobs (imports, large reports, index updates, reminders) until stopped."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--workers", type=int, default=0, help="Worker processes (default JOBS_WORKERS).")
