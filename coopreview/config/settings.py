@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "coopreview.audit",
     "coopreview.inbox",
     "coopreview.jobs",
+    "coopreview.webhooks",
+    "coopreview.opendata",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +306,12 @@ JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 120)
 JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 2)
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 JOBS_EAGER = env_bool("JOBS_EAGER", False)  # run jobs inline, in the caller's process (tests)
+# Webhooks (coopreview/webhooks): seconds an endpoint has to answer, and the waits before each retry
+# (a delivery is tried 1 + len(WEBHOOKS_RETRY_DELAYS) times, then marked failed).
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)
+WEBHOOKS_RETRY_DELAYS = [
+    int(s) for s in os.environ.get("WEBHOOKS_RETRY_DELAYS", "60,300,1800,7200,21600").split(",") if s.strip()
+]
 Q_CLUSTER = {
     "name": "coopreview",
     "workers": env_int("JOBS_WORKERS", 2),

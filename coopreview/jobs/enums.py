@@ -14,3 +14,4 @@ class JobKind(models.TextChoices):
     IMPORT_APPLY = "import.apply", _("Apply an import")
     SEARCH_REINDEX = "search.reindex", _("Update the search index")
     REMINDERS = "followup.remind", _("Send the daily reminders")
+    WEBHOOK_DELIVERY = "webhooks.deliver", _("Deliver a webhook")
