@@ -39,6 +39,7 @@ from coopreview.webhooks.models import Delivery, Endpoint
 
 logger = logging.getLogger(__name__)
 EXCERPT = 300  # characters of an endpoint's error answer kept in the log
+LEASE_SECONDS = 900  # a queued attempt not run within this time is queued again
 
 
 class WebhookError(ServiceError):
@@ -144,6 +145,10 @@ def _deliver_event(event: str, data: dict[str, Any]) -> None:
 
 
 def _enqueue(delivery: Delivery) -> None:
+    """Queue one attempt. Until it runs, next_attempt_at is a lease: should the queue lose the job, the
+    retry schedule queues the delivery again once the lease has run out."""
+    lease = timezone.now() + timedelta(seconds=LEASE_SECONDS)
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=lease)
     title = _("Webhook %(event)s to %(url)s") % {"event": delivery.event, "url": delivery.endpoint.url}
     job_enqueue(kind=JobKind.WEBHOOK_DELIVERY, owner=None, params={"delivery": delivery.pk}, title=title)
 
@@ -241,12 +246,13 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
 
 
 def deliveries_retry_due() -> int:
-    """Queue again every waiting delivery whose next attempt is due (the minute schedule calls this).
-    Each is taken by one conditional UPDATE, so two schedulers never queue it twice."""
+    """Queue again every waiting delivery whose next attempt (or lease) is due: the minute schedule
+    calls this. Each is taken by one conditional UPDATE, so two schedulers never queue it twice."""
     now = timezone.now()
     count = 0
     for pk in list(Delivery.objects.due(now=now).values_list("pk", flat=True)[:1000]):
-        if Delivery.objects.due(now=now).filter(pk=pk).update(next_attempt_at=None):
+        taken_until = now + timedelta(seconds=LEASE_SECONDS)
+        if Delivery.objects.due(now=now).filter(pk=pk).update(next_attempt_at=taken_until):
             _enqueue(Delivery.objects.select_related("endpoint").get(pk=pk))
             count += 1
     return count

@@ -228,3 +228,23 @@ def test_send_again_after_failure(admin_user, source, receiver, settings, django
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 1)
     assert len(receiver.received) == 2
+
+
+def test_a_delivery_whose_job_was_lost_is_queued_again_after_its_lease(admin_user, receiver, settings):
+    endpoint = _endpoint(admin_user, receiver.url)
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event=WebhookEvent.RECOMMENDATION_CREATED, payload={}
+    )
+    settings.JOBS_EAGER = False  # queued on commit, which never comes: the job is as good as lost
+
+    services._enqueue(delivery)
+
+    delivery.refresh_from_db()
+    lease = (delivery.next_attempt_at - timezone.now()).total_seconds()
+    assert services.LEASE_SECONDS - 5 < lease <= services.LEASE_SECONDS
+    assert services.deliveries_retry_due() == 0 and receiver.received == []
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    settings.JOBS_EAGER = True
+    assert services.deliveries_retry_due() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SUCCEEDED and len(receiver.received) == 1
