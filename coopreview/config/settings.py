@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "coopreview.audit",
     "coopreview.inbox",
     "coopreview.jobs",
+    "coopreview.webhooks",
+    "coopreview.opendata",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +331,12 @@ JOBS_EAGER = env_bool("JOBS_EAGER", False)  # run jobs inline, in the caller's p
 REPORTS_JOB_THRESHOLD = env_int("REPORTS_JOB_THRESHOLD", 500)
 REPORTS_FILE_HOURS = env_int("REPORTS_FILE_HOURS", 24)
 REPORTS_JOBS_PER_CLIENT = env_int("REPORTS_JOBS_PER_CLIENT", 2)
+# Webhooks (coopreview/webhooks): seconds an endpoint has to answer, and the waits before each retry
+# (a delivery is tried 1 + len(WEBHOOKS_RETRY_DELAYS) times, then marked failed).
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)
+WEBHOOKS_RETRY_DELAYS = [
+    int(s) for s in os.environ.get("WEBHOOKS_RETRY_DELAYS", "60,300,1800,7200,21600").split(",") if s.strip()
+]
 Q_CLUSTER = {
     "name": "coopreview",
     "workers": env_int("JOBS_WORKERS", 2),

@@ -34,6 +34,9 @@ from coopreview.inbox.enums import Verb
 from coopreview.inbox.services import notify
 from coopreview.recommendations.models import PriorityFlag, Recommendation
 from coopreview.recommendations.services import recommendation_set_flag, recommendation_update
+from coopreview.webhooks import payloads
+from coopreview.webhooks.enums import WebhookEvent
+from coopreview.webhooks.services import event_emit
 
 ALLOWED_ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -338,8 +341,10 @@ def _move(part: FollowupPart, status: str, *, by: User | None, reason: str) -> F
     Transition.objects.create(
         part=part, from_status=part.status, to_status=status, by=by, reason=reason[:500]
     )
+    moved = payloads.status_moved(part, from_status=part.status, to_status=status)
     part.status = status
     save_with_history(part, by=by, reason=reason)
+    event_emit(event=WebhookEvent.STATUS_CHANGED, data=moved)  # every status move comes through here
     return part
 
 
@@ -525,6 +530,7 @@ def progress_update_validate(
                     recommendation=rec, side=action.lead.side, status=Status.ACTION_PLANNED
                 ):
                     _move(part, Status.IN_PROGRESS, by=update.author, reason=_("Progress reported"))
+    event_emit(event=WebhookEvent.PROGRESS_VALIDATED, data=payloads.progress_validated(update))
     return update
 
 

@@ -16,3 +16,4 @@ class JobKind(models.TextChoices):
     REMINDERS = "followup.remind", _("Send the daily reminders")
     REPORT_BUILD = "reports.build", _("Build a report")
     LINEAGE_SUGGEST = "lineage.suggest", _("Suggest related recommendations")
+    WEBHOOK_DELIVERY = "webhooks.deliver", _("Deliver a webhook")

@@ -32,6 +32,9 @@ from coopreview.meetings.services import (
 from coopreview.recommendations import services as rec_services
 from coopreview.recommendations.models import Recommendation
 from coopreview.recommendations.selectors import recommendations_visible_to
+from coopreview.webhooks import payloads
+from coopreview.webhooks.enums import WebhookEvent
+from coopreview.webhooks.services import event_emit
 
 
 def _refuse(author: User, what: str, rec: Recommendation) -> MeetingPermissionDenied:
@@ -252,4 +255,6 @@ def minutes_approve(*, meeting: Meeting, by: User) -> list[DecisionChange]:
     meeting.minutes_approved_at = now
     meeting.minutes_approved_by = by
     save_with_history(meeting, by=by, reason=_("Minutes approved"))
+    if changes:
+        event_emit(event=WebhookEvent.DECISIONS_APPLIED, data=payloads.decisions_applied(meeting, changes))
     return changes

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from coopreview.accounts.models import Organisation
 from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
+from coopreview.webhooks import payloads
+from coopreview.webhooks.enums import WebhookEvent
+from coopreview.webhooks.services import event_emit
 
 M2M_FIELDS = ("addressees", "recommended_by", "priority_flags", "themes", "restricted_to")
 
@@ -26,7 +29,9 @@ def recommendation_create(*, by: User | None, reason: str = "", **data: Any) -> 
     fields, m2m = _split(data)
     recommendation = Recommendation(**fields)
     recommendation.full_clean(exclude=["reference_sort"])
-    return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+    save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+    event_emit(event=WebhookEvent.RECOMMENDATION_CREATED, data=payloads.recommendation(recommendation))
+    return recommendation
 
 
 @transaction.atomic
@@ -46,7 +51,9 @@ def recommendation_update(
     for name, value in fields.items():
         setattr(recommendation, name, value)
     recommendation.full_clean(exclude=["reference_sort"])
-    return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+    save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+    event_emit(event=WebhookEvent.RECOMMENDATION_UPDATED, data=payloads.recommendation(recommendation))
+    return recommendation
 
 
 class FlagNotAllowed(PermissionDenied):
@@ -70,7 +77,9 @@ def recommendation_set_flag(
         return recommendation
     if not reason:
         reason = (_("Flag set: %(flag)s") if on else _("Flag cleared: %(flag)s")) % {"flag": flag.name}
-    return save_with_history(recommendation, by=by, reason=reason[:100], m2m={"priority_flags": wanted})
+    save_with_history(recommendation, by=by, reason=reason[:100], m2m={"priority_flags": wanted})
+    event_emit(event=WebhookEvent.RECOMMENDATION_UPDATED, data=payloads.recommendation(recommendation))
+    return recommendation
 
 
 @transaction.atomic

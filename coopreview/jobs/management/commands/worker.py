@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 
 def ensure_schedules() -> None:
     """The cluster-wide schedules: the daily reminders (django-q2 runs a schedule in one cluster only:
-    the scheduler locks the row), the recovery of jobs whose worker died, and the deletion of
-    expired result files (reports built in the background)."""
+    the scheduler locks the row), webhook retries, the recovery of jobs whose worker died, and the
+    deletion of expired result files (reports built in the background)."""
     from django_q.models import Schedule
 
     Schedule.objects.update_or_create(
@@ -22,6 +22,15 @@ def ensure_schedules() -> None:
         defaults={
             "func": "coopreview.jobs.services.reminders_enqueue",
             "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+        },  # fmt: skip
+    )
+    Schedule.objects.update_or_create(
+        name="coopreview-webhook-retries",  # failed webhook deliveries whose backoff has elapsed
+        defaults={
+            "func": "coopreview.webhooks.services.deliveries_retry_due",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
             "repeats": -1,
         },  # fmt: skip
     )
