@@ -190,7 +190,7 @@ class StatusChange(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["on", "recorded_at", "pk"]
+        ordering = ["recorded_at", "pk"]  # the order events were recorded: a date may be backdated
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
