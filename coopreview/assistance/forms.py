@@ -56,6 +56,7 @@ class ChecklistForm(forms.Form):
     )
 
     def __init__(self, *args, items: list[dict], **kwargs) -> None:
+        kwargs.setdefault("auto_id", "checklist_%s")
         super().__init__(*args, **kwargs)
         self.fields["done"].choices = [(i, entry["item"]) for i, entry in enumerate(items)]
         self.fields["done"].initial = [i for i, entry in enumerate(items) if entry.get("done")]
@@ -73,6 +74,7 @@ class StatusForm(forms.Form):
     )
 
     def __init__(self, *args, statuses: list[str], **kwargs) -> None:
+        kwargs.setdefault("auto_id", "status_%s")  # the page holds other forms with a date `on`
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s, Status(s).label) for s in statuses]
 
@@ -82,6 +84,10 @@ class CorrespondenceForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=IsoDateInput(), initial=timezone.localdate)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label=_("File (PDF, DOCX, ODT or text)"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "corr_%s")  # ids unique beside the status form
+        super().__init__(*args, **kwargs)
 
 
 class ShareForm(forms.Form):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from coopreview.assistance import services
-from coopreview.assistance.conftest import draft, send
+from coopreview.assistance.conftest import draft
 from coopreview.assistance.drafting import requirements_for
 from coopreview.assistance.enums import Kind, Language, Status
 from coopreview.assistance.models import RequestReminderSent, StatusChange
