@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.assistance import drafting, exports, selectors, services
-from coopreview.assistance.enums import CLOSING, Status
+from coopreview.assistance.enums import Status
 from coopreview.assistance.forms import (
     ChecklistForm,
     CorrespondenceForm,
@@ -121,7 +121,6 @@ def _detail(request: HttpRequest, obj: AssistanceRequest, *, status: int = 200, 
         "checklist_form": forms.get("checklist_form")
         or (ChecklistForm(items=obj.checklist) if may_change and obj.is_draft else None),
         "status_form": forms.get("status_form") or (StatusForm(statuses=statuses) if statuses else None),
-        "closing": [str(s) for s in CLOSING],
         "correspondence_form": forms.get("correspondence_form")
         or (CorrespondenceForm() if may_track else None),
         "share_form": forms.get("share_form")

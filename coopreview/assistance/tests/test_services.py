@@ -191,3 +191,18 @@ def test_language_of_the_request_not_of_the_page(orgs, court_focal_point, sen_ar
 
     assert request.body == ""  # no template: the organ writes the text
     assert any(entry["item"].startswith("Base juridique citée") for entry in request.checklist)
+
+
+def test_reminders_through_the_job_queue(state_focal_point, court_focal_point, otp_request):
+    from coopreview.jobs.enums import JobState
+    from coopreview.jobs.services import reminders_enqueue
+
+    otp_request.deadline = timezone.localdate() - timedelta(days=1)  # overdue
+    otp_request.save()
+
+    job = reminders_enqueue()
+
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    assert "2 request reminder(s) sent." in job.result["output"]
+    assert RequestReminderSent.objects.filter(request=otp_request).count() == 2
