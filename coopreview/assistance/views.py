@@ -27,6 +27,7 @@ from coopreview.assistance.statistics import MIN_COUNT, request_statistics
 from coopreview.audit.enums import AuditAction
 from coopreview.audit.services import audit_record
 from coopreview.core.access import get_or_404
+from coopreview.core.history import history_timeline
 from coopreview.followup.charts import bar_chart
 
 CONTENT_TYPES = {
@@ -126,6 +127,10 @@ def _detail(request: HttpRequest, obj: AssistanceRequest, *, status: int = 200, 
         "share_form": forms.get("share_form")
         or (ShareForm(initial={"organisations": obj.shared_with.all()}) if may_change else None),
         "error": forms.get("error", ""),
+        # The field-by-field history (drafts rewritten, dates corrected) for the requesting organ.
+        "history": history_timeline(obj, user=user, exclude=("updated_at", "created_at", "checklist"))
+        if may_change
+        else [],
     }
     return render(request, "assistance/detail.html", context, status=status)
 

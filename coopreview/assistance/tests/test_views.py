@@ -150,3 +150,13 @@ def test_template_written_by_a_court_user(court_focal_point):
     assert bad.status_code == 422 and "Select a valid choice" in bad.content.decode()
     assert good.status_code == 302
     assert RequestTemplate.objects.get().body == "À {{ authority }}"
+
+
+def test_history_shown_to_the_requesting_organ_only(court_focal_point, state_focal_point, otp_request):
+    organ = client_for(court_focal_point).get(reverse("assistance:detail", args=[otp_request.pk]))
+    state = client_for(state_focal_point).get(reverse("assistance:detail", args=[otp_request.pk]))
+
+    assert 'id="history-title"' in organ.content.decode()
+    assert "Sent on" in organ.content.decode()  # the sent_on field's change, with its label
+    assert 'id="history-title"' not in state.content.decode()
+    assert_valid_html(organ.content)
