@@ -102,6 +102,8 @@ def new_view(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, obj: AssistanceRequest, *, status: int = 200, **forms) -> HttpResponse:
     user = request.user
+    # Every rendering shows the request (a refused form too): every one is an audited read.
+    audit_record(action=AuditAction.READ, obj=obj, detail={"page": "detail", "status": status})
     may_change = _may(user, "assistance.change_request", obj)
     may_track = _may(user, "assistance.track_request", obj)
     req = drafting.requirements_for(
@@ -138,9 +140,7 @@ def _detail(request: HttpRequest, obj: AssistanceRequest, *, status: int = 200, 
 @login_required
 @require_GET
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _get(request, pk)
-    audit_record(action=AuditAction.READ, obj=obj, detail={"page": "detail"})
-    return _detail(request, obj)
+    return _detail(request, _get(request, pk))
 
 
 @login_required

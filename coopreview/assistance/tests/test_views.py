@@ -160,3 +160,15 @@ def test_history_shown_to_the_requesting_organ_only(court_focal_point, state_foc
     assert "Sent on" in organ.content.decode()  # the sent_on field's change, with its label
     assert 'id="history-title"' not in state.content.decode()
     assert_valid_html(organ.content)
+
+
+def test_a_refused_form_that_shows_the_request_is_an_audited_read(court_focal_point, otp_draft):
+    from coopreview.audit.enums import AuditAction
+    from coopreview.audit.models import AuditEvent
+
+    client_for(court_focal_point).post(
+        reverse("assistance:status", args=[otp_draft.pk]), {"status": Status.SENT, "on": "2026-01-01"}
+    )
+
+    event = AuditEvent.objects.get(action=AuditAction.READ)
+    assert event.object_id == str(otp_draft.pk) and event.detail["status"] == 422
