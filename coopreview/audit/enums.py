@@ -15,3 +15,4 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export of non-public records")
     PERMISSION_CHANGED = "permission_changed", _("Permission changed")
     IMPORT = "import", _("Import applied")
+    READ = "read", _("Read of a confidential record")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "coopreview.lineage",
     "coopreview.meetings",
     "coopreview.knowledge",
+    "coopreview.assistance",
     "coopreview.search",
     "coopreview.reports",
     "coopreview.audit",

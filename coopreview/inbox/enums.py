@@ -12,3 +12,5 @@ class Verb(models.TextChoices):
     UPDATE_PUBLISHED = "update_published", _("Progress update published")
     UPDATE_RETURNED = "update_returned", _("Progress update returned")
     BULK_CHANGE = "bulk_change", _("Recommendations changed")
+    ASSISTANCE_DUE = "assistance_due", _("Requests for assistance due")
+    ASSISTANCE_UPDATE = "assistance_update", _("Request for assistance updated")

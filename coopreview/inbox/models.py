@@ -54,5 +54,7 @@ class Notification(models.Model):
             Verb.UPDATE_PUBLISHED: _("Your progress update on “%(t)s” was published"),
             Verb.UPDATE_RETURNED: _("Your progress update on “%(t)s” was returned to you"),
             Verb.BULK_CHANGE: _("%(n)d recommendation(s) of yours changed: %(t)s"),
+            Verb.ASSISTANCE_DUE: _("%(n)d request(s) for assistance due or overdue: %(t)s"),
+            Verb.ASSISTANCE_UPDATE: _("Request for assistance %(t)s: new status or correspondence"),
         }
         return messages.get(self.verb, "%(t)s") % {"t": t, "n": n}

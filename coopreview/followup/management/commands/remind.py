@@ -3,6 +3,7 @@ from datetime import date, datetime, time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from coopreview.assistance.services import reminders_send as assistance_reminders_send
 from coopreview.followup.services import FollowupError, reminders_send
 from coopreview.knowledge.services import profile_reminders_send
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Email each lead's members about follow-up actions due within N days or overdue "
         "(run daily by cron; never twice for the same item and day), and each State's focal points about "
-        "sections of their State's cooperation profile that need verifying."
+        "sections of their State's cooperation profile that need verifying, and the parties to requests for "
+        "assistance whose deadline is near or past."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,3 +38,9 @@ class Command(BaseCommand):
         now = timezone.now() if when is None else timezone.make_aware(datetime.combine(when, time(12)))
         profiles = profile_reminders_send(now=now, dry_run=dry_run)
         self.stdout.write(f"{profiles} profile reminder(s) {'to send' if dry_run else 'sent'}.")
+        # Requests for assistance whose deadline is within the same window or past: once per request,
+        # person and day, like the follow-up actions (a rerun the same day sends nothing).
+        requests = assistance_reminders_send(today=when, days=days, dry_run=dry_run)
+        for email, references in requests:
+            self.stdout.write(f"{verb} {email}: {', '.join(references)}")
+        self.stdout.write(f"{len(requests)} request reminder(s) {'to send' if dry_run else 'sent'}.")
