@@ -1,6 +1,7 @@
 """The API's own gate: a token's scope. Everything else (who may see or do what) is the web's rules,
 applied by the same selectors (reads) and services (writes) the pages call."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from coopreview.api.enums import Scope
@@ -11,7 +12,7 @@ class TokenScope(permissions.BasePermission):
     """Reads are open as on the web (anonymous callers see public records). Writes need a signed-in
     user and, with a token, the write scope."""
 
-    message = "This token has the read scope only; writing needs a token with the write scope."
+    message = _("This token has the read scope only; writing needs a token with the write scope.")
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:

@@ -53,5 +53,6 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
     ]
     log = Path(os.environ.get("SCHEMATHESIS_LOG", tmp_path / "schemathesis.log"))
     with log.open("w") as out:
-        code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=600, cwd=tmp_path).returncode  # noqa: S603
+        run = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=600, cwd=tmp_path)  # noqa: S603
+    code = run.returncode
     assert code == 0, log.read_text()[-8000:]

@@ -51,3 +51,8 @@ def require(user, perm: str, obj=None) -> None:
 def form_errors(form) -> exceptions.ValidationError:
     """A web form's errors as a 400: the messages the page would show, by field."""
     return exceptions.ValidationError({field: list(errors) for field, errors in form.errors.items()})
+
+
+def date_errors(form) -> list[str]:
+    """The "as of" form's errors on `date`, or the message asking for one."""
+    return list(form.errors.get("as_of", [])) or [_("A date (YYYY-MM-DD) is required.")]

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from coopreview.accounts.models import Organisation
 from coopreview.api.serializers import followup as s
-from coopreview.api.views.base import ReadViewSet, int_param, one_of, param, require
+from coopreview.api.views.base import ReadViewSet, date_errors, int_param, one_of, param, require
 from coopreview.followup import selectors, services
 from coopreview.followup.models import Categorisation, StakeholderView
 from coopreview.lineage import selectors as lineage_selectors
@@ -166,9 +166,7 @@ class FollowupPartViewSet(mixins.UpdateModelMixin, ReadViewSet):
         then: the rule of that time and of now)."""
         form = AsOfForm({"as_of": request.query_params.get("date", "")})
         if not form.is_valid() or not form.cleaned_data.get("as_of"):
-            raise ValidationError(
-                {"date": list(form.errors.get("as_of", ["A date (YYYY-MM-DD) is required."]))}
-            )
+            raise ValidationError({"date": date_errors(form)})
         pk = int_param(request, "recommendation")
         snapshots = selectors.parts_as_of(
             user=request.user, when=form.moment(), recommendations=None if pk is None else [pk]

@@ -22,7 +22,7 @@ from coopreview.api.serializers.recommendations import (
     ThemeSerializer,
     TimelineEntrySerializer,
 )
-from coopreview.api.views.base import ReadViewSet, form_errors, param, require
+from coopreview.api.views.base import ReadViewSet, date_errors, form_errors, param, require
 from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
 from coopreview.recommendations.forms import (
@@ -215,8 +215,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Re
         recommendation = self.get_object()
         form = AsOfForm({"as_of": request.query_params.get("date", "")})
         if not form.is_valid() or not form.cleaned_data.get("as_of"):
-            errors = form.errors.get("as_of") if form.errors else ["A date (YYYY-MM-DD) is required."]
-            raise ValidationError({"date": list(errors)})
+            raise ValidationError({"date": date_errors(form)})
         snapshot = selectors.recommendation_as_of(
             user=request.user, recommendation=recommendation, when=form.moment()
         )
