@@ -167,3 +167,64 @@ def test_history_and_as_of_follow_the_rule_of_then_and_now(world, api_as, editor
 @pytest.fixture
 def state_facing(state_focal_point):
     return state_focal_point
+
+
+@pytest.mark.django_db
+def test_entry_history_withholds_what_was_closed_then(
+    world, api_as, editor, outsider, state_focal_point, orgs
+):
+    from coopreview.knowledge import services as knowledge
+    from coopreview.knowledge.enums import Measure
+    from coopreview.knowledge.models import StateProfile
+
+    profile = knowledge.profile_create(
+        state=orgs["SEN"], measure=Measure.ARREST_SURRENDER, by=editor, requirements="quokkacode first draft",
+        visibility="restricted", restricted_to=[orgs["OTP"]],
+    )  # fmt: skip
+    knowledge.profile_update(profile=profile, by=editor, requirements="Published text", visibility="public")
+    url = f"/api/v1/state-profiles/{profile.pk}/history/"
+    assert api_as(outsider).get(url).status_code == 403  # the page asks the same permission
+    history = api_as(state_focal_point).get(url)
+    assert history.status_code == 200
+    assert [e["withheld"] for e in history.json()] == [False, True]
+    _no_secret(history, "history of a profile once restricted")
+    assert "quokkacode" in api_as(editor).get(url).content.decode()
+    assert StateProfile.objects.filter(pk=profile.pk).exists()
+    meeting = world["meeting"]
+    assert api_as(outsider).get(f"/api/v1/meetings/{meeting.pk}/history/").status_code == 404
+    assert api_as(editor).get(f"/api/v1/meetings/{meeting.pk}/history/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_browsable_pages_list_no_hidden_choices(world, api_as, outsider, orgs):
+    from coopreview.recommendations.models import Recommendation, Source
+
+    hidden_source = Source.objects.create(symbol="QUOKKACODE/1", title="Only restricted")
+    rec = Recommendation.objects.create(
+        source=hidden_source, reference="1", text="x", visibility="restricted"
+    )
+    rec.restricted_to.set([orgs["OTP"]])
+    client = api_as(outsider, "session")
+    for url in (
+        "/api/v1/recommendations/",
+        "/api/v1/sources/",
+        "/api/v1/actions/",
+        "/api/v1/categorisations/",
+    ):
+        page = client.get(url, HTTP_ACCEPT="text/html")
+        assert page.status_code == 200 and b"<html" in page.content
+        _no_secret(page, f"{url} (HTML)")
+
+
+@pytest.mark.django_db
+def test_form_encoded_writes_are_read_like_json(world, api_as, editor):
+    """Found by schemathesis: a multipart PATCH (values arrive as lists) was a server error."""
+    rec = world["recs"]["public"]
+    client = api_as(editor, "write")
+    body = {"title": "Renamed", "date": "2000-01-01", "version": ""}
+    response = client.patch(f"/api/v1/sources/{rec.source_id}/", body, format="multipart")
+    assert response.status_code in (200, 400), response.content
+    response = client.patch(f"/api/v1/sources/{rec.source_id}/", {"title": "Renamed"}, format="multipart")
+    assert response.status_code == 200 and response.json()["title"] == "Renamed"
+    response = client.patch(f"/api/v1/recommendations/{rec.pk}/", {"text": "Via a form"}, format="multipart")
+    assert response.status_code == 200 and response.json()["text"] == "Via a form"

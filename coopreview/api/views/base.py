@@ -56,3 +56,18 @@ def form_errors(form) -> exceptions.ValidationError:
 def date_errors(form) -> list[str]:
     """The "as of" form's errors on `date`, or the message asking for one."""
     return list(form.errors.get("as_of", [])) or [_("A date (YYYY-MM-DD) is required.")]
+
+
+def timeline(entries) -> list[dict]:
+    """core.history's timeline (already filtered by accounts.layers.may_read_version) as JSON."""
+    return [
+        {
+            "when": e.when,
+            "who": e.who,
+            "kind": e.kind,
+            "reason": e.reason,
+            "withheld": e.withheld,
+            "changes": [{"label": c.label, "old": c.old, "new": c.new} for c in e.changes],
+        }
+        for e in entries
+    ]

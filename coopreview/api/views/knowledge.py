@@ -3,9 +3,14 @@ the knowledge and meetings selectors, so an entry, an item or a linked record th
 is never listed."""
 
 from django.db.models import Exists, OuterRef, Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from coopreview.api.serializers import knowledge as s
-from coopreview.api.views.base import ReadViewSet
+from coopreview.api.serializers.recommendations import TimelineEntrySerializer
+from coopreview.api.views.base import ReadViewSet, require, timeline
+from coopreview.core.history import history_timeline
 from coopreview.knowledge import selectors
 from coopreview.meetings.models import AgendaItem
 from coopreview.meetings.selectors import agenda_items_visible_q, meetings_visible_to
@@ -18,8 +23,30 @@ def _visible_recs(user) -> Prefetch:
     return Prefetch("recommendations", queryset=qs, to_attr="visible_recommendations")
 
 
+def _history_action(perm: str | None, exclude=None):
+    """A `history/` action: the record's timeline, with the permission its web page asks."""
+
+    @extend_schema(responses=TimelineEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request, pk=None):
+        record = self.get_object()
+        if perm:
+            require(request.user, perm)
+        skipped = exclude(request.user) if exclude else ("updated_at", "created_at")
+        return Response(timeline(history_timeline(record, user=request.user, exclude=skipped)))
+
+    history.__doc__ = "Who changed what and why, newest first (versions not open to the caller withheld)."
+    return history
+
+
+def _profile_excluded(user) -> tuple[str, ...]:
+    """Points of contact stay out of the history of those who may not see them (as on the page)."""
+    return ("updated_at", "created_at", *(() if selectors.user_sees_contacts(user) else ("contact_details",)))
+
+
 class StateProfileViewSet(ReadViewSet):
     serializer_class = s.StateProfileSerializer
+    history = _history_action("recommendations.view_history", _profile_excluded)
 
     def queryset_for(self, user):
         return (
@@ -31,6 +58,7 @@ class StateProfileViewSet(ReadViewSet):
 
 class PracticeViewSet(ReadViewSet):
     serializer_class = s.PracticeSerializer
+    history = _history_action("knowledge.change_entries")  # shown on the edit page
 
     def queryset_for(self, user):
         return (
@@ -42,6 +70,7 @@ class PracticeViewSet(ReadViewSet):
 
 class CaseLawViewSet(ReadViewSet):
     serializer_class = s.CaseLawSerializer
+    history = _history_action("knowledge.change_entries")  # shown on the edit page
 
     def queryset_for(self, user):
         profiles = selectors.profiles_visible_to(user=user).only("pk")
@@ -75,6 +104,7 @@ class MeetingViewSet(ReadViewSet):
     """Meetings the caller organises or takes part in (organisers see all), as on the meetings page."""
 
     serializer_class = s.MeetingSerializer
+    history = _history_action(None)  # on the meeting's page, for whoever sees it
 
     def queryset_for(self, user):
         return meetings_visible_to(user=user).prefetch_related("organisers").order_by("-start", "pk")

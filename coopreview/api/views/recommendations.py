@@ -22,7 +22,7 @@ from coopreview.api.serializers.recommendations import (
     ThemeSerializer,
     TimelineEntrySerializer,
 )
-from coopreview.api.views.base import ReadViewSet, date_errors, form_errors, param, require
+from coopreview.api.views.base import ReadViewSet, date_errors, form_errors, param, require, timeline
 from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
 from coopreview.recommendations.forms import (
@@ -44,20 +44,6 @@ FILTERS = [
     param("visibility", str, "public, members or restricted."),
     param("sort", str, "reference, -reference, section, updated or relevance."),
 ]
-
-
-def _timeline(entries) -> list[dict]:
-    return [
-        {
-            "when": e.when,
-            "who": e.who,
-            "kind": e.kind,
-            "reason": e.reason,
-            "withheld": e.withheld,
-            "changes": [{"label": c.label, "old": c.old, "new": c.new} for c in e.changes],
-        }
-        for e in entries
-    ]
 
 
 class OrganisationViewSet(ReadViewSet):
@@ -107,7 +93,8 @@ class SourceViewSet(mixins.UpdateModelMixin, ReadViewSet):
         require(request.user, "recommendations.change_source", source)
         given = SourceWriteSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        data = {**model_to_dict(source, fields=SourceForm.Meta.fields), **request.data}
+        # The serializer's values, not request.data: a form-encoded body holds lists of values.
+        data = {**model_to_dict(source, fields=SourceForm.Meta.fields), **given.validated_data}
         data.setdefault("title_fr", "")
         data = {k: ("" if v is None else v) for k, v in data.items()}
         form = SourceForm(data, instance=source)
@@ -166,7 +153,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Re
         # Unset fields keep their value (PATCH) or the model's default (POST), as the form shows them.
         current = model_to_dict(recommendation or Recommendation(), fields=RecommendationForm.Meta.fields)
         data = {k: ([o.pk for o in v] if isinstance(v, list) else v) for k, v in current.items()}
-        data.update({k: v for k, v in request.data.items() if k in given.fields})
+        data.update(given.validated_data)  # typed by the serializer, whatever the body's encoding
         data = {k: ("" if v is None else v) for k, v in data.items()}
         form = RecommendationForm(data, instance=recommendation)
         if not form.is_valid():
@@ -202,7 +189,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Re
         page); versions the caller could not open at their time are withheld."""
         recommendation = self.get_object()
         require(request.user, "recommendations.view_history")
-        return Response(_timeline(history_timeline(recommendation, user=request.user)))
+        return Response(timeline(history_timeline(recommendation, user=request.user)))
 
     @extend_schema(
         parameters=[param("date", str, "A past day, YYYY-MM-DD: the record at the end of that day.")],
