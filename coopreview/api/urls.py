@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from coopreview.api import web
@@ -30,7 +30,7 @@ router.register("imports", imports.ImportViewSet, basename="import")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/docs/", web.ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     path("v1/", include(router.urls)),
     # The user's own tokens: a web page (session only), not part of the API.
     path("tokens/", web.token_list_view, name="tokens"),

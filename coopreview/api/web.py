@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from coopreview.api import selectors, services
 from coopreview.api.forms import TokenForm
 from coopreview.core.access import get_or_404
+from coopreview.core.middleware import CSP
 
 
 @never_cache  # the page that shows a new secret is never stored by a browser or proxy
@@ -40,3 +42,16 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.token_revoke(token=token, by=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("api:tokens")
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, served from our own static files with its start script as a separate file (no inline
+    script). It sets style attributes on the elements it draws, so this page alone allows inline
+    styles; scripts stay 'self' only."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["Content-Security-Policy"] = CSP.replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        )
+        return response

@@ -23,7 +23,7 @@ def test_a_user_makes_uses_and_revokes_a_token(browser_page, editor, leak_data):
     page.get_by_label("Expires in (days)").fill("30")
     page.get_by_role("button", name="Create token").click()
     page.get_by_role("heading", name="Your new token").wait_for()
-    secret = page.get_by_label("Token").input_value()
+    secret = page.get_by_role("textbox", name="Token").input_value()
     assert secret.startswith("crv_")
     assert_accessible(page, context="token shown once")
 
