@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coopreview.accounts.display import user_display_name
+from coopreview.api.serializers.recommendations import Id
 from coopreview.followup.enums import Assessment, Budgetary, Category, Status
 from coopreview.followup.models import Action, Categorisation, FollowupPart, ProgressUpdate, StakeholderView
 from coopreview.lineage.enums import LinkType
@@ -132,7 +133,7 @@ class LinkSerializer(serializers.ModelSerializer):
 
 
 class CategorisationProposeSerializer(serializers.Serializer):
-    recommendation = serializers.IntegerField()
+    recommendation = Id()
     category = serializers.ChoiceField(choices=Category.choices)
     rationale = serializers.CharField(required=False, allow_blank=True)
     version = serializers.DateTimeField(required=False)
@@ -147,19 +148,19 @@ class CategorisationApproveSerializer(serializers.Serializer):
 
 
 class StakeholderViewWriteSerializer(serializers.Serializer):
-    recommendation = serializers.IntegerField()
-    organisation = serializers.IntegerField()
+    recommendation = Id()
+    organisation = Id()
     position = serializers.CharField(max_length=300)
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
     rationale = serializers.CharField(required=False, allow_blank=True)
-    priority_flag = serializers.IntegerField(required=False, allow_null=True)
+    priority_flag = Id(required=False, allow_null=True)
 
 
 class PartWriteSerializer(serializers.Serializer):
     assessment = serializers.ChoiceField(choices=Assessment.choices, required=False, allow_blank=True)
     budgetary = serializers.ChoiceField(choices=Budgetary.choices, required=False)
     narrative = serializers.CharField(required=False, allow_blank=True)
-    lead = serializers.IntegerField(required=False, allow_null=True)
+    lead = Id(required=False, allow_null=True)
     confidential = serializers.BooleanField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
     version = serializers.DateTimeField(required=False)
@@ -173,8 +174,8 @@ class PartTransitionSerializer(serializers.Serializer):
 
 class ActionWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
-    lead = serializers.IntegerField()
-    recommendations = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    lead = Id()
+    recommendations = serializers.ListField(child=Id(), min_length=1)
     description = serializers.CharField(required=False, allow_blank=True)
     start = serializers.DateField(required=False, allow_null=True)
     due = serializers.DateField(required=False, allow_null=True)
@@ -183,14 +184,14 @@ class ActionWriteSerializer(serializers.Serializer):
 
 class ActionPatchSerializer(ActionWriteSerializer):
     title = serializers.CharField(max_length=300, required=False)
-    lead = serializers.IntegerField(required=False)
-    recommendations = serializers.ListField(child=serializers.IntegerField(), min_length=1, required=False)
+    lead = Id(required=False)
+    recommendations = serializers.ListField(child=Id(), min_length=1, required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
     version = serializers.DateTimeField(required=False)
 
 
 class ProgressUpdateWriteSerializer(serializers.Serializer):
-    action = serializers.IntegerField()
+    action = Id()
     text = serializers.CharField()
     progress = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
 
@@ -201,8 +202,8 @@ class ProgressUpdateValidateSerializer(serializers.Serializer):
 
 
 class LinkWriteSerializer(serializers.Serializer):
-    from_recommendation = serializers.IntegerField()
-    to_recommendation = serializers.IntegerField(required=False, allow_null=True)
-    action = serializers.IntegerField(required=False, allow_null=True)
+    from_recommendation = Id()
+    to_recommendation = Id(required=False, allow_null=True)
+    action = Id(required=False, allow_null=True)
     link_type = serializers.ChoiceField(choices=LinkType.choices)
     reason = serializers.CharField(required=False, allow_blank=True)

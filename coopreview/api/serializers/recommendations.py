@@ -6,6 +6,11 @@ from coopreview.accounts.selectors import user_is_editor
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
 
 
+def Id(**kwargs) -> serializers.IntegerField:  # noqa: N802 — reads as a field type
+    """An id in a write: a positive 64-bit integer (larger ones would overflow the database's)."""
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 def _editor(context: dict) -> bool:
     request = context.get("request")
     return bool(request) and user_is_editor(request.user)
@@ -123,19 +128,19 @@ class RecommendationWriteSerializer(serializers.Serializer):
     """The edit form's fields (recommendations.forms.RecommendationForm validates them, as on the web).
     Organisations, flags, themes and sections are given by id."""
 
-    source = serializers.IntegerField()
+    source = Id()
     reference = serializers.CharField(max_length=50)
     text = serializers.CharField()
     text_fr = serializers.CharField(required=False, allow_blank=True)
-    section = serializers.IntegerField(required=False, allow_null=True)
-    addressees = serializers.ListField(child=serializers.IntegerField(), required=False)
-    recommended_by = serializers.ListField(child=serializers.IntegerField(), required=False)
+    section = Id(required=False, allow_null=True)
+    addressees = serializers.ListField(child=Id(), required=False)
+    recommended_by = serializers.ListField(child=Id(), required=False)
     response = serializers.CharField(required=False, allow_blank=True)
-    priority_flags = serializers.ListField(child=serializers.IntegerField(), required=False)
-    themes = serializers.ListField(child=serializers.IntegerField(), required=False)
+    priority_flags = serializers.ListField(child=Id(), required=False)
+    themes = serializers.ListField(child=Id(), required=False)
     visibility = serializers.CharField(required=False)
-    restricted_to = serializers.ListField(child=serializers.IntegerField(), required=False)
-    page = serializers.IntegerField(required=False, allow_null=True)
+    restricted_to = serializers.ListField(child=Id(), required=False)
+    page = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
     version = serializers.DateTimeField(
         required=False, help_text="`updated_at` as you read it: a newer save by someone else is a 409."

@@ -228,3 +228,15 @@ def test_form_encoded_writes_are_read_like_json(world, api_as, editor):
     assert response.status_code == 200 and response.json()["title"] == "Renamed"
     response = client.patch(f"/api/v1/recommendations/{rec.pk}/", {"text": "Via a form"}, format="multipart")
     assert response.status_code == 200 and response.json()["text"] == "Via a form"
+
+
+@pytest.mark.django_db
+def test_ids_beyond_the_database_are_refused_cleanly(world, api_as, editor):
+    """Found by schemathesis: ids past 2**63 overflowed SQLite's integers (a server error)."""
+    huge = "10000000000000000000"
+    client = api_as(editor, "write")
+    assert client.get(f"/api/v1/recommendations/?section={huge}").status_code == 400
+    assert client.get(f"/api/v1/recommendations/{huge}/").status_code == 404
+    new = {"source": world["recs"]["public"].source_id, "reference": "X", "text": "x", "themes": [int(huge)]}
+    response = client.post("/api/v1/recommendations/", new, format="json")
+    assert response.status_code == 400 and "themes" in response.json()

@@ -12,6 +12,8 @@ from rest_framework import exceptions, viewsets
 class ReadViewSet(viewsets.ReadOnlyModelViewSet):
     """A list and a detail over `queryset_for(user)`; what the user may not open is absent (404)."""
 
+    lookup_value_regex = r"[0-9]{1,18}"  # an id the database can hold; anything else is a 404
+
     def queryset_for(self, user):  # pragma: no cover — every view sets it
         raise NotImplementedError
 

@@ -22,7 +22,15 @@ from coopreview.api.serializers.recommendations import (
     ThemeSerializer,
     TimelineEntrySerializer,
 )
-from coopreview.api.views.base import ReadViewSet, date_errors, form_errors, param, require, timeline
+from coopreview.api.views.base import (
+    ReadViewSet,
+    date_errors,
+    form_errors,
+    int_param,
+    param,
+    require,
+    timeline,
+)
 from coopreview.core.history import history_timeline
 from coopreview.recommendations import selectors, services
 from coopreview.recommendations.forms import (
@@ -132,6 +140,8 @@ class RecommendationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Re
 
     def list(self, request, *args, **kwargs):
         user = request.user
+        for name in ("source", "section", "organ", "flag", "theme"):
+            int_param(request, name)  # a 400 naming it, before the form looks an id up
         form = RecommendationFilterForm(
             request.query_params or None,
             sources=selectors.sources_visible_to(user=user),
