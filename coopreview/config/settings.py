@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_q",
+    "rest_framework",  # the REST API (coopreview/api): Django REST framework + drf-spectacular's OpenAPI 3
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files (strict CSP, no CDN)
     "coopreview.core",
     "coopreview.accounts",
     "coopreview.recommendations",
@@ -85,6 +88,7 @@ INSTALLED_APPS = [
     "coopreview.jobs",
     "coopreview.webhooks",
     "coopreview.opendata",
+    "coopreview.api",
 ]
 
 MIDDLEWARE = [
@@ -365,3 +369,44 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coopreview"}
     )
 }
+
+# --- REST API (coopreview/api, README "API"): session (browser) or personal access token ("Bearer").
+# Each token (or signed-in user, or address for anonymous reads) may make API_RATE requests.
+API_RATE = os.environ.get("API_RATE", "1200/hour")
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "300/hour")
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366)  # the longest life a token may be given
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "coopreview.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # enforces CSRF on writes
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["coopreview.api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["coopreview.api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "coopreview.api.pagination.CappedPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "coopreview.api.renderers.BrowsableAPIWithoutForms",
+    ],
+    "EXCEPTION_HANDLER": "coopreview.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "coopreview API",
+    "DESCRIPTION": "Recommendations, their follow-up, lineage, meetings and the cooperation platform. "
+    "Every list holds only what the caller may open, as on the web.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PartStatusEnum": "coopreview.followup.enums.Status",
+        "MeetingStatusEnum": "coopreview.meetings.enums.MeetingStatus",
+        "ImportStatusEnum": "coopreview.importers.enums.JobStatus",
+    },
+}
+# --- end of REST API ---------------------------------------------------------------------------------
