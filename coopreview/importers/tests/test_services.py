@@ -88,7 +88,7 @@ def test_apply_is_all_or_nothing(orgs, editor):
     plan = _plan(SEED, source="ICC-ASP/19/16")
 
     # The records and their links are written; the history (the last step) fails.
-    with mock.patch.object(services.bulk, "_history", side_effect=RuntimeError("disk full")):
+    with mock.patch.object(services.bulk, "history_m2m_copy", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             services.plan_apply(plan=plan, by=editor)
 
