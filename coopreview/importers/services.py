@@ -532,12 +532,12 @@ def _bulk_write(*, plan: ImportPlan, todo: list[RecordPlan], by, progress) -> tu
             )
         sources[symbol] = source
     updating = [e.reference for e in todo if e.status == RecordStatus.CHANGED]
-    current = dict(
-        ((s, ref), pk)
-        for s, ref, pk in Recommendation.objects.filter(
-            source__in=list(sources.values()), reference__in=updating
-        ).values_list("source_id", "reference", "pk")
-    ) if updating else {}  # fmt: skip
+    current: dict[tuple[int, str], int] = {}
+    if updating:
+        rows = Recommendation.objects.filter(source__in=list(sources.values()))
+        if len(updating) < 5000:  # a long IN list would pass SQLite's limit on bound parameters
+            rows = rows.filter(reference__in=updating)
+        current = {(s, ref): pk for s, ref, pk in rows.values_list("source_id", "reference", "pk")}
     now_db = bulk.db_datetime(now)
     dates = {s.pk: bulk.db_date(s.date) for s in sources.values()}
     defaults = {f.attname: f.get_default() for f in NEW_FIELDS}
