@@ -126,22 +126,33 @@ def delete(table: str, column: str, ids: Iterable[int]) -> None:
 
 def history_copy(
     model: type[models.Model], *, key: str, ids: Sequence[int], kind: str, user_id, reason: str, now
-) -> None:
+) -> dict[int, int]:
     """One historical record per row of `model` whose `key` column is in `ids`, copied by the database
     from the rows as written, with the date, type ("+" created, "~" changed), user and reason that
-    simple-history's own save would give it."""
+    simple-history's own save would give it. Returns {row id: history id}."""
     if not ids:
-        return
+        return {}
     history = model.history.model
+    table = _qn(history._meta.db_table)
     columns = [f.column for f in history._meta.concrete_fields if f.attname not in HISTORY_OWN]
     names = ", ".join(_qn(c) for c in columns)
+    sql = (
+        f"INSERT INTO {table} ({names}, history_date, history_type, history_user_id, "  # noqa: S608
+        f"history_change_reason) SELECT {names}, %s, %s, %s, %s "
+        f"FROM {_qn(model._meta.db_table)} WHERE {_qn(key)} IN {_in(ids)}"
+    )
+    params = [db_datetime(now), kind, user_id, reason]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_qn(history._meta.db_table)} ({names}, history_date, history_type, "  # noqa: S608
-            f"history_user_id, history_change_reason) SELECT {names}, %s, %s, %s, %s "
-            f"FROM {_qn(model._meta.db_table)} WHERE {_qn(key)} IN {_in(ids)}",
-            [db_datetime(now), kind, user_id, reason],
-        )
+        if connection.features.can_return_columns_from_insert:  # PostgreSQL, SQLite ≥ 3.35
+            cursor.execute(f"{sql} RETURNING id, history_id", params)
+            return dict(cursor.fetchall())
+        # Older SQLite: the rows just written are the ones after the largest history id before (the
+        # import holds the only write lock), read by the primary key.
+        cursor.execute(f"SELECT COALESCE(MAX(history_id), 0) FROM {table}")  # noqa: S608
+        before = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        cursor.execute(f"SELECT id, history_id FROM {table} WHERE history_id > %s", [before])  # noqa: S608
+        return dict(cursor.fetchall())
 
 
 def _m2m(name: str) -> tuple[models.ManyToManyField, str, str, str]:
@@ -163,21 +174,21 @@ def links_write(rows: list[tuple[int, dict[str, list[int]]]], *, replace: bool) 
         insert(through, [own, target], [(pk, t) for pk, ids in todo for t in dict.fromkeys(ids)])
 
 
-def history_m2m_copy(ids: Sequence[int], *, now) -> None:
-    """The many-to-many snapshot of the historical records written at `now` for `ids`, as
-    simple-history writes it: each link row with the id of its historical record."""
-    history = Recommendation.history.model._meta.db_table
+def history_m2m_copy(history_of: dict[int, int]) -> None:
+    """The many-to-many snapshot of the historical records `history_of` ({record id: history id}), as
+    simple-history writes it: each link row with the id of its historical record. The links are read
+    by their record's index: a join with the history table let the planners scan every history row
+    of the import (same date) once per batch, quadratic in the import's size."""
+    ids = list(history_of)
     with connection.cursor() as cursor:
         for name in M2M:
             _field, through, own, target = _m2m(name)
             snapshot = apps.get_model("recommendations", f"HistoricalRecommendation_{name}")._meta.db_table
             cursor.execute(
-                f"INSERT INTO {_qn(snapshot)} (id, {_qn(own)}, {_qn(target)}, history_id) "  # noqa: S608
-                f"SELECT t.id, t.{_qn(own)}, t.{_qn(target)}, h.history_id FROM {_qn(through)} AS t "
-                f"JOIN {_qn(history)} AS h ON h.id = t.{_qn(own)} AND h.history_date = %s "
-                f"WHERE t.{_qn(own)} IN {_in(ids)}",
-                [db_datetime(now)],
+                f"SELECT id, {_qn(own)}, {_qn(target)} FROM {_qn(through)} WHERE {_qn(own)} IN {_in(ids)}"  # noqa: S608
             )
+            rows = [(pk, rec, t, history_of[rec]) for pk, rec, t in cursor.fetchall()]
+            insert(snapshot, ["id", own, target, "history_id"], rows)
 
 
 def write(
@@ -196,14 +207,20 @@ def write(
     Progress moves once per batch of records, all steps of the batch done."""
     table = Recommendation._meta.db_table
     total, done = len(new) + len(changed), 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Compiling each large statement to machine code cost more than running it; this
+            # transaction only.
+            cursor.execute("SET LOCAL jit = off")
     pk_at = list(new_columns).index("id")
     for start in range(0, len(new), BATCH):
         batch = new[start : start + BATCH]
         insert(table, new_columns, [row for row, _m in batch])
         ids = [row[pk_at] for row, _m in batch]
         links_write([(row[pk_at], m2m) for row, m2m in batch], replace=False)
-        history_copy(Recommendation, key="id", ids=ids, kind="+", user_id=user_id, reason=reason, now=now)
-        history_m2m_copy(ids, now=now)
+        history_m2m_copy(
+            history_copy(Recommendation, key="id", ids=ids, kind="+", user_id=user_id, reason=reason, now=now)
+        )
         done += len(batch)
         if progress:
             progress(done, total)
@@ -217,8 +234,11 @@ def write(
             update(table, columns, [row for row, _m in batch])
             ids = [row[-1] for row, _m in batch]
             links_write([(row[-1], m2m) for row, m2m in batch], replace=True)
-            history_copy(Recommendation, key="id", ids=ids, kind="~", user_id=user_id, reason=reason, now=now)
-            history_m2m_copy(ids, now=now)
+            history_m2m_copy(
+                history_copy(
+                    Recommendation, key="id", ids=ids, kind="~", user_id=user_id, reason=reason, now=now
+                )
+            )
             done += len(batch)
             if progress:
                 progress(done, total)

@@ -207,7 +207,9 @@ class _Lookups:
             if f.name_fr:
                 self.flags.setdefault(f.name_fr.lower(), f)
         self.sections: dict[tuple, Any] = {}
-        self.org_ids: dict[OrgRef, int] = {}  # organisation ids by resolved name, for the apply
+        # Organisation ids by code, for the apply (a code names one organisation: materialise() keys
+        # by it too; a str hashes once, a frozen dataclass on every lookup).
+        self.org_ids: dict[str, int] = {}
         self.themes: dict[str, Theme] = {}
         for t in Theme.objects.all():
             for label in (t.slug, t.name.lower(), t.name_fr.lower()):
@@ -620,7 +622,7 @@ def _write_values(
             data["section_id"] = lookups.sections[key]
         elif name in ("addressees", "recommended_by"):
             m2m[name] = [
-                ids[ref] if ref in ids else ids.setdefault(ref, lookups.orgs.materialise(ref, by=by).pk)
+                ids.get(ref.code) or ids.setdefault(ref.code, lookups.orgs.materialise(ref, by=by).pk)
                 for ref in value
             ]
         elif name == "priority_flags":
