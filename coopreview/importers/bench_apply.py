@@ -78,6 +78,21 @@ def _cpu_of(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _commit() -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 (git from PATH, a label only)
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except OSError:
+        return ""
+    return out.stdout.strip()
+
+
 def _texts() -> list[str]:
     from coopreview.importers.benchmarks import _texts
 
@@ -121,6 +136,7 @@ def apply_figures(rows: int = 100_000, *, index: bool = True, profile: str = "")
         "rows": rows,
         "database": connection.vendor,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "commit": _commit(),
         "cpus": os.cpu_count(),
         "server_cpu_measured": server is not None,
     }
@@ -179,11 +195,18 @@ def _row(f: dict, step: str) -> str:
     server = s["server_cpu_s"]
     both = s["apply_cpu_s"] + (server or 0)
     return (
-        f"| {f['database']} | {step} | {f['rows']:,} | {s['apply_s']} | **{s['apply_rows_per_s']:,}** | "
+        f"| {f['when'][11:16]} {f.get('commit', '')} | {f['database']} | {step} | {f['rows']:,} | "
+        f"{s['apply_s']} | **{s['apply_rows_per_s']:,}** | "
         f"{s['apply_cpu_s']} | {s['apply_rows_per_cpu_s']:,} | "
         f"{server if server is not None else '—'} | {round(f['rows'] / both):,} | "
         f"{load['start']} / {load['mean']} / {load['max']} | {s['plan_s']} | {s.get('search_index_s', '—')} |"
     )
+
+
+def server_note(run: dict, step: dict) -> str:
+    if step["server_cpu_s"] is None:
+        return ""
+    return f", {round(run['rows'] / (step['apply_cpu_s'] + step['server_cpu_s'])):,} with the server's"
 
 
 def report(prefix: Path) -> Path:
@@ -192,7 +215,8 @@ def report(prefix: Path) -> Path:
     notes = ""
     if md.exists() and "\n## Notes" in md.read_text(encoding="utf-8"):
         notes = md.read_text(encoding="utf-8").split("\n## Notes", 1)[1]
-    runs = [json.loads(p.read_text()) for p in sorted(prefix.parent.glob(f"{prefix.name}-*.json"))]
+    runs = [json.loads(p.read_text()) for p in prefix.parent.glob(f"{prefix.name}-*.json")]
+    runs.sort(key=lambda r: (r["when"], r["database"]))
     lines = [
         f"# Import apply throughput at {max((r['rows'] for r in runs), default=0):,} rows (issue 20 item 5)",
         "",
@@ -208,10 +232,11 @@ def report(prefix: Path) -> Path:
         "processes shared the 2 cores. The plan (made before, as the preview does) and the search index "
         "update (after the commit) are not part of the apply and are timed apart.",
         "",
-        "| database | step | rows | wall s | rows/s (wall) | process CPU s | rows per process CPU s "
+        "| run (UTC, commit) | database | step | rows | wall s | rows/s (wall) | process CPU s "
+        "| rows per process CPU s "
         "| server CPU s | rows per CPU s (process + server) | load avg start / mean / max | plan s "
         "| index update s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         lines += [_row(run, "new"), _row(run, "changed")]
@@ -223,9 +248,11 @@ def report(prefix: Path) -> Path:
             lines.append(
                 f"- {run['database']}, {step}: {verdict} in wall time ({s['apply_rows_per_s']:,} rows/s at a "
                 f"mean load of {s['load_average_1min']['mean']} on {run['cpus']} cores); "
-                f"{s['apply_rows_per_cpu_s']:,} rows per CPU second of the applying process. "
+                f"{s['apply_rows_per_cpu_s']:,} rows per CPU second of the applying process"
+                f"{server_note(run, s)}. "
                 f"History rows written: {run['history_rows']:,} for {2 * run['rows']:,} record writes "
-                f"({run['history_rows_naming_the_file']:,} naming the file). Run {run['when']}."
+                f"({run['history_rows_naming_the_file']:,} naming the file). Run {run['when']}, "
+                f"commit {run.get('commit', '?')}."
             )
     text = "\n".join(lines) + "\n"
     if notes:
