@@ -202,70 +202,15 @@ def run(scale: str, workdir: Path) -> dict:
     return {"load_average_1min": round(load, 1), "pdf": pdf_figures(), "xlsx": xlsx_figures(rows, workdir)}
 
 
-def apply_figures(rows: int = 100_000) -> dict:
-    """Apply `rows` new recommendations (then change all of them) on the database the settings point
-    at, as the import job does: rows/s of the all-or-nothing write (records, links, one history row
-    per record) and of the search index update that follows. Target ≥ 2,000 rows/s for the write.
-    Run it on an empty, migrated database: `python -m coopreview.importers.benchmarks ROWS`."""
-    from django.db import connection
+def apply_figures(rows: int = 100_000, **kwargs) -> dict:
+    """Apply `rows` new recommendations, then change all of them (see `bench_apply`)."""
+    from coopreview.importers import bench_apply
 
-    from coopreview.importers import services
-    from coopreview.importers.parsers.base import ParsedRecord, ParseResult
-    from coopreview.search.indexing import recommendations_reindex
-
-    texts = _texts()
-    states = ["France", "Senegal", "Canada", "Mexico"]
-
-    def result(suffix: str) -> ParseResult:
-        records = [
-            ParsedRecord(
-                reference=f"{i // 200 + 1}.{i % 200 + 1}",
-                text=texts[i % len(texts)] + suffix,
-                section=[f"Cluster {i // 5000 + 1}", f"Section {i // 500 + 1}"],
-                addressees=["Albania"],
-                recommended_by=[states[i % 4], states[(i + 1) % 4]],
-                response=["supported", "noted"][i % 2],
-                priority_flags=["Priority"] if i % 17 == 0 else [],
-            )
-            for i in range(rows)
-        ]
-        return ParseResult(records=records, meta={"symbol": "BENCH/APPLY"})
-
-    import os
-
-    figures: dict = {"rows": rows, "database": connection.vendor, "load_average_1min": os.getloadavg()[0]}
-    for step, suffix in (("new", ""), ("changed", " (revised)")):
-        plan = services.build_plan(result=result(suffix), file=f"bench-{step}.xlsx", format="xlsx")
-        ids: list[int] = []
-        start, cpu = time.perf_counter(), time.process_time()
-        counts = services.plan_apply(plan=plan, by=None, reindex=False, on_written=ids.extend)
-        written, cpu = time.perf_counter() - start, time.process_time() - cpu
-        start = time.perf_counter()
-        recommendations_reindex(ids=ids)
-        indexed = time.perf_counter() - start
-        figures[step] = {
-            "counts": counts,
-            "apply_s": round(written, 1),
-            "apply_rows_per_s": round(rows / written),
-            # This process's own CPU time: on a shared, loaded machine the wall time says more about
-            # the other processes than about the apply (SQLite's work is in this process).
-            "apply_cpu_s": round(cpu, 1),
-            "apply_rows_per_cpu_s": round(rows / cpu),
-            "search_index_s": round(indexed, 1),
-            "with_index_rows_per_s": round(rows / (written + indexed)),
-        }
-    figures["target"] = "≥ 2,000 rows/s for the apply (records, links, history) at 100,000 rows"
-    figures["met"] = all(figures[s]["apply_rows_per_s"] >= 2000 for s in ("new", "changed"))
-    return figures
+    return bench_apply.apply_figures(rows, **kwargs)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    import json
-    import os
-    import sys
+    # python -m coopreview.importers.benchmarks [ROWS] [--rows N] [--out PREFIX] [--profile] [--no-index]
+    from coopreview.importers import bench_apply
 
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopreview.config.settings")
-    django.setup()
-    print(json.dumps(apply_figures(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), indent=2))
+    bench_apply.main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import operator
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -206,6 +207,9 @@ class _Lookups:
             if f.name_fr:
                 self.flags.setdefault(f.name_fr.lower(), f)
         self.sections: dict[tuple, Any] = {}
+        # Organisation ids by code, for the apply (a code names one organisation: materialise() keys
+        # by it too; a str hashes once, a frozen dataclass on every lookup).
+        self.org_ids: dict[str, int] = {}
         self.themes: dict[str, Theme] = {}
         for t in Theme.objects.all():
             for label in (t.slug, t.name.lower(), t.name_fr.lower()):
@@ -500,10 +504,24 @@ def plan_apply(
     return counts
 
 
+def _history_reason(file: str) -> str:
+    """The history reason naming the file, cut to the history column's length (a long file name
+    must not make the whole import fail on PostgreSQL)."""
+    reason = _("Imported from %(file)s") % {"file": file}
+    limit = Recommendation.history.model._meta.get_field("history_change_reason").max_length
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+
+
+# The columns of a new record, in the order bulk.write receives them, and their defaults.
+NEW_FIELDS = [f for f in Recommendation._meta.concrete_fields]
+NEW_COLUMNS = [f.column for f in NEW_FIELDS]
+SCALAR_NAMES = {"text", "text_fr", "response", "page", "visibility"}  # plan names that are columns
+
+
 def _bulk_write(*, plan: ImportPlan, todo: list[RecordPlan], by, progress) -> tuple[list[int], Counter]:
-    """Resolve every value (sections, organisations, flags, themes: created once each), then hand
-    the records to `bulk.write`."""
-    reason = _("Imported from %(file)s") % {"file": plan.file}
+    """Resolve every value (sections, organisations, flags, themes: created once each) into rows of
+    column values in the database's form, then hand them to `bulk.write`."""
+    reason = _history_reason(plan.file)
     now = timezone.now()
     user_id = by.pk if by is not None and getattr(by, "is_authenticated", False) else None
     lookups = _Lookups()
@@ -516,91 +534,115 @@ def _bulk_write(*, plan: ImportPlan, todo: list[RecordPlan], by, progress) -> tu
             )
         sources[symbol] = source
     updating = [e.reference for e in todo if e.status == RecordStatus.CHANGED]
-    current = {
-        (r.source_id, r.reference): r
-        for r in Recommendation.objects.filter(source__in=list(sources.values()), reference__in=updating)
-    } if updating else {}  # fmt: skip
+    current: dict[tuple[int, str], int] = {}
+    if updating:
+        rows = Recommendation.objects.filter(source__in=list(sources.values()))
+        if len(updating) < 5000:  # a long IN list would pass SQLite's limit on bound parameters
+            rows = rows.filter(reference__in=updating)
+        current = {(s, ref): pk for s, ref, pk in rows.values_list("source_id", "reference", "pk")}
+    now_db = bulk.db_datetime(now)
+    dates = {s.pk: bulk.db_date(s.date) for s in sources.values()}
+    defaults = {f.attname: f.get_default() for f in NEW_FIELDS}
+    defaults.update(created_at=now_db, updated_at=now_db)
+    row_of = operator.itemgetter(*(f.attname for f in NEW_FIELDS))
+    new_count = sum(1 for e in todo if e.status == RecordStatus.NEW)
+    fresh = iter(bulk.allocate_ids(Recommendation, new_count))
     new: list = []
     changed: list = []
+    unmatched: list[tuple[int, dict[str, list[str]]]] = []
     for entry in todo:
         source = sources[entry.source]
-        data = _write_values(entry, source=source, lookups=lookups, by=by)
-        m2m = {k: [o.pk for o in data.pop(k)] for k in list(data) if k in bulk.M2M}
+        data, m2m = _write_values(entry, source=source, lookups=lookups, by=by)
         if entry.status == RecordStatus.NEW:
-            rec = Recommendation(source=source, reference=entry.reference, **data)
-            rec.reference_sort = reference_sort_key(rec.reference)
-            rec.source_date = source.date
-            rec.created_at = rec.updated_at = now
-            new.append((rec, m2m))
+            values = {**defaults, **data}
+            values.update(
+                id=next(fresh), source_id=source.pk, source_date=dates[source.pk], reference=entry.reference,
+                reference_sort=reference_sort_key(entry.reference),
+            )  # fmt: skip
+            new.append((row_of(values), m2m))
+            if entry.unmatched:
+                unmatched.append((values["id"], entry.unmatched))
         else:
-            rec = current[(source.pk, entry.reference)]
+            pk = current[(source.pk, entry.reference)]
             wanted = {c.field for c in entry.changes}
-            for name, value in data.items():
-                if name in wanted:
-                    setattr(rec, name, value)
-            rec.updated_at = now
-            changed.append((rec, {k: v for k, v in m2m.items() if k in wanted}, wanted))
-    ids = bulk.write(new=new, changed=changed, user_id=user_id, reason=reason, now=now, progress=progress)
-    _keep_unmatched(todo=todo, sources=sources, by=by)
+            columns = sorted(n for n in data if (n[:-3] if n == "section_id" else n) in wanted)
+            changed.append(
+                (
+                    [*columns, "updated_at"],
+                    (*(data[c] for c in columns), now_db, pk),
+                    {k: v for k, v in m2m.items() if k in wanted},
+                )
+            )
+    ids = bulk.write(
+        new=new, new_columns=NEW_COLUMNS, changed=changed, user_id=user_id, reason=reason, now=now,
+        progress=progress,
+    )  # fmt: skip
+    _keep_unmatched(unmatched, user_id=user_id, now=now)
     return ids, Counter({RecordStatus.NEW: len(new), RecordStatus.CHANGED: len(changed)})
 
 
-def _keep_unmatched(*, todo: list[RecordPlan], sources: dict[str, Source], by) -> None:
-    """New records keep, as text, the names the import could not match (until they are mapped)."""
-    waiting = [e for e in todo if e.status == RecordStatus.NEW and e.unmatched]
-    if not waiting:
-        return
-    wanted = {(sources[e.source].pk, e.reference) for e in waiting}
-    by_key = {
-        (r.source_id, r.reference): r
-        for r in Recommendation.objects.filter(
-            source__in={s for s, _ref in wanted}, reference__in={ref for _s, ref in wanted}
-        )
-    }
-    for entry in waiting:
-        recommendation = by_key[(sources[entry.source].pk, entry.reference)]
-        unmatched_names_keep(recommendation=recommendation, names=entry.unmatched, by=by)
-
-
-def unmatched_names_keep(*, recommendation: Recommendation, names: dict[str, list[str]], by) -> None:
-    """Keep the names an import could not match as text on `recommendation` until they are mapped."""
-    from coopreview.core.history import save_with_history
+def _keep_unmatched(records: list[tuple[int, dict[str, list[str]]]], *, user_id, now) -> None:
+    """New records keep, as text, the names the import could not match (until they are mapped): one
+    row per (record, role, name), each with its history record."""
     from coopreview.importers.models import UnmatchedName
 
-    for role, values in names.items():
-        for name in dict.fromkeys(values):
-            if not UnmatchedName.objects.filter(recommendation=recommendation, role=role, name=name).exists():
-                save_with_history(
-                    UnmatchedName(recommendation=recommendation, role=role, name=name[:200]),
-                    by=by,
-                    reason="import",
-                )
+    if not records:
+        return
+    now_db = bulk.db_datetime(now)
+    rows = [
+        (pk, role, name, now_db, now_db)
+        for pk, names_ in records
+        for role, values in names_.items()
+        for name in dict.fromkeys(v[:200] for v in values)
+    ]
+    bulk.insert(
+        UnmatchedName._meta.db_table, ["recommendation_id", "role", "name", "created_at", "updated_at"], rows
+    )
+    ids = [pk for pk, _names in records]  # new records: every unmatched name of theirs is new here
+    for start in range(0, len(ids), bulk.BATCH):
+        bulk.history_copy(
+            UnmatchedName, key="recommendation_id", ids=ids[start : start + bulk.BATCH], kind="+",
+            user_id=user_id, reason="import", now=now,
+        )  # fmt: skip
 
 
-def _write_values(entry: RecordPlan, *, source: Source, lookups: _Lookups, by) -> dict[str, Any]:
+def _write_values(
+    entry: RecordPlan, *, source: Source, lookups: _Lookups, by
+) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """(column values by attribute name, many-to-many target ids by field) of `entry`."""
     data: dict[str, Any] = {}
+    m2m: dict[str, list[int]] = {}
+    ids = lookups.org_ids
     for name, value in entry.values.items():
         if name == "section":
             key = (source.pk, tuple(value))
             if key not in lookups.sections:
-                lookups.sections[key] = rec_services.section_get_or_create_path(
-                    source=source, titles=value, by=by
-                )
-            data["section"] = lookups.sections[key]
+                section = rec_services.section_get_or_create_path(source=source, titles=value, by=by)
+                lookups.sections[key] = section.pk if section is not None else None
+            data["section_id"] = lookups.sections[key]
         elif name in ("addressees", "recommended_by"):
-            data[name] = [lookups.orgs.materialise(ref, by=by) for ref in value]
+            m2m[name] = [
+                ids.get(ref.code) or ids.setdefault(ref.code, lookups.orgs.materialise(ref, by=by).pk)
+                for ref in value
+            ]
         elif name == "priority_flags":
-            data[name] = [
-                lookups.flags.get(flag.lower())
-                or lookups.flags.setdefault(flag.lower(), rec_services.priority_flag_get_or_create(name=flag))
+            m2m[name] = [
+                (
+                    lookups.flags.get(flag.lower())
+                    or lookups.flags.setdefault(
+                        flag.lower(), rec_services.priority_flag_get_or_create(name=flag)
+                    )
+                ).pk
                 for flag in value
             ]
         elif name == "themes":
-            data[name] = [
-                lookups.themes.get(t.lower())
-                or lookups.themes.setdefault(
-                    t.lower(), rec_services.theme_get_or_create(slug=slugify(t)[:100] or "theme", name=t)
-                )
+            m2m[name] = [
+                (
+                    lookups.themes.get(t.lower())
+                    or lookups.themes.setdefault(
+                        t.lower(), rec_services.theme_get_or_create(slug=slugify(t)[:100] or "theme", name=t)
+                    )
+                ).pk
                 for t in value
             ]
         elif name == "visibility":
@@ -609,9 +651,9 @@ def _write_values(entry: RecordPlan, *, source: Source, lookups: _Lookups, by) -
         elif name == "text_fr":
             if value or entry.status == RecordStatus.NEW:
                 data[name] = value
-        else:
+        elif name in SCALAR_NAMES:
             data[name] = value if value is not None or name == "page" else ""
-    return data
+    return data, m2m
 
 
 def import_file(

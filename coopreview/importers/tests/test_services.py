@@ -1,15 +1,18 @@
 from unittest import mock
 
 import pytest
+from django.apps import apps
+from django.db.models import F
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
 from coopreview.core.exceptions import ServiceError
 from coopreview.importers import names, organisations, services
 from coopreview.importers.conftest import SEED, UPR
-from coopreview.importers.models import NameMapping
+from coopreview.importers.models import NameMapping, UnmatchedName
 from coopreview.importers.organisations import OrganisationResolver
-from coopreview.recommendations.models import PriorityFlag, Recommendation, Source
+from coopreview.importers.parsers.base import ParsedRecord, ParseResult
+from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +91,7 @@ def test_apply_is_all_or_nothing(orgs, editor):
     plan = _plan(SEED, source="ICC-ASP/19/16")
 
     # The records and their links are written; the history (the last step) fails.
-    with mock.patch.object(services.bulk, "_history", side_effect=RuntimeError("disk full")):
+    with mock.patch.object(services.bulk, "history_m2m_copy", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             services.plan_apply(plan=plan, by=editor)
 
@@ -290,3 +293,120 @@ def test_applied_records_are_in_the_search_index_after_the_commit(orgs, editor):
     assert indexed == set(Recommendation.objects.values_list("pk", flat=True))
     entry = SearchEntry.objects.filter(kind=Kind.RECOMMENDATION, language="en").first()
     assert entry.title.startswith("ICC-ASP/19/16 — ")
+
+
+BULK_ROWS = 2_500  # more than bulk.BATCH records: the apply writes them in two batches
+
+
+def _bulk_plan(suffix: str = "", *, file: str = "big.xlsx") -> services.ImportPlan:
+    records = [
+        ParsedRecord(
+            reference=f"{i // 100 + 1}.{i % 100 + 1}",
+            text=f"Recommendation {i}{suffix}.",
+            section=[f"Cluster {i // 1000 + 1}", f"Section {i // 250 + 1}"],
+            addressees=["Albania"],
+            # Canada is created by the import; Atlantis matches nothing and is kept as text.
+            recommended_by=["France", "Senegal"]
+            if i % 2
+            else ["Canada"] + (["Atlantis"] if i % 100 == 0 else []),
+            response="supported" if i % 2 else "noted",
+            priority_flags=["Priority"] if i % 17 == 0 else [],
+        )
+        for i in range(BULK_ROWS)
+    ]
+    result = ParseResult(records=records, meta={"symbol": "BULK/1"})
+    return services.build_plan(result=result, file=file, format="xlsx")
+
+
+def _snapshots_match_links(history_type: str) -> None:
+    """Every historical record of `history_type` has the many-to-many snapshot of its record's links."""
+    for name in services.bulk.M2M:
+        field = Recommendation._meta.get_field(name)
+        target = field.m2m_reverse_name()
+        links = set(field.remote_field.through.objects.values_list("recommendation_id", target))
+        snapshot = apps.get_model("recommendations", f"HistoricalRecommendation_{name}").objects.filter(
+            history__history_type=history_type
+        )
+        assert set(snapshot.values_list("recommendation_id", target)) == links, name
+        assert snapshot.count() == len(links), name
+        assert not snapshot.exclude(history__id=F("recommendation_id")).exists(), name
+
+
+def test_bulk_apply_writes_one_history_row_per_record_naming_the_file(orgs, editor):
+    counts = services.plan_apply(plan=_bulk_plan(), by=editor, reindex=False)
+
+    assert counts == {"new": BULK_ROWS, "changed": 0}
+    history = Recommendation.history.all()
+    assert history.count() == BULK_ROWS
+    assert history.values("id").distinct().count() == BULK_ROWS  # exactly one per record
+    assert set(history.values_list("history_change_reason", "history_type", "history_user_id")) == {
+        ("Imported from big.xlsx", "+", editor.pk)
+    }
+    assert set(history.values_list("id", "text", "section_id", "response")) == set(
+        Recommendation.objects.values_list("id", "text", "section_id", "response")
+    )
+    _snapshots_match_links("+")
+    assert Recommendation.objects.filter(recommended_by__code="CAN").count() == BULK_ROWS // 2
+    kept = UnmatchedName.objects.filter(name="Atlantis", role="recommended_by")
+    assert kept.count() == BULK_ROWS // 100
+    assert (
+        UnmatchedName.history.filter(history_type="+", history_change_reason="import").count() == kept.count()
+    )
+
+    counts = services.plan_apply(plan=_bulk_plan(" (revised)", file="big-2.xlsx"), by=editor, reindex=False)
+
+    assert counts == {"new": 0, "changed": BULK_ROWS}
+    changed = Recommendation.history.filter(history_type="~")
+    assert changed.count() == BULK_ROWS and changed.values("id").distinct().count() == BULK_ROWS
+    assert set(changed.values_list("history_change_reason", flat=True)) == {"Imported from big-2.xlsx"}
+    assert set(changed.values_list("id", "text")) == set(Recommendation.objects.values_list("id", "text"))
+    assert Recommendation.objects.filter(text__endswith="(revised).").count() == BULK_ROWS
+    _snapshots_match_links("~")
+
+
+def _failing_on_second_batch(calls: list[int]):
+    real = services.bulk.history_m2m_copy
+
+    def fail(ids, **kwargs):
+        calls.append(len(ids))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        real(ids, **kwargs)
+
+    return fail
+
+
+def test_a_failure_in_the_middle_of_a_bulk_apply_leaves_nothing_written(orgs, editor):
+    calls: list[int] = []
+    with mock.patch.object(services.bulk, "history_m2m_copy", side_effect=_failing_on_second_batch(calls)):
+        with pytest.raises(RuntimeError, match="disk full"):
+            services.plan_apply(plan=_bulk_plan(), by=editor, reindex=False)
+
+    assert calls == [2000, 500]  # the first batch was written in full before the failure
+    assert not Source.objects.filter(symbol="BULK/1").exists()
+    assert Recommendation.objects.count() == 0 and Recommendation.history.count() == 0
+    assert not Section.objects.exists() and not Organisation.objects.filter(code="CAN").exists()
+    assert not UnmatchedName.objects.exists() and not UnmatchedName.history.exists()
+    for name in services.bulk.M2M:
+        assert not Recommendation._meta.get_field(name).remote_field.through.objects.exists()
+        assert not apps.get_model("recommendations", f"HistoricalRecommendation_{name}").objects.exists()
+
+    services.plan_apply(plan=_bulk_plan(), by=editor, reindex=False)
+    calls.clear()
+    with mock.patch.object(services.bulk, "history_m2m_copy", side_effect=_failing_on_second_batch(calls)):
+        with pytest.raises(RuntimeError, match="disk full"):
+            services.plan_apply(plan=_bulk_plan(" (revised)"), by=editor, reindex=False)
+
+    assert calls == [2000, 500]
+    assert not Recommendation.objects.filter(text__endswith="(revised).").exists()
+    assert Recommendation.history.count() == BULK_ROWS and not Recommendation.history.filter(history_type="~")
+    _snapshots_match_links("+")
+
+
+def test_a_long_file_name_is_cut_to_fit_the_history_reason(orgs, editor, files):
+    path = files.csv("r" * 150 + ".csv", [["Reference", "Text"], ["R1", "First."]])
+
+    services.plan_apply(plan=_plan(path, source="X/1"), by=editor)
+
+    reason = Recommendation.objects.get(reference="R1").history.get().history_change_reason
+    assert reason.startswith("Imported from rrrr") and reason.endswith("…") and len(reason) == 100
