@@ -114,5 +114,8 @@ def run_scales(*, scales: list[str], db: str, out: Path, apps: bool = True) -> P
     stem = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}-scales-{'-'.join(scales)}-{db}"
     json_path = out.resolve() / f"{stem}.json"
     json_path.write_text(json.dumps([scales_report.figures(d) | {"rows": d["rows"]} for d in docs], indent=1))
-    json_path.with_suffix(".md").write_text(scales_report.markdown(docs))
+    text = scales_report.markdown(docs)
+    json_path.with_suffix(".md").write_text(text)
+    if max(d["rows"]["recommendations"] for d in docs) >= 1_000_000:
+        (out.resolve() / "LATEST.md").write_text(text)
     return json_path

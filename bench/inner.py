@@ -97,7 +97,7 @@ def main(argv: list[str]) -> None:
     json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     summary = report.markdown(results)
     md_path.write_text(summary)
-    if scale != "tiny":
+    if scale in ("small", "full"):  # a run over several scales writes its own (bench.harness.run_scales)
         (out / "LATEST.md").write_text(summary)
     (work / "last_result").write_text(str(json_path))
     log(f"wrote {json_path} and {md_path}")
