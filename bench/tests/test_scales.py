@@ -32,7 +32,7 @@ def test_markdown_lists_every_scale_growth_and_prediction():
     docs = [_doc(1_000_000, 40.0), _doc(20_000, 10.0), _doc(100_000, 20.0)]
     text = scales.markdown(docs)
     assert "| 20,000 | 100,000 | 1,000,000 |" in text
-    row = next(line for line in text.splitlines() if line.startswith("| schedule p50 ms"))
+    row = next(line for line in text.splitlines() if line.startswith("| schedule p50 |"))
     cells = [c.strip() for c in row.split("|")]
     assert cells[2:5] == ["10", "20", "40"] and cells[5] == "4.00×"
     a, b = scales.fit([(20_000, 10.0), (100_000, 20.0), (1_000_000, 40.0)])
