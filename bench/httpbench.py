@@ -32,7 +32,7 @@ PERSONAS = ("anonymous", "member", "restricted_member")
 ENDPOINTS = ("platform_search", "peer_search", "platform_list", "peer_list")
 PEER_FACETS = ("kind", "language", "measure", "states", "topics")
 PAGE_REPEATS = 15  # timed requests per page and persona
-PAGE_BUDGET_MS = 60_000  # a page that has cost this much stops after 5 rounds (slow pages, busy machine)
+PAGE_BUDGET_MS = 60_000  # a page that has cost this much stops after 3 rounds (slow pages, busy machine)
 
 
 def summary(samples: list[float]) -> dict:
@@ -254,7 +254,7 @@ def pages(*, port: int, cookie: dict[str, str], users: dict, repeats: int = PAGE
     for round_ in range(repeats):
         for persona in who:
             for name, path in paths.items():
-                if persona not in allowed[name] or (round_ >= 5 and spent.get(name, 0) > PAGE_BUDGET_MS):
+                if persona not in allowed[name] or (round_ >= 3 and spent.get(name, 0) > PAGE_BUDGET_MS):
                     continue
                 elapsed, status, _body = client.get(path, cookie[persona])
                 samples.setdefault(name, {}).setdefault(persona, []).append(elapsed)
