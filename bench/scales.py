@@ -97,7 +97,9 @@ def markdown(docs: list[dict]) -> str:
         "Each column is one scale of the same run (recommendations; knowledge entries a tenth of them). "
         "Growth is last/first. The last column is a prediction, not a measurement: value = a·rows^b "
         "fitted by least squares on the logarithms of every scale, evaluated at 10,000,000 rows; a "
-        "slope b near 0 means the figure does not grow with the corpus, near 1 that it grows linearly.",
+        "slope b near 0 means the figure does not grow with the corpus, near 1 that it grows linearly. "
+        "The smoke scales (tiny, small) compare on the first 5 or 10 queries of each set, the numbered "
+        "scales on all of them; with two scales the fit is a line through two noisy points.",
     ]
     for group, title in GROUPS.items():
         mine = [n for n in names if n.startswith(f"{group}: ")]
