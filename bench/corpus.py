@@ -247,6 +247,7 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
         )
         seen: set[tuple] = set()
         rec_rows, addressees, recommenders, theme_rows, flag_rows = [], [], [], [], []
+        restricted_rows = []  # a restricted recommendation is restricted to its addressee State
         for rid, r in enumerate(records, start=1):
             sid = sources[(r["state_under_review"], r["year"], r.get("cycle", 0))]
             reference = r["reference"] or str(rid)
@@ -261,6 +262,8 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
                 + (None, RESPONSES.get(r["response"], ""), visibility, _source_date(r["year"]))
             )
             addressees.append((rid, org_ids[r["state_under_review"]]))
+            if visibility == "restricted":
+                restricted_rows.append((rid, org_ids[r["state_under_review"]]))
             if r["recommending_state"] in org_ids:
                 recommenders.append((rid, org_ids[r["recommending_state"]]))
             theme_rows.extend((rid, themes[slug]) for slug in _themes_of(r["body"] + " " + text_fr))
@@ -276,6 +279,7 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
             ("recommended_by", recommenders, "organisation_id"),
             ("themes", theme_rows, "theme_id"),
             ("priority_flags", flag_rows, "priorityflag_id"),
+            ("restricted_to", restricted_rows, "organisation_id"),
         ]:
             through = Recommendation._meta.get_field(field_name).remote_field.through
             loader.insert(through._meta.db_table, ["recommendation_id", other], rows)

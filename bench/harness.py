@@ -21,6 +21,22 @@ SCALES = {
     "small": (0, 2_000, 5),
     "full": (1_000_000, 100_000, 10),
 }
+
+
+def scale_settings(scale: str) -> tuple[int, int, int]:
+    """(recommendations, knowledge entries, wrk seconds) of a named scale or of a number of
+    recommendations ("19702" is the real UPR corpus; more are topped up with recombined ones; the
+    knowledge entries are a tenth of the recommendations, as at full scale)."""
+    if scale in SCALES:
+        return SCALES[scale]
+    rows = int(scale)
+    return rows, max(200, rows // 10), 10 if rows >= 1_000_000 else 5
+
+
+# The smoke scales (CI) compare on the first queries of each published set and time each page fewer
+# times, to stay short; a number of recommendations runs every query.
+QUERIES_PER_KIND = {"tiny": 5, "small": 10}
+PAGE_REPEATS = {"tiny": 5, "small": 8}
 PORT = int(os.environ.get("COOPREVIEW_BENCH_PORT", "8765"))
 PEER_PORT = int(os.environ.get("COOPREVIEW_BENCH_PEER_PORT", "8766"))
 PG_ADMIN_URL = os.environ.get("COOPREVIEW_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -79,3 +95,27 @@ def _call_app(module: str, scale: str, workdir: str) -> dict:
 def result_paths(out: Path, scale: str, db: str) -> tuple[Path, Path]:
     stem = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}-{scale}-{db}"
     return out / f"{stem}.json", out / f"{stem}.md"
+
+
+def run_scales(*, scales: list[str], db: str, out: Path, apps: bool = True) -> Path:
+    """Several scales in one run, smallest first: each a corpus and a results document of its own, then
+    one report over all of them (bench.scales) in <date>-scales-<db>.md and .json."""
+    import json
+
+    from bench import scales as scales_report
+
+    docs = []
+    for scale in scales:
+        log(f"=== scale {scale}")
+        path = run(scale=scale, db=db, out=out, apps=apps)
+        doc = json.loads(path.read_text())
+        doc["summary_file"] = path.with_suffix(".md").name
+        docs.append(doc)
+    stem = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}-scales-{'-'.join(scales)}-{db}"
+    json_path = out.resolve() / f"{stem}.json"
+    json_path.write_text(json.dumps([scales_report.figures(d) | {"rows": d["rows"]} for d in docs], indent=1))
+    text = scales_report.markdown(docs)
+    json_path.with_suffix(".md").write_text(text)
+    if max(d["rows"]["recommendations"] for d in docs) >= 1_000_000:
+        (out.resolve() / "LATEST.md").write_text(text)
+    return json_path

@@ -7,7 +7,6 @@ import json
 import os
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import django
@@ -26,7 +25,7 @@ def main(argv: list[str]) -> None:
     from coopreview.search.backends.tantivy_engine import index_dir
     from coopreview.search.indexing import index_rebuild
 
-    n_recs, n_know, wrk_seconds = harness.SCALES[scale]
+    n_recs, n_know, wrk_seconds = harness.scale_settings(scale)
     work = out / "work"
     results: dict = {"scale": scale, "db": db, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     results["commit"] = report.git_commit()
@@ -68,7 +67,7 @@ def main(argv: list[str]) -> None:
         log("counting SQL queries per page")
         results["queries_per_page"] = query_counts()
         log("HTTP under load")
-        results["http"], memory_mb["server"] = http_load(wrk_seconds, work, peer is not None)
+        results["http"], memory_mb["server"] = http_load(wrk_seconds, work, peer, scale)
         if peer:
             memory_mb["peer_server"] = memory.tree_peak_mb(peer.pid)
     finally:
@@ -80,7 +79,9 @@ def main(argv: list[str]) -> None:
         log(f"app benchmark {module}")
         try:
             # Apps know the scales "small" and "full"; the harness's own "tiny" runs theirs at small.
-            app_scale = "full" if scale == "full" else "small"
+            app_scale = (
+                "full" if scale == "full" or (scale.isdigit() and int(scale) >= 1_000_000) else "small"
+            )
             figures, peak = memory.run_job(harness._call_app, module, app_scale, str(work))
             results["apps"][module.rsplit(".", 1)[1]] = figures
             memory_mb[f"app_{module.rsplit('.', 1)[1]}_peak"] = peak
@@ -96,7 +97,7 @@ def main(argv: list[str]) -> None:
     json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     summary = report.markdown(results)
     md_path.write_text(summary)
-    if scale != "tiny":
+    if scale in ("small", "full"):  # a run over several scales writes its own (bench.harness.run_scales)
         (out / "LATEST.md").write_text(summary)
     (work / "last_result").write_text(str(json_path))
     log(f"wrote {json_path} and {md_path}")
@@ -137,35 +138,57 @@ def query_counts() -> dict:
     return counts
 
 
-def http_load(seconds: int, work: Path, with_peer: bool) -> tuple[dict, dict]:
-    from bench import harness, load, memory, queries, searchbench
+def http_load(seconds: int, work: Path, peer, scale: str) -> tuple[dict, dict]:
+    """Both servers up at once: the list page under wrk, then the headline HTTP comparison, the other
+    pages' timings and the search throughput against Datasette, levels interleaved (bench.httpbench)."""
+    from bench import harness, httpbench, load, memory
     from coopreview.recommendations.models import Theme
 
     themes = {t.slug: t for t in Theme.objects.all()}
-    sample = [q for q in queries.query_set() if q.kind in ("one_word", "several_words", "filtered")][::4]
     list_paths = [f"/recommendations/?theme={themes[s].id}&addressee=state" for s in sorted(themes)]
-    search_paths = []
-    for q in sample:
-        params = {"q": q.q} | ({"topic": themes[q.theme].name} if q.theme else {})
-        search_paths.append("/search/?" + urllib.parse.urlencode(params))
+    users = httpbench.personas()
+    cookie = httpbench.cookies(users)
     server = load.start_gunicorn(harness.PORT, 3, work / "gunicorn.log")
-    load.warm_up(f"http://127.0.0.1:{harness.PORT}", list_paths[:3] + search_paths[:3])
-    http: dict = {"workers": 3, "seconds_per_level": seconds, "paths_rotated": len(search_paths)}
+    base = f"http://127.0.0.1:{harness.PORT}"
+    load.warm_up(base, list_paths[:3] + ["/search/?q=torture"])
+    http: dict = {"workers": 3, "seconds_per_level": seconds}
     try:
-        base = f"http://127.0.0.1:{harness.PORT}"
         harness.log("  list page")
         http["list_page"] = load.load_levels(base, list_paths, seconds, harness.log)
-        harness.log("  search endpoint")
-        http["search"] = load.load_levels(base, search_paths, seconds, harness.log)
+        if peer:
+            harness.log("  platform pages against Datasette, per query (the headline)")
+            http["compare"] = httpbench.compare(
+                port=harness.PORT,
+                peer_port=harness.PEER_PORT,
+                cookie=cookie,
+                per_kind=harness.QUERIES_PER_KIND.get(scale),
+                log=harness.log,
+            )
+        harness.log("  other pages")
+        repeats = harness.PAGE_REPEATS.get(scale, httpbench.PAGE_REPEATS)
+        http["pages"] = httpbench.pages(
+            port=harness.PORT, cookie=cookie, users=users, repeats=repeats, log=harness.log
+        )
+        harness.log("  search throughput" + (" against Datasette, interleaved" if peer else ""))
+        if peer:
+            http |= httpbench.throughput(
+                port=harness.PORT, peer_port=harness.PEER_PORT, seconds=seconds, log=harness.log
+            )
+        else:
+            paths = [httpbench.platform_paths(q)["platform_search"] for q in _all_queries()]
+            http["search"] = load.load_levels(base, paths, seconds, harness.log)
         server_mem = memory.tree_peak_mb(server.pid)
     finally:
         load.stop(server)
-    if with_peer:
-        base = f"http://127.0.0.1:{harness.PEER_PORT}"
-        peer_paths = searchbench.peer_paths(sample)
-        harness.log("  Datasette JSON endpoint")
-        http["peer_search"] = load.load_levels(base, peer_paths, seconds, harness.log)
+    http["writes"] = httpbench.write_costs(users)
+    harness.log(f"  create/edit: {http['writes']}")
     return http, server_mem
+
+
+def _all_queries() -> list[str]:
+    from bench import querysets
+
+    return [q for queries in querysets.load().values() for q in queries]
 
 
 if __name__ == "__main__":

@@ -45,8 +45,30 @@ def validate(doc: dict) -> list[str]:
                 value = level.get(stat)
                 if isinstance(value, bool) or not isinstance(value, NUMBER) or value < 0:
                     errors.append(f"http.{endpoint}[{i}].{stat} is not a non-negative number: {value!r}")
+    _http_headline(errors, doc)
     if not isinstance(doc["apps"], dict):
         errors.append("apps must be an object")
     if not isinstance(doc["memory_mb"], dict) or "server" not in doc["memory_mb"]:
         errors.append("memory_mb.server missing")
     return errors
+
+
+def _http_headline(errors: list[str], doc: dict) -> None:
+    """Issue 17: the HTTP comparison (SQLite: Datasette is the peer), the other pages, the writes."""
+    http = doc["http"]
+    if doc["db"] == "sqlite":
+        personas = (http.get("compare") or {}).get("personas") or {}
+        if set(personas) != {"anonymous", "member", "restricted_member"}:
+            errors.append("http.compare.personas must hold anonymous, member and restricted_member")
+        for persona in personas:
+            for endpoint in ("platform_search", "peer_search", "platform_list", "peer_list"):
+                for stat in ("median_ms", "p95_ms"):
+                    _number(errors, doc, f"http.compare.personas.{persona}.all.{endpoint}.{stat}")
+    pages = http.get("pages")
+    if not isinstance(pages, dict) or not pages:
+        errors.append("http.pages missing")
+    else:
+        for name in pages:
+            _number(errors, doc, f"http.pages.{name}.all.p95_ms")
+    for write in ("edit", "create"):
+        _number(errors, doc, f"http.writes.{write}.queries")

@@ -52,6 +52,19 @@ def _complete_results_document(path):
         assert doc["http"][endpoint][0]["requests"] > 0, endpoint
         assert doc["http"][endpoint][0]["errors"] == 0, endpoint
     assert doc["queries_per_page"]["constant"] is True
+    # The headline: every published query, each persona, the platform's pages and Datasette over HTTP,
+    # every request answered (members signed in: their pages answer 200, not a redirect to sign in).
+    compare = doc["http"]["compare"]
+    assert compare["failure_total"] == 0, compare["failures"]
+    n = sum(compare["queries"].values())
+    for persona in ("anonymous", "member", "restricted_member"):
+        for endpoint in ("platform_search", "peer_search", "platform_list", "peer_list"):
+            assert compare["personas"][persona]["all"][endpoint]["n"] == n
+    for page in doc["http"]["pages"].values():
+        assert set(page["status"].values()) == {200}, page
+    for write in ("edit", "create"):
+        assert doc["http"]["writes"][write]["status"] == 302, doc["http"]["writes"]
+        assert doc["http"]["writes"][write]["index_updates"] >= 1
     assert doc["memory_mb"]["server"]["max_process_mb"] > 10
     # Every app offering benchmarks.py is run and reported (its figures, or the error it raised).
     assert set(doc["apps"]) == {name.rsplit(".", 1)[1] for name in harness.app_benchmarks()}
@@ -60,6 +73,7 @@ def _complete_results_document(path):
 def _markdown_summary(out, path):
     summary = path.with_suffix(".md").read_text()
     assert "## Targets" in summary and "platform/floor" in summary
+    assert "## Headline" in summary and "restricted_member" in summary
     assert "cores" in summary and "SQLite" in summary
     assert not (out / "LATEST.md").exists()  # tiny runs never replace the latest real summary
 
@@ -74,3 +88,8 @@ def _schema_rejects_incomplete_documents(path):
     assert "missing search.peer.p95_ms" in problems
     assert "http.search must hold the 1, 16 and 64 connection levels" in problems
     assert "memory_mb.server missing" in problems
+    broken = copy.deepcopy(doc)
+    del broken["http"]["compare"]["personas"]["member"]
+    assert "http.compare.personas must hold anonymous, member and restricted_member" in schema.validate(
+        broken
+    )
