@@ -40,16 +40,21 @@ def _recommendation_source(request: HttpRequest, form: FollowupFilterForm):
     subquery), so every count below is one query whatever the number of recommendations."""
     filters = form.to_filters() if form.is_bound else rec_selectors.RecommendationFilters()
     data = form.cleaned_data if form.is_bound else {}
-    ranked = rec_selectors.recommendation_list(user=request.user, filters=filters)
     unranked = rec_selectors.recommendation_list(
         user=request.user, filters=replace(filters, sort=SortOrder.REFERENCE)
     )
     if data.get("disagree"):
-        ranked, unranked = (
-            ranked.filter(selectors.disagreement_q()),
-            unranked.filter(selectors.disagreement_q()),
-        )
-    return list(ranked.values_list("pk", flat=True)), unranked.values("pk")
+        unranked = unranked.filter(selectors.disagreement_q())
+    ranked = rec_selectors.recommendation_ranked(user=request.user, filters=filters)
+    if ranked is None:
+        ordered = rec_selectors.recommendation_list(user=request.user, filters=filters)
+        if data.get("disagree"):
+            ordered = ordered.filter(selectors.disagreement_q())
+        return list(ordered.values_list("pk", flat=True)), unranked.values("pk")
+    # by relevance: the search engine's order, kept to the rows the filters keep
+    kept = set(unranked.values_list("pk", flat=True)) if data.get("disagree") else None
+    ids = [pk for pk in ranked.ids if kept is None or pk in kept]
+    return ids, unranked.values("pk")
 
 
 def dashboard_rows(
