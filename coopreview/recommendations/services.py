@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.models import Organisation
+from coopreview.core.coalesce import coalesced
 from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
 
@@ -26,7 +27,8 @@ def recommendation_create(*, by: User | None, reason: str = "", **data: Any) -> 
     fields, m2m = _split(data)
     recommendation = Recommendation(**fields)
     recommendation.full_clean(exclude=["reference_sort"])
-    return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+    with coalesced():  # one search index update for the row and its relations
+        return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
 
 
 @transaction.atomic
@@ -46,7 +48,8 @@ def recommendation_update(
     for name, value in fields.items():
         setattr(recommendation, name, value)
     recommendation.full_clean(exclude=["reference_sort"])
-    return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+    with coalesced():  # one search index update for the row and its relations
+        return save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
 
 
 class FlagNotAllowed(PermissionDenied):
@@ -70,7 +73,8 @@ def recommendation_set_flag(
         return recommendation
     if not reason:
         reason = (_("Flag set: %(flag)s") if on else _("Flag cleared: %(flag)s")) % {"flag": flag.name}
-    return save_with_history(recommendation, by=by, reason=reason[:100], m2m={"priority_flags": wanted})
+    with coalesced():
+        return save_with_history(recommendation, by=by, reason=reason[:100], m2m={"priority_flags": wanted})
 
 
 @transaction.atomic
