@@ -210,7 +210,10 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def changes_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = ChangesForm(request.GET or {"start": today - timedelta(days=30), "end": today})
+    # the last 30 days unless the reader chose dates (a page link without them pages that period)
+    data = {"start": today - timedelta(days=30), "end": today}
+    data.update({key: value for key, value in request.GET.items() if key in ("start", "end")})
+    form = ChangesForm(data)
     if not form.is_valid():
         return render(request, "followup/changes.html", {"form": form, "changes": []}, status=400)
     changes = selectors.changes_between(
