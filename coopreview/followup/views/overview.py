@@ -88,6 +88,9 @@ def dashboard_rows(
     ):
         flags_by_rec[rec_id].append(flags[flag_id])
     rows = []
+    # labels translated once per request, not once per row (gettext was half the page's time)
+    labels = {s.value: str(s.label) for s in Status}
+    uncategorised = str(_("Not categorised"))
     for rec_id in ids:
         parts = parts_by_rec[rec_id]
         status = selectors.overall_status(p.status for p in parts)
@@ -98,7 +101,7 @@ def dashboard_rows(
                 "id": rec_id,
                 "parts": parts,
                 "status": status,
-                "status_label": Status(status).label if status else _("Not categorised"),
+                "status_label": labels[status] if status else uncategorised,
                 "disagree": rec_id in disagreeing,
                 "progress": progress.get(rec_id),
                 "cluster": clusters.get(rec_id),
@@ -109,7 +112,7 @@ def dashboard_rows(
 
 
 def _charts(rows: list[dict]) -> list:
-    status_counts = Counter(str(r["status_label"]) for r in rows)
+    status_counts = Counter(r["status_label"] for r in rows)
     order = [str(s.label) for s in Status] + [str(_("Not categorised"))]
     by_side: Counter = Counter()
     by_lead: Counter = Counter()
@@ -117,26 +120,30 @@ def _charts(rows: list[dict]) -> list:
     from coopreview.accounts.models import Organisation
 
     org_names = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=lead_ids)}
+    side_labels: dict[frozenset, str] = {}  # translated once per combination of sides
     for r in rows:
-        sides = {p.side for p in r["parts"]}
-        label = (
-            _("Assembly and Court")
-            if {"court", "assembly"} <= sides
-            else ", ".join(str(Side(s).label) for s in sorted(sides)) or _("Not categorised")
-        )
-        by_side[str(label)] += 1
+        sides = frozenset(p.side for p in r["parts"])
+        label = side_labels.get(sides)
+        if label is None:
+            label = side_labels[sides] = str(
+                _("Assembly and Court")
+                if {"court", "assembly"} <= sides
+                else ", ".join(str(Side(s).label) for s in sorted(sides)) or _("Not categorised")
+            )
+        by_side[label] += 1
         for p in r["parts"]:
             if p.lead_id:
                 by_lead[org_names.get(p.lead_id, "—")] += 1
     by_cluster = Counter(r["cluster"] or "—" for r in rows)
     by_flag: Counter = Counter()
     flag_colours = {}
+    no_flag = str(_("No priority flag"))
     for r in rows:
         for f in r["flags"]:
             by_flag[f.display_name] += 1
             flag_colours[f.display_name] = f.colour
         if not r["flags"]:
-            by_flag[str(_("No priority flag"))] += 1
+            by_flag[no_flag] += 1
     return [
         bar_chart("status", _("By status"), [(s, status_counts[s]) for s in order if status_counts[s]]),
         bar_chart("addressee", _("By addressee"), sorted(by_side.items())),
