@@ -44,10 +44,11 @@ def build(n: int) -> None:
     print(corpus.build(n_recommendations=n, n_knowledge=0), flush=True)
     court = Organisation.objects.get(code="ICC")
     ids = list(Recommendation.objects.order_by("id").values_list("id", flat=True)[::2])
-    FollowupPart.objects.bulk_create(
-        [FollowupPart(recommendation_id=i, addressee=court, side="court", lead=court, status=Status.CATEGORISED) for i in ids],
-        batch_size=5000,
-    )
+    parts = [
+        FollowupPart(recommendation_id=i, addressee=court, side="court", lead=court, status=Status.CATEGORISED)
+        for i in ids
+    ]
+    FollowupPart.objects.bulk_create(parts, batch_size=5000)
     print({"parts": len(ids), "index rows": index_rebuild()}, flush=True)
 
 
