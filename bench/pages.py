@@ -45,7 +45,9 @@ def build(n: int) -> None:
     court = Organisation.objects.get(code="ICC")
     ids = list(Recommendation.objects.order_by("id").values_list("id", flat=True)[::2])
     parts = [
-        FollowupPart(recommendation_id=i, addressee=court, side="court", lead=court, status=Status.CATEGORISED)
+        FollowupPart(
+            recommendation_id=i, addressee=court, side="court", lead=court, status=Status.CATEGORISED
+        )
         for i in ids
     ]
     FollowupPart.objects.bulk_create(parts, batch_size=5000)
