@@ -208,25 +208,29 @@ def parts_current(
 ) -> list["PartSnapshot"]:
     """Today's parts of `recommendations` as light snapshots (same shape as parts_as_of). One query."""
     now = timezone.now()
-    return [
-        PartSnapshot(
-            id=p.id,
-            recommendation_id=p.recommendation_id,
-            addressee_id=p.addressee_id,
-            side=p.side,
-            status=p.status,
-            assessment=p.assessment,
-            budgetary=p.budgetary,
-            narrative="",
-            lead_id=p.lead_id,
-            as_of=now,
-        )
-        for p in parts_readable(user=user)
+    # plain rows, not model instances: the dashboard reads every visible part
+    rows = (
+        parts_readable(user=user)
         .filter(recommendation__in=_rec_ids(recommendations))
-        .only(
+        .order_by("recommendation_id", "side", "id")
+        .values_list(
             "id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary", "lead_id"
         )
-        .order_by("recommendation_id", "side", "id")
+    )
+    return [
+        PartSnapshot(
+            id=pk,
+            recommendation_id=rec_id,
+            addressee_id=addressee_id,
+            side=side,
+            status=status,
+            assessment=assessment,
+            budgetary=budgetary,
+            narrative="",
+            lead_id=lead_id,
+            as_of=now,
+        )
+        for pk, rec_id, addressee_id, side, status, assessment, budgetary, lead_id in rows
     ]
 
 
