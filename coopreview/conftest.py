@@ -62,6 +62,27 @@ def _search_index_per_test(settings, tmp_path_factory) -> None:
     settings.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search-index")
 
 
+@pytest.fixture(autouse=True)
+def _search_follows_before_each_search(request, monkeypatch) -> None:
+    """Pages built on the recommendation list search with the engine of /search/ (tantivy by default),
+    whose index follows the change log after each commit or from the follower thread. A test's
+    transaction never commits: one follower step precedes each search here, as on a server after a save.
+    The search app's own tests choose for themselves (coopreview/search/conftest.py)."""
+    if "/search/" in str(request.node.path):
+        return
+    from coopreview.search.backends.tantivy_engine import TantivyBackend
+    from coopreview.search.follower import search_follow_once
+
+    search = TantivyBackend._search
+
+    def followed(self, *args, **kwargs):
+        search_follow_once(prune=False)
+        return search(self, *args, **kwargs)
+
+    followed.__wrapped__ = search  # query-count tests follow first, then count the page's queries only
+    monkeypatch.setattr(TantivyBackend, "_search", followed)
+
+
 @pytest.fixture
 def orgs(db) -> dict[str, Organisation]:
     """A small organisation tree: the Court and its organs, the Assembly and its bodies, three States."""

@@ -31,7 +31,12 @@ def save_with_history(
     try:
         instance.save()
         for name, values in (m2m or {}).items():
-            getattr(instance, name).set(values)
+            if created:  # nothing to compare with: add() skips set()'s read of the current links
+                values = list(values)
+                if values:
+                    getattr(instance, name).add(*values)
+            else:
+                getattr(instance, name).set(values)
     finally:
         del instance.skip_history_when_saving
     if by is not None and getattr(by, "is_authenticated", False):

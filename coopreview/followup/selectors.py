@@ -208,25 +208,29 @@ def parts_current(
 ) -> list["PartSnapshot"]:
     """Today's parts of `recommendations` as light snapshots (same shape as parts_as_of). One query."""
     now = timezone.now()
-    return [
-        PartSnapshot(
-            id=p.id,
-            recommendation_id=p.recommendation_id,
-            addressee_id=p.addressee_id,
-            side=p.side,
-            status=p.status,
-            assessment=p.assessment,
-            budgetary=p.budgetary,
-            narrative="",
-            lead_id=p.lead_id,
-            as_of=now,
-        )
-        for p in parts_readable(user=user)
+    # plain rows, not model instances: the dashboard reads every visible part
+    rows = (
+        parts_readable(user=user)
         .filter(recommendation__in=_rec_ids(recommendations))
-        .only(
+        .order_by("recommendation_id", "side", "id")
+        .values_list(
             "id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary", "lead_id"
         )
-        .order_by("recommendation_id", "side", "id")
+    )
+    return [
+        PartSnapshot(
+            id=pk,
+            recommendation_id=rec_id,
+            addressee_id=addressee_id,
+            side=side,
+            status=status,
+            assessment=assessment,
+            budgetary=budgetary,
+            narrative="",
+            lead_id=lead_id,
+            as_of=now,
+        )
+        for pk, rec_id, addressee_id, side, status, assessment, budgetary, lead_id in rows
     ]
 
 
@@ -425,10 +429,6 @@ def changes_between(
     visible_recs = recommendations_visible_to(user=user)
     if recommendations is not None:
         visible_recs = visible_recs.filter(pk__in=_rec_ids(recommendations))
-    visible_ids = set(visible_recs.values_list("pk", flat=True))
-    rec_labels = {
-        r.pk: str(r) for r in Recommendation.objects.filter(pk__in=visible_ids).select_related("source")
-    }
     from coopreview.recommendations.models import PriorityFlag
 
     org_names = {o.pk: o.display_name for o in Organisation.objects.all()}
@@ -436,8 +436,6 @@ def changes_between(
         Organisation: org_names,
         PriorityFlag: {f.pk: f.display_name for f in PriorityFlag.objects.all()},
     }
-    visible_actions = set(actions_visible_to(user=user).values_list("pk", flat=True))
-    visible_updates = set(updates_visible_to(user=user).values_list("pk", flat=True))
 
     specs = [
         (
@@ -450,20 +448,54 @@ def changes_between(
         (Action, ("title", "lead", "start", "due", "progress"), "action"),
         (ProgressUpdate, ("state", "text", "progress"), "update"),
     ]
+    # The period's history rows, visibility applied in the query (subqueries, never the whole corpus's
+    # ids in Python): what follows reads only the recommendations, actions and updates they name, so the
+    # cost follows the number of changes in the period, not the size of the corpus.
+    found: list[tuple[Any, tuple, str, list, dict]] = []
+    for model, fields, scope in specs:
+        history = model.history.model
+        records = (
+            history.objects.filter(history_date__gte=begin, history_date__lte=finish)
+            .select_related("history_user")
+            .prefetch_related("history_user__memberships__organisation")
+        )
+        if scope == "rec":
+            records = records.filter(recommendation_id__in=visible_recs.values("pk"))
+            if model is FollowupPart:
+                records = records.exclude(id__in=_hidden_part_ids(user))
+        elif scope == "action":
+            records = records.filter(id__in=actions_visible_to(user=user).values("pk"))
+        else:
+            records = records.filter(id__in=updates_visible_to(user=user).values("pk"))
+        records = list(records.order_by("history_date", "history_id"))
+        # the record just before each one, to diff against (one query per model)
+        ids = {r.id for r in records}
+        earlier = defaultdict(list)
+        for r in history.objects.filter(id__in=ids, history_date__lte=finish).order_by(
+            "history_date", "history_id"
+        ):
+            earlier[r.id].append(r)
+        found.append((model, fields, scope, records, earlier))
+
+    rec_ids_named = {r.recommendation_id for _m, _f, scope, recs, _e in found if scope == "rec" for r in recs}
+    update_ids = {r.id for _m, _f, scope, recs, _e in found if scope == "update" for r in recs}
+    update_actions = dict(ProgressUpdate.objects.filter(pk__in=update_ids).values_list("pk", "action_id"))
+    action_ids = {r.id for _m, _f, scope, recs, _e in found if scope == "action" for r in recs}
+    action_ids |= set(update_actions.values())
+    rec_labels = {
+        r.pk: str(r) for r in Recommendation.objects.filter(pk__in=rec_ids_named).select_related("source")
+    }
     # the rule of that time AND of now: a change is listed only if the user could open, at its time, the
     # recommendation it belongs to (every recommendation of an action); "before" values likewise.
     action_recs: dict[int, list[int]] = defaultdict(list)
     for action_id, rec_id in Action.recommendations.through.objects.filter(
-        action_id__in=visible_actions
+        action_id__in=action_ids
     ).values_list("action_id", "recommendation_id"):
         action_recs[action_id].append(rec_id)
-    update_actions = dict(
-        ProgressUpdate.objects.filter(pk__in=visible_updates).values_list("pk", "action_id")
-    )
     readable = PastLayers.load(
         user=user,
         model=Recommendation,
-        ids=visible_ids | {r for recs in action_recs.values() for r in recs},
+        ids=rec_ids_named | {r for recs in action_recs.values() for r in recs},
         until=finish,
     )
 
@@ -479,29 +511,7 @@ def changes_between(
         return all(readable.open_at(r, record.history_date) for r in rec_ids)
 
     result: list[Change] = []
-    for model, fields, scope in specs:
-        history = model.history.model
-        records = (
-            history.objects.filter(history_date__gte=begin, history_date__lte=finish)
-            .select_related("history_user")
-            .prefetch_related("history_user__memberships__organisation")
-        )
-        if scope == "rec":
-            records = records.filter(recommendation_id__in=visible_ids)
-            if model is FollowupPart:
-                records = records.exclude(id__in=_hidden_part_ids(user))
-        elif scope == "action":
-            records = records.filter(id__in=visible_actions)
-        else:
-            records = records.filter(id__in=visible_updates)
-        records = list(records.order_by("history_date", "history_id"))
-        # the record just before each one, to diff against (one query per model)
-        ids = {r.id for r in records}
-        earlier = defaultdict(list)
-        for r in history.objects.filter(id__in=ids, history_date__lte=finish).order_by(
-            "history_date", "history_id"
-        ):
-            earlier[r.id].append(r)
+    for model, fields, scope, records, earlier in found:
         for record in records:
             chain = earlier[record.id]
             pos = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)

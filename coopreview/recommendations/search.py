@@ -1,100 +1,62 @@
-"""Full-text matching of recommendations, behind one function so no vendor SQL leaks elsewhere.
+"""Words in the recommendation list (and every page built on it: dashboard, exports, reports) are looked
+up by the one search engine of /search/ (coopreview.search: tantivy by default, the database's own
+index with SEARCH_BACKEND=sql), so the same words give the same records everywhere. The list used to
+have its own FTS5/tsvector index, which answered differently (other tokens, prefixes, no stemming).
 
-SQLite: an FTS5 external-content index kept in step by triggers (migration 0002), ranked by bm25.
-PostgreSQL: to_tsvector/to_tsquery with the 'simple' configuration over unaccent()ed text (migration 0003
-creates the extension), so French and English words match with or without accents, as on SQLite.
+The engine returns record ids best first; this module turns them into a condition on the list's
+queryset (the list's own visibility filter stays in the query as well) and into a ranked order.
 """
 
-import re
-import unicodedata
+import json
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, QuerySet, Value
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-_TOKEN = re.compile(r'"[^"]+"|[\w][\w\'’-]*', re.UNICODE)
+from coopreview.accounts.selectors import AnyUser
+from coopreview.search.models import Kind
+from coopreview.search.selectors import COUNT_CAP, RecordMatches, has_terms, matching_records
+
+__all__ = ["COUNT_CAP", "RankedIds", "RecordMatches", "has_terms", "id_in", "text_matches"]
 
 
-def fts5_match_expression(query: str) -> str:
-    """Turn free user text into a safe FTS5 MATCH expression: every word must match, quoted phrases
-    stay phrases, the last bare word matches as a prefix. FTS syntax characters are never passed on."""
-    parts: list[str] = []
-    tokens = _TOKEN.findall(query)
-    for i, token in enumerate(tokens):
-        if token.startswith('"'):
-            words = re.findall(r"\w+", token, re.UNICODE)
-            if words:
-                parts.append('"' + " ".join(words) + '"')
-            continue
-        for j, word in enumerate(re.findall(r"\w+", token, re.UNICODE)):
-            is_last = i == len(tokens) - 1 and j == len(re.findall(r"\w+", token, re.UNICODE)) - 1
-            parts.append(f'"{word}"' + ("*" if is_last and len(word) >= 2 else ""))
-    return " ".join(parts)
+def text_matches(*, query: str, user: AnyUser, cap: int = COUNT_CAP) -> RecordMatches | None:
+    """The recommendations matching `query` for `user`, best first; None when the query holds no word
+    (no text filter: the whole list, as /search/ shows everything for an empty query)."""
+    if not has_terms(query):
+        return None
+    return matching_records(query=query, user=user, kind=Kind.RECOMMENDATION, cap=cap)
 
 
-def filter_by_text(qs: QuerySet, query: str, *, rank: bool) -> QuerySet:
-    """Keep the recommendations matching `query`; annotate `search_rank` (lower is better) when asked."""
-    query = query.strip()
-    if not query:
-        return qs
-    if connection.vendor == "sqlite":
-        match = fts5_match_expression(query)
-        if not match:  # only punctuation or FTS operators: nothing can match
-            qs = qs.none()
-            return qs.annotate(search_rank=Value(0.0, output_field=FloatField())) if rank else qs
-        if not rank:
-            # Unranked sets are also used inside other queries (pk__in=…), where the table is aliased:
-            # a plain IN (SELECT rowid …) stays valid there.
-            return qs.filter(
-                id__in=RawSQL(
-                    "SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH %s", [match]
-                )
-            )
-        # Ranked lists: a join on the index, not a correlated subquery per row: SQLite scans the
-        # matches once and bm25() is read off the same cursor. (extra() is the only way to join a
-        # virtual table here; ranked sets are never nested, they are ordered and paginated.)
-        table = qs.model._meta.db_table
-        return qs.extra(  # noqa: S610 — constant SQL, the user's text is a bound parameter
-            tables=["recommendations_fts"],
-            where=[f"recommendations_fts.rowid = {table}.id", "recommendations_fts MATCH %s"],
-            params=[match],
-            select={"search_rank": "bm25(recommendations_fts)"},
-        )
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    tsquery = postgres_tsquery(query)
-    if not tsquery:
-        qs = qs.none()
-        return qs.annotate(search_rank=Value(0.0, output_field=FloatField())) if rank else qs
-    # unaccent on the document side, accent folding in Python on the query side: same as SQLite's
-    # remove_diacritics, so "etats" finds "États".
-    vector = SearchVector(
-        *(Func(F(name), function="unaccent") for name in ("reference", "text", "text_fr")), config="simple"
-    )
-    search_query = SearchQuery(tsquery, config="simple", search_type="raw")
-    qs = qs.annotate(search_vector=vector).filter(search_vector=search_query)
-    if rank:
-        qs = qs.annotate(search_rank=Value(0.0) - SearchRank(F("search_vector"), search_query))
-    return qs
+def id_in(ids: list[int]) -> RawSQL:
+    """`pk__in=` these ids as one bound parameter: up to 10,001 ids, past SQLite's variable limit and
+    cheaper to plan than thousands of placeholders."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
 
-def _fold(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+@dataclass
+class RankedIds:
+    """A relevance-ordered list: the ids the engine ranked that the list's other filters keep, and the
+    queryset the page's rows are read from (a page at a time, in rank order). A queryset cannot carry
+    the engine's order (it would take a CASE of thousands of branches), so the order lives here.
+    Sliceable and sized, so Django's Paginator pages it as it pages a queryset."""
 
+    ids: list[int]
+    rows: QuerySet
+    capped: bool = False
 
-def postgres_tsquery(query: str) -> str:
-    """Free user text → a safe to_tsquery expression: words ANDed, quoted phrases kept in order,
-    the last bare word as a prefix. Only word characters reach PostgreSQL, each quoted."""
-    parts: list[str] = []
-    tokens = _TOKEN.findall(query)
-    for i, token in enumerate(tokens):
-        words = [_fold(w) for w in re.findall(r"\w+", token, re.UNICODE)]
-        if not words:
-            continue
-        if token.startswith('"'):
-            parts.append("(" + " <-> ".join(f"'{w}'" for w in words) + ")")
-            continue
-        for j, word in enumerate(words):
-            is_last = i == len(tokens) - 1 and j == len(words) - 1
-            parts.append(f"'{word}'" + (":*" if is_last and len(word) >= 2 else ""))
-    return " & ".join(parts)
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            wanted = self.ids[index]
+            by_id = self.rows.in_bulk(wanted)
+            return [by_id[pk] for pk in wanted if pk in by_id]
+        return self[index : index + 1][0]
+
+    def prefetch_related(self, *lookups) -> "RankedIds":
+        return RankedIds(ids=self.ids, rows=self.rows.prefetch_related(*lookups), capped=self.capped)

@@ -49,6 +49,14 @@ class RecommendationFilters:
     visibility: str = ""
     sort: str = ""
     extra: dict = field(default_factory=dict)
+    # the engine's answer for `q`, asked once per request however many querysets are built from it
+    _matches: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def text_matches(self, *, user: AnyUser, cap: int = search.COUNT_CAP) -> search.RecordMatches | None:
+        key = (self.q, getattr(user, "pk", None), cap)
+        if key not in self._matches:
+            self._matches[key] = search.text_matches(query=self.q, user=user, cap=cap)
+        return self._matches[key]
 
 
 def _addressed_to_side(side: str) -> Exists:
@@ -104,13 +112,23 @@ def _filtered(*, user: AnyUser, filters: RecommendationFilters, for_count: bool)
             qs = qs.filter(Exists(_linked(name, **{other: value}).filter(recommendation_id=OuterRef("pk"))))
     if filters.visibility:
         qs = qs.filter(visibility=filters.visibility)
+    matches = filters.text_matches(user=user)
+    if matches is not None:  # the engine of /search/, see recommendations/search.py
+        qs = qs.filter(pk__in=search.id_in(matches.ids))
     return qs
 
 
+def _sort(filters: RecommendationFilters) -> str:
+    ranked = search.has_terms(filters.q)
+    sort = filters.sort or (SortOrder.RELEVANCE if ranked else SortOrder.REFERENCE)
+    return SortOrder.REFERENCE if sort == SortOrder.RELEVANCE and not ranked else sort
+
+
 def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> QuerySet[Recommendation]:
+    """The visible recommendations matching `filters`. Ordered as asked, except by relevance: a
+    queryset keeps document order then, and recommendation_ranked gives the engine's order."""
     qs = _filtered(user=user, filters=filters, for_count=False)
-    sort = filters.sort or (SortOrder.RELEVANCE if filters.q else SortOrder.REFERENCE)
-    qs = search.filter_by_text(qs, filters.q, rank=sort == SortOrder.RELEVANCE)
+    sort = _sort(filters)
     ordering = {
         # source_date is source.date copied onto the row: the same order, read off rec_list_order_idx.
         SortOrder.REFERENCE: ["source_date", "source_id", "reference_sort"],
@@ -123,11 +141,24 @@ def recommendation_list(*, user: AnyUser, filters: RecommendationFilters) -> Que
             "reference_sort",
         ],
         SortOrder.UPDATED: ["-updated_at", "-id"],
-        SortOrder.RELEVANCE: ["search_rank", "reference_sort"]
-        if filters.q
-        else ["source_id", "reference_sort"],
+        SortOrder.RELEVANCE: ["source_date", "source_id", "reference_sort"],
     }[sort]
     return _with_related(qs.order_by(*ordering))
+
+
+def recommendation_ranked(
+    *, user: AnyUser, filters: RecommendationFilters, cap: int = search.COUNT_CAP
+) -> search.RankedIds | None:
+    """The list in the engine's order of relevance (best first) when it is sorted by relevance, else
+    None. Two queries whatever the number of matches: the engine's ranked ids, kept to those the list's
+    filters (visibility included) keep; rows are read a page at a time (RankedIds)."""
+    if _sort(filters) != SortOrder.RELEVANCE:
+        return None
+    matches = filters.text_matches(user=user, cap=cap)
+    kept = set(_filtered(user=user, filters=filters, for_count=True).values_list("pk", flat=True))
+    rows = recommendation_list(user=user, filters=filters)
+    ids = [pk for pk in matches.ids if pk in kept]
+    return search.RankedIds(ids=ids, rows=rows, capped=matches.capped)
 
 
 def _page_links(ids, relation: str, target: str, *, related: str = "") -> QuerySet:
@@ -157,8 +188,7 @@ def with_links(recommendations: list[Recommendation]) -> list[Recommendation]:
 
 def recommendation_count_set(*, user: AnyUser, filters: RecommendationFilters) -> QuerySet[Recommendation]:
     """The rows of `recommendation_list` (same visibility, same filters), shaped for counting them."""
-    qs = _filtered(user=user, filters=filters, for_count=True)
-    return search.filter_by_text(qs, filters.q, rank=False)
+    return _filtered(user=user, filters=filters, for_count=True)
 
 
 def recommendation_get(*, user: AnyUser, pk: int) -> Recommendation:

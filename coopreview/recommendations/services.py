@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.models import Organisation
+from coopreview.core.coalesce import coalesced
 from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
 from coopreview.webhooks import payloads
@@ -29,7 +30,8 @@ def recommendation_create(*, by: User | None, reason: str = "", **data: Any) -> 
     fields, m2m = _split(data)
     recommendation = Recommendation(**fields)
     recommendation.full_clean(exclude=["reference_sort"])
-    save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+    with coalesced():  # one search index update for the row and its relations
+        save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
     event_emit(event=WebhookEvent.RECOMMENDATION_CREATED, data=payloads.recommendation(recommendation))
     return recommendation
 
@@ -51,7 +53,8 @@ def recommendation_update(
     for name, value in fields.items():
         setattr(recommendation, name, value)
     recommendation.full_clean(exclude=["reference_sort"])
-    save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+    with coalesced():  # one search index update for the row and its relations
+        save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
     event_emit(event=WebhookEvent.RECOMMENDATION_UPDATED, data=payloads.recommendation(recommendation))
     return recommendation
 
@@ -77,7 +80,8 @@ def recommendation_set_flag(
         return recommendation
     if not reason:
         reason = (_("Flag set: %(flag)s") if on else _("Flag cleared: %(flag)s")) % {"flag": flag.name}
-    save_with_history(recommendation, by=by, reason=reason[:100], m2m={"priority_flags": wanted})
+    with coalesced():
+        save_with_history(recommendation, by=by, reason=reason[:100], m2m={"priority_flags": wanted})
     event_emit(event=WebhookEvent.RECOMMENDATION_UPDATED, data=payloads.recommendation(recommendation))
     return recommendation
 

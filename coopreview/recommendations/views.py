@@ -44,10 +44,14 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
         status = 200
         filters = form.to_filters() if form.is_bound else selectors.RecommendationFilters()
         # The page's addressees and flags come from with_links below, not from a prefetch per row.
-        recommendations = selectors.recommendation_list(user=request.user, filters=filters).prefetch_related(
-            None
-        )
-        count_set = selectors.recommendation_count_set(user=request.user, filters=filters)
+        ranked = selectors.recommendation_ranked(user=request.user, filters=filters)
+        if ranked is not None:  # by relevance: the search engine's order, the ids it ranked
+            recommendations, count_set = ranked.prefetch_related(None), None
+        else:
+            recommendations = selectors.recommendation_list(
+                user=request.user, filters=filters
+            ).prefetch_related(None)
+            count_set = selectors.recommendation_count_set(user=request.user, filters=filters)
         group = bool(form.is_bound and form.cleaned_data.get("group"))
     asked = request.GET.get("page") or 1
     paginator = RecommendationPaginator(

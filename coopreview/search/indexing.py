@@ -8,6 +8,7 @@ inside the saving transaction. Bulk writes that bypass signals are caught up by
 
 from django.db import models, transaction
 
+from coopreview.core.coalesce import defer
 from coopreview.search.backends import get_backend
 from coopreview.search.indexers import INDEXERS, all_objects
 from coopreview.search.models import Kind, SearchEntry
@@ -108,9 +109,16 @@ def recommendations_reindex(*, ids: list[int], batch_size: int = 2000) -> int:
 # --- signal receivers for recommendations (connected in apps.py) --------------------------------
 
 
+def _update_once(instance) -> None:
+    """Index now, or once at the end of the write when the service coalesces (a create with its
+    addressees, themes and restrictions sends four signals: one index update, not four)."""
+    if not defer(("search", type(instance), instance.pk), lambda: index_update(instance)):
+        index_update(instance)
+
+
 def on_recommendation_saved(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
-        index_update(instance)
+        _update_once(instance)
 
 
 def on_recommendation_m2m_changed(sender, instance, action, reverse=False, **kwargs) -> None:
@@ -121,7 +129,7 @@ def on_recommendation_m2m_changed(sender, instance, action, reverse=False, **kwa
         and not reverse
         and isinstance(instance, Recommendation)
     ):
-        index_update(instance)
+        _update_once(instance)
 
 
 def on_deleted(sender, instance, **kwargs) -> None:

@@ -23,7 +23,7 @@ from coopreview.accounts.selectors import (
 )
 from coopreview.knowledge.enums import Measure
 from coopreview.search.backends import get_backend
-from coopreview.search.models import Kind, entries_for_page
+from coopreview.search.models import Kind, entries_for_page, object_id_of
 from coopreview.search.text import ParsedQuery, highlight, marks_to_html, parse_terms, token
 
 COUNT_CAP = 10_000  # beyond this the count shows as "10,000+": counting every match costs too much
@@ -189,6 +189,38 @@ def search(*, query: str, user: AnyUser, filters: dict, limit: int = 20, offset:
         limit=limit,
         offset=offset,
     )
+
+
+@dataclass
+class RecordMatches:
+    """The records of one kind matching a query, best first, each once whatever its languages."""
+
+    ids: list[int]
+    capped: bool  # more than `cap` records match: `ids` holds the best `cap` + 1
+
+
+def has_terms(query: str) -> bool:
+    """Whether `query` holds words to search for (punctuation alone searches for nothing, as on /search/)."""
+    return bool(parse_terms(query or "")[0])
+
+
+def matching_records(*, query: str, user: AnyUser, kind: str, cap: int = COUNT_CAP) -> RecordMatches:
+    """The ids of the `kind` records whose index entries match `query` for `user`: the same parsing,
+    engine and access tokens as search(), so a list filtered by these words holds exactly the records
+    /search/ finds for them. A record indexed in two languages counts once (its best entry's rank)."""
+    parsed = parse_query(query=query, user=user, filters={"kind": [kind]})
+    backend = get_backend()
+    ids: dict[int, None] = {}  # insertion-ordered: best first
+    offset, batch = 0, cap + 1
+    while True:
+        matches = backend.matches(parsed, limit=batch, offset=offset)
+        for m in matches:
+            ids.setdefault(object_id_of(m.entry_id), None)
+        if len(ids) > cap or len(matches) < batch:
+            break
+        offset += batch  # records matching in both languages: look further for cap + 1 records
+    found = list(ids)
+    return RecordMatches(ids=found[: cap + 1], capped=len(found) > cap)
 
 
 def filter_errors(filters: dict[str, list[str]]) -> list[tuple[str, str, str]]:

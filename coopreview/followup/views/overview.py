@@ -40,16 +40,21 @@ def _recommendation_source(request: HttpRequest, form: FollowupFilterForm):
     subquery), so every count below is one query whatever the number of recommendations."""
     filters = form.to_filters() if form.is_bound else rec_selectors.RecommendationFilters()
     data = form.cleaned_data if form.is_bound else {}
-    ranked = rec_selectors.recommendation_list(user=request.user, filters=filters)
     unranked = rec_selectors.recommendation_list(
         user=request.user, filters=replace(filters, sort=SortOrder.REFERENCE)
     )
     if data.get("disagree"):
-        ranked, unranked = (
-            ranked.filter(selectors.disagreement_q()),
-            unranked.filter(selectors.disagreement_q()),
-        )
-    return list(ranked.values_list("pk", flat=True)), unranked.values("pk")
+        unranked = unranked.filter(selectors.disagreement_q())
+    ranked = rec_selectors.recommendation_ranked(user=request.user, filters=filters)
+    if ranked is None:
+        ordered = rec_selectors.recommendation_list(user=request.user, filters=filters)
+        if data.get("disagree"):
+            ordered = ordered.filter(selectors.disagreement_q())
+        return list(ordered.values_list("pk", flat=True)), unranked.values("pk")
+    # by relevance: the search engine's order, kept to the rows the filters keep
+    kept = set(unranked.values_list("pk", flat=True)) if data.get("disagree") else None
+    ids = [pk for pk in ranked.ids if kept is None or pk in kept]
+    return ids, unranked.values("pk")
 
 
 def dashboard_rows(
@@ -83,6 +88,9 @@ def dashboard_rows(
     ):
         flags_by_rec[rec_id].append(flags[flag_id])
     rows = []
+    # labels translated once per request, not once per row (gettext was half the page's time)
+    labels = {s.value: str(s.label) for s in Status}
+    uncategorised = str(_("Not categorised"))
     for rec_id in ids:
         parts = parts_by_rec[rec_id]
         status = selectors.overall_status(p.status for p in parts)
@@ -93,7 +101,7 @@ def dashboard_rows(
                 "id": rec_id,
                 "parts": parts,
                 "status": status,
-                "status_label": Status(status).label if status else _("Not categorised"),
+                "status_label": labels[status] if status else uncategorised,
                 "disagree": rec_id in disagreeing,
                 "progress": progress.get(rec_id),
                 "cluster": clusters.get(rec_id),
@@ -104,7 +112,7 @@ def dashboard_rows(
 
 
 def _charts(rows: list[dict]) -> list:
-    status_counts = Counter(str(r["status_label"]) for r in rows)
+    status_counts = Counter(r["status_label"] for r in rows)
     order = [str(s.label) for s in Status] + [str(_("Not categorised"))]
     by_side: Counter = Counter()
     by_lead: Counter = Counter()
@@ -112,26 +120,30 @@ def _charts(rows: list[dict]) -> list:
     from coopreview.accounts.models import Organisation
 
     org_names = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=lead_ids)}
+    side_labels: dict[frozenset, str] = {}  # translated once per combination of sides
     for r in rows:
-        sides = {p.side for p in r["parts"]}
-        label = (
-            _("Assembly and Court")
-            if {"court", "assembly"} <= sides
-            else ", ".join(str(Side(s).label) for s in sorted(sides)) or _("Not categorised")
-        )
-        by_side[str(label)] += 1
+        sides = frozenset(p.side for p in r["parts"])
+        label = side_labels.get(sides)
+        if label is None:
+            label = side_labels[sides] = str(
+                _("Assembly and Court")
+                if {"court", "assembly"} <= sides
+                else ", ".join(str(Side(s).label) for s in sorted(sides)) or _("Not categorised")
+            )
+        by_side[label] += 1
         for p in r["parts"]:
             if p.lead_id:
                 by_lead[org_names.get(p.lead_id, "—")] += 1
     by_cluster = Counter(r["cluster"] or "—" for r in rows)
     by_flag: Counter = Counter()
     flag_colours = {}
+    no_flag = str(_("No priority flag"))
     for r in rows:
         for f in r["flags"]:
             by_flag[f.display_name] += 1
             flag_colours[f.display_name] = f.colour
         if not r["flags"]:
-            by_flag[str(_("No priority flag"))] += 1
+            by_flag[no_flag] += 1
     return [
         bar_chart("status", _("By status"), [(s, status_counts[s]) for s in order if status_counts[s]]),
         bar_chart("addressee", _("By addressee"), sorted(by_side.items())),
@@ -205,7 +217,10 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def changes_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = ChangesForm(request.GET or {"start": today - timedelta(days=30), "end": today})
+    # the last 30 days unless the reader chose dates (a page link without them pages that period)
+    data = {"start": today - timedelta(days=30), "end": today}
+    data.update({key: value for key, value in request.GET.items() if key in ("start", "end")})
+    form = ChangesForm(data)
     if not form.is_valid():
         return render(request, "followup/changes.html", {"form": form, "changes": []}, status=400)
     changes = selectors.changes_between(
