@@ -55,6 +55,7 @@ def main(argv: list[str]) -> None:
     sqlite_path = connection.settings_dict["NAME"] if db == "sqlite" else None
     peer = None
     if sqlite_path:
+        load.peer_list_index(Path(sqlite_path))
         peer = load.start_datasette(Path(sqlite_path), harness.PEER_PORT, work / "datasette.log")
     try:
         log("measuring search")

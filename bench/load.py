@@ -52,6 +52,21 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
     return proc
 
 
+def peer_list_index(db: Path) -> None:
+    """Datasette's list search (`_search` on the recommendations table) needs an FTS5 table of its own;
+    the platform no longer keeps one (its list searches through coopreview/search), so the bench builds
+    it for the peer, once, before Datasette opens the file immutable. Not timed."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5(reference, text, text_fr, "
+            "content='recommendations_recommendation', content_rowid='id', "
+            "tokenize='unicode61 remove_diacritics 2')"
+        )
+        conn.execute("INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild')")
+
+
 def start_datasette(db: Path, port: int, log: Path) -> subprocess.Popen:
     """Datasette serving the same SQLite file, immutable (its fastest mode), time limit raised so the
     slow queries are answered rather than cut off."""
