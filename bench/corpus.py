@@ -7,7 +7,6 @@ measure nothing the platform does at read time. History rows are not written for
 """
 
 import csv
-import importlib
 import random
 import re
 from collections.abc import Iterator
@@ -205,22 +204,15 @@ def _source_date(year: str) -> str:
     return f"{year}-06-01"
 
 
-def _fts_migration():
-    return importlib.import_module("coopreview.recommendations.migrations.0002_fts")
-
-
 def build(*, n_recommendations: int, n_knowledge: int) -> dict:
     """Load the corpus into the (empty, migrated) default database: the real recommendations (all when
     n_recommendations is 0), topped up or cut to n_recommendations. Returns row counts."""
     rng = random.Random(SEED + 1)
     records = _records(n_recommendations)
     now = timezone.now()
-    fts = _fts_migration()
     with transaction.atomic():
         if connection.vendor == "sqlite":
             connection.cursor().execute("PRAGMA cache_size=-200000")
-            for sql in fts.BACKWARD[:3]:  # drop the triggers: the index is rebuilt once after the load
-                connection.cursor().execute(sql)
         states = {r["state_under_review"] for r in records} | {r["recommending_state"] for r in records}
         org_ids = _organisations(states)
         themes = {}
@@ -284,9 +276,6 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
             through = Recommendation._meta.get_field(field_name).remote_field.through
             loader.insert(through._meta.db_table, ["recommendation_id", other], rows)
         n_know = build_knowledge(loader, records, n_knowledge, rng, sorted(set(org_ids.values())))
-        if connection.vendor == "sqlite":
-            for sql in fts.FORWARD[1:]:  # triggers back, then one 'rebuild' of the index
-                connection.cursor().execute(sql)
     connection.cursor().execute("ANALYZE")
     return {
         "recommendations": len(rec_rows),
