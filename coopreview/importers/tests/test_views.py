@@ -2,9 +2,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from coopreview.accounts.models import Organisation
 from coopreview.core.testing import assert_valid_html, client_for
 from coopreview.importers.conftest import SEED
 from coopreview.importers.enums import JobStatus
@@ -279,3 +282,42 @@ def test_preview_names_the_fill_colour_and_the_editor_renames_its_flag(orgs, edi
     assert 'value="Facilitation"' in after.content.decode()
     flagged = Recommendation.objects.filter(priority_flags__name="Facilitation").order_by("reference")
     assert [r.reference for r in flagged] == ["274", "290"]
+
+
+def test_apply_takes_the_previews_plan_when_nothing_changed(orgs, editor, monkeypatch):
+    """A 100,000-row file is not read and planned twice: the preview's plan, kept signed beside the
+    file, is applied when nothing it read has changed (the file itself cannot change)."""
+    from coopreview.importers import jobs
+
+    client = client_for(editor)
+    _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+
+    def read_again(*args, **kwargs):
+        raise AssertionError("the file was read and planned again")
+
+    monkeypatch.setattr(jobs, "_plan_for", read_again)
+    assert client.post(f"/imports/{job.pk}/apply/").status_code == 302
+    assert Recommendation.objects.count() == 17
+    assert not default_storage.exists(f"{job.upload.name}.plan")  # discarded with the file
+
+
+def test_a_tampered_or_outdated_kept_plan_is_not_used(orgs, editor):
+    from coopreview.importers import jobs
+
+    client = client_for(editor)
+    _upload(client, "annex.txt", SEED.read_bytes(), source="ICC-ASP/19/16")
+    job = ImportJob.objects.get()
+    name = f"{job.upload.name}.plan"
+    assert jobs._plan_kept(job) is not None
+    with default_storage.open(name, "rb") as fh:
+        data = bytearray(fh.read())
+    data[-1] ^= 1  # one bit of the pickled plan changed: the signature no longer matches
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(bytes(data)))
+    assert jobs._plan_kept(job) is None
+    # re-kept, then the data it read changes: outdated
+    jobs._plan_keep(job, jobs._plan_for(job), jobs._plan_fingerprint())
+    assert jobs._plan_kept(job) is not None
+    Organisation.objects.create(name="A new State", kind="state")
+    assert jobs._plan_kept(job) is None
