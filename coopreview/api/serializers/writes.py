@@ -35,8 +35,14 @@ class AgendaItemWriteSerializer(serializers.Serializer):
 
 
 class AgendaItemPatchSerializer(serializers.Serializer):
-    """What the meeting page changes on an item: its minutes (once held) and its place (up/down)."""
+    """An item's text and links (the add form's rules; links to recommendations the caller may not
+    open are kept), its minutes (once held) and its place (up/down)."""
 
+    title = serializers.CharField(max_length=300, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    recommendations = serializers.ListField(child=Id(), required=False, max_length=200)
+    action = Id(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=100)
     minutes = serializers.CharField(required=False, allow_blank=True)
     move = serializers.ChoiceField(choices=["up", "down"], required=False)
 

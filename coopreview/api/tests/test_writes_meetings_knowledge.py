@@ -105,6 +105,26 @@ def test_agenda_items_and_decisions(
 
 
 @pytest.mark.django_db
+def test_agenda_item_edit(world, api_as, editor, facilitator, observer):
+    item = AgendaItem.objects.get(title="Agreements")
+    url = f"/api/v1/agenda-items/{item.pk}/"
+    assert api_as(None).patch(url, {"title": "x"}, format="json").status_code == 401
+    assert api_as(facilitator, "read").patch(url, {"title": "x"}, format="json").status_code == 403
+    assert api_as(observer, "write").patch(url, {"title": "x"}, format="json").status_code == 403
+    hidden = world["recs"]["restricted"].pk
+    refused = api_as(facilitator, "write").patch(url, {"recommendations": [hidden]}, format="json")
+    assert refused.status_code == 400 and "recommendation_ids" in refused.json()
+    _no_secret(refused, "agenda item edit naming a hidden recommendation")
+    done = api_as(facilitator, "write").patch(
+        url, {"title": "Agreed texts", "reason": "clearer"}, format="json"
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["title"] == "Agreed texts" and done.json()["recommendations"] == [
+        world["recs"]["public"].pk
+    ]
+
+
+@pytest.mark.django_db
 def test_hidden_agenda_items_are_absent_to_writers_who_may_not_open_them(world, api_as, observer):
     hidden = AgendaItem.objects.get(title="Quokkacode item")
     response = api_as(observer, "write").patch(

@@ -123,6 +123,8 @@ class AgendaItemViewSet(ReadViewSet):
         given = w.AgendaItemPatchSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
+        if {"title", "description", "recommendations", "action"} & set(data):
+            item = self._edit(item, data)
         if "minutes" in data:
             form = forms.MinutesForm({"minutes": data["minutes"]})
             if not form.is_valid():
@@ -131,6 +133,27 @@ class AgendaItemViewSet(ReadViewSet):
         if "move" in data:
             item = services.agenda_item_move(item=item, by=request.user, direction=data["move"])
         return Response(self._fresh(item.pk))
+
+    def _edit(self, item: AgendaItem, given: dict) -> AgendaItem:
+        """Title, description and links: unset ones keep the values the caller sees."""
+        user = self.request.user
+        data = {
+            "title": given.get("title", item.title),
+            "description": given.get("description", item.description),
+            "action": given.get("action", item.action_id),
+        }
+        ids = given.get("recommendations", [rec.pk for rec in item.linked])
+        data["recommendation_ids"] = " ".join(str(pk) for pk in ids)
+        form = forms.AgendaItemForm(
+            _blank_none(data),
+            recommendations=recommendations_visible_to(user=user),
+            actions=actions_visible_to(user=user),
+        )
+        if not form.is_valid():
+            raise form_errors(form)
+        return services.agenda_item_update(
+            item=item, by=user, reason=given.get("reason", ""), **form.service_data()
+        )
 
     @extend_schema(request=w.DecisionWriteSerializer, responses={201: w.DecisionSerializer})
     @action(detail=True, methods=["post"], pagination_class=None)
