@@ -11,11 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from coopreview.core.exceptions import ConcurrentEditError, ServiceError
+from coopreview.meetings.services import MeetingPermissionDenied
 
 
 def exception_handler(exc, context):
     if isinstance(exc, ConcurrentEditError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, MeetingPermissionDenied):  # a refusal the meeting pages answer with a 403
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoPermissionDenied):  # a service's refusal (e.g. the other side's part)
         message = str(exc) or _("You do not have permission to perform this action.")
         return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)

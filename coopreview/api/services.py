@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from coopreview.api.enums import Scope
 from coopreview.api.models import ApiToken
+from coopreview.audit.enums import AuditAction
+from coopreview.audit.services import audit_record
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import save_with_history
 
@@ -48,7 +50,18 @@ def token_create(*, user: User, name: str, scope: str, days: int) -> tuple[ApiTo
         expires_at=timezone.now() + timedelta(days=days),
     )
     save_with_history(token, by=user, reason="created")
+    # Audited (never the secret): a token is a credential, and who holds which must be traceable.
+    audit_record(action=AuditAction.TOKEN_CREATED, user=user, obj=token, detail=_token_detail(token))
     return token, secret
+
+
+def _token_detail(token: ApiToken) -> dict:
+    return {
+        "owner": token.user.get_username(),
+        "prefix": token.prefix,
+        "scope": token.scope,
+        "expires_at": token.expires_at.isoformat(),
+    }
 
 
 @transaction.atomic
@@ -57,6 +70,7 @@ def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         save_with_history(token, by=by, reason="revoked")
+        audit_record(action=AuditAction.TOKEN_REVOKED, user=by, obj=token, detail=_token_detail(token))
     return token
 
 

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from coopreview.api import web
-from coopreview.api.views import followup, imports, knowledge, recommendations
+from coopreview.api.views import followup, imports, knowledge, meetings, recommendations
 
 app_name = "api"
 
@@ -20,8 +20,8 @@ router.register("followup-parts", followup.FollowupPartViewSet, basename="follow
 router.register("actions", followup.ActionViewSet, basename="action")
 router.register("progress-updates", followup.ProgressUpdateViewSet, basename="progress-update")
 router.register("links", followup.LinkViewSet, basename="link")
-router.register("meetings", knowledge.MeetingViewSet, basename="meeting")
-router.register("agenda-items", knowledge.AgendaItemViewSet, basename="agenda-item")
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("agenda-items", meetings.AgendaItemViewSet, basename="agenda-item")
 router.register("state-profiles", knowledge.StateProfileViewSet, basename="state-profile")
 router.register("practices", knowledge.PracticeViewSet, basename="practice")
 router.register("case-law", knowledge.CaseLawViewSet, basename="case-law")

@@ -16,3 +16,5 @@ class AuditAction(models.TextChoices):
     PERMISSION_CHANGED = "permission_changed", _("Permission changed")
     IMPORT = "import", _("Import applied")
     READ = "read", _("Read of a confidential record")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")

@@ -184,6 +184,12 @@ def case_law_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def document_view(request: HttpRequest, pk: int) -> FileResponse:
     """The file, only for users who may see the entry (404 otherwise: its existence is not revealed)."""
     document = get_or_404(lambda: selectors.document_get(user=request.user, pk=pk))
+    return document_response(document)
+
+
+def document_response(document) -> FileResponse:
+    """The download of a document the caller may open (the page and the API's `download/` both send
+    this): a non-public one is audited, whoever asks and however."""
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:

@@ -280,6 +280,17 @@ def agenda_item_add(
     meeting = meeting_locked(meeting.pk)
     require_open(meeting)
     require_minutes_open(meeting)
+    recommendations = _linkable(by, recommendations, action)
+    position = meeting.agenda_items.count() + 1
+    item = AgendaItem(meeting=meeting, position=position, title=title, description=description, action=action)
+    item.full_clean()
+    return save_with_history(item, by=by, m2m={"recommendations": recommendations})
+
+
+def _linkable(
+    by: User, recommendations: Iterable[Recommendation], action: Action | None
+) -> list[Recommendation]:
+    """The recommendations (without repeats), once each and the action are checked open to `by`."""
     recommendations = list(dict.fromkeys(recommendations))
     visible = set(
         recommendations_visible_to(user=by)
@@ -295,10 +306,30 @@ def agenda_item_add(
         )
     if action is not None and not actions_visible_to(user=by).filter(pk=action.pk).exists():
         raise MeetingPermissionDenied(_("You may not link this action."))
-    position = meeting.agenda_items.count() + 1
-    item = AgendaItem(meeting=meeting, position=position, title=title, description=description, action=action)
+    return recommendations
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    item: AgendaItem,
+    by: User,
+    title: str,
+    description: str = "",
+    recommendations: Iterable[Recommendation] = (),
+    action: Action | None = None,
+    reason: str = "",
+) -> AgendaItem:
+    """Change an item's title, description and links, under the rules of `agenda_item_add`. Links to
+    recommendations `by` may not open are kept as they are (they are not theirs to remove)."""
+    _agenda_editable(item, by)
+    item = AgendaItem.objects.get(pk=item.pk)
+    # An unchanged action is not re-checked: keeping what an organiser linked is no new disclosure.
+    recommendations = _linkable(by, recommendations, action if action != item.action else None)
+    unseen = item.recommendations.exclude(pk__in=recommendations_visible_to(user=by).values("pk"))
+    item.title, item.description, item.action = title, description, action
     item.full_clean()
-    return save_with_history(item, by=by, m2m={"recommendations": recommendations})
+    return save_with_history(item, by=by, reason=reason, m2m={"recommendations": [*recommendations, *unseen]})
 
 
 def _agenda_editable(item: AgendaItem, by: User) -> Meeting:

@@ -166,6 +166,31 @@ def test_agenda_item_may_not_link_a_recommendation_its_author_cannot_see(meeting
     assert not AgendaItem.objects.filter(title="Hidden").exists()
 
 
+def test_agenda_item_update_keeps_links_its_author_cannot_see(
+    meeting, editor, facilitator, observer, leak_data
+):
+    item = services.agenda_item_add(
+        meeting=meeting,
+        by=editor,
+        title="Both",
+        recommendations=[leak_data["public"], leak_data["restricted"]],
+    )
+    with pytest.raises(MeetingPermissionDenied):  # linking a hidden one is refused, as on adding
+        services.agenda_item_update(
+            item=item, by=facilitator, title="x", recommendations=[leak_data["restricted"]]
+        )
+    with pytest.raises(MeetingPermissionDenied):  # an observer does not organise
+        services.agenda_item_update(item=item, by=observer, title="x")
+    services.agenda_item_update(
+        item=item, by=facilitator, title="Renamed", recommendations=[leak_data["members"]], reason="scope"
+    )
+
+    item.refresh_from_db()
+    assert item.title == "Renamed" and item.history.first().history_change_reason == "scope"
+    linked = set(item.recommendations.all())
+    assert linked == {leak_data["members"], leak_data["restricted"]}  # the unseen link stays
+
+
 def test_status_moves_planned_to_held_or_cancelled_only(meeting, editor, make_meeting):
     held = services.meeting_mark_held(meeting=meeting, by=editor, before_start=True)
     cancelled = services.meeting_cancel(meeting=make_meeting(title="B"), by=editor)
