@@ -58,13 +58,19 @@ def peer_list_index(db: Path) -> None:
     it for the peer, once, before Datasette opens the file immutable. Not timed."""
     import sqlite3
 
-    with sqlite3.connect(db) as conn:
-        conn.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5(reference, text, text_fr, "
-            "content='recommendations_recommendation', content_rowid='id', "
-            "tokenize='unicode61 remove_diacritics 2')"
-        )
-        conn.execute("INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild')")
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5(reference, text, text_fr, "
+                "content='recommendations_recommendation', content_rowid='id', "
+                "tokenize='unicode61 remove_diacritics 2')"
+            )
+            conn.execute("INSERT INTO recommendations_fts(recommendations_fts) VALUES ('rebuild')")
+        # Datasette opens the file immutable, which ignores the write-ahead log: fold it into the file.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def start_datasette(db: Path, port: int, log: Path) -> subprocess.Popen:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from coopreview.api import selectors, services
@@ -44,6 +45,7 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("api:tokens")
 
 
+@extend_schema(exclude=True)  # the documentation page is not an endpoint of the API it documents
 class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI, served from our own static files with its start script as a separate file (no inline
     script). It sets style attributes on the elements it draws, so this page alone allows inline

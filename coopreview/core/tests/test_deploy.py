@@ -44,7 +44,9 @@ def _command_exists(name: str) -> bool:
 
 
 def _production_env(tmp_path: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' fixture in this process, never in production
+    unset = {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         COOPREVIEW=f"{sys.executable} -m coopreview",
         COOPREVIEW_DATA_DIR=str(tmp_path / "data"),

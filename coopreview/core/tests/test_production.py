@@ -23,7 +23,9 @@ PRODUCTION_ENV = {
 
 
 def _run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' fixture in this process, never in production
+    unset = {"DEBUG", "SECRET_KEY", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(COOPREVIEW_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="coopreview.config.settings")
     clean.update(env)
     return subprocess.run(  # noqa: S603 — fixed argv

@@ -175,7 +175,9 @@ def _child(conn, fn: Callable[..., Any], args: tuple, kwargs: dict, memory: int)
 
 
 class Isolated:
-    """What the last isolated run used (for tests and logs): peak resident memory and time."""
+    """What the last isolated run used (for tests and logs): the peak resident memory the reading
+    added to the process it was forked from (the child starts with the parent's pages resident, a
+    baseline that depends on what the parent did before, not on the file), and the time."""
 
     peak_bytes: int = 0
     seconds: float = 0.0
@@ -191,6 +193,7 @@ def run_isolated(fn: Callable[..., Any], *args: Any, file: str, progress=None, *
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     base = _vm_kb(os.getpid(), "VmSize") * 1024
+    resident = _vm_kb(os.getpid(), "VmRSS") * 1024  # what the child has resident when it starts
     memory = base + bound.memory_mb * 1048576 if base else 0
     kwargs = {**kwargs, "file": file}
     process = context.Process(target=_child, args=(send, fn, args, kwargs, memory), daemon=True)
@@ -227,9 +230,10 @@ def run_isolated(fn: Callable[..., Any], *args: Any, file: str, progress=None, *
         process.join(5)
         receive.close()
         Isolated.seconds = time.monotonic() - started
-        Isolated.peak_bytes = max(peak, outcome[-1] if outcome else 0)
-        if not Isolated.peak_bytes:
-            Isolated.peak_bytes = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        high = max(peak, outcome[-1] if outcome else 0)
+        if not high:
+            high = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        Isolated.peak_bytes = max(high - resident, 0)
     kind, value = outcome[0], outcome[1]
     if kind == "ok":
         return value

@@ -230,4 +230,5 @@ def test_isolated_parse_returns_the_records(files):
     used, result = services.parse_file(path, file=path.name, format="csv")
 
     assert [r.text for r in result.records] == ["Do it."]
-    assert 0 < limits.Isolated.peak_bytes < 500 * MB
+    # measured in the child: a tiny file adds next to nothing to what it inherited
+    assert limits.Isolated.seconds > 0 and 0 <= limits.Isolated.peak_bytes < 500 * MB

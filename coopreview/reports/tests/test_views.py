@@ -32,10 +32,11 @@ def test_list_actions_cost_no_query(rf, seed):
     request = rf.get("/recommendations/", {"q": "fund"})
     request.user = seed["editor"]
     # The navigation (a context processor) asks the user's roles once per request for permission-gated
-    # items such as "Import"; the page has paid that query before the list actions render.
-    from coopreview.accounts.selectors import user_roles
+    # items such as "Import" (and Django's model backend the user's own permissions, for items the
+    # rules refuse, such as "Webhooks"); the page has paid those queries before the list actions render.
+    from coopreview.core.context_processors import navigation
 
-    user_roles(request.user)
+    navigation(request)
 
     with CaptureQueriesContext(connection) as queries:
         html = list_download_buttons(request)
