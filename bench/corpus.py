@@ -284,7 +284,8 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
             through = Recommendation._meta.get_field(field_name).remote_field.through
             loader.insert(through._meta.db_table, ["recommendation_id", other], rows)
         n_know = build_knowledge(loader, records, n_knowledge, rng, sorted(set(org_ids.values())))
-        if connection.vendor == "sqlite":
+        # the list's FTS5 table was dropped (recommendations 0008): restore its triggers only if present
+        if connection.vendor == "sqlite" and "recommendations_fts" in connection.introspection.table_names():
             for sql in fts.FORWARD[1:]:  # triggers back, then one 'rebuild' of the index
                 connection.cursor().execute(sql)
     connection.cursor().execute("ANALYZE")
