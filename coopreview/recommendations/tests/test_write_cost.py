@@ -84,7 +84,9 @@ def test_edit_through_the_form_is_cheap_and_indexes_once(editor, form_data):
     assert "cruel" in entries.get(language="en").body
 
 
-@pytest.mark.xfail(strict=True, reason="issue #17: ≤ 15 is not reachable with 5 relations each written with its history table (10 inserts)")
+@pytest.mark.xfail(
+    strict=True, reason="issue #17: ≤ 15 not reached: 5 relations, each with a history table (10 inserts)"
+)
 def test_create_meets_the_issue_target(editor, form_data):
     client = client_for(editor)
     client.get(reverse("recommendations:create"))
