@@ -11,6 +11,7 @@ from django.db.models.signals import post_save
 
 from coopreview.accounts.display import user_display_name
 from coopreview.core.exceptions import ConcurrentEditError
+from coopreview.core.history_links import write_links
 
 
 def save_with_history(
@@ -31,6 +32,8 @@ def save_with_history(
     try:
         instance.save()
         for name, values in (m2m or {}).items():
+            if write_links(instance, name, values, created=created):  # in bulk; history copies the rows
+                continue
             if created:  # nothing to compare with: add() skips set()'s read of the current links
                 values = list(values)
                 if values:

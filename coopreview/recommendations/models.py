@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coopreview.accounts.models import Organisation
+from coopreview.core.history_links import LinkHistoricalRecords
 from coopreview.core.models import TimestampedModel
 from coopreview.recommendations.enums import Response, Visibility
 
@@ -240,7 +241,7 @@ class Recommendation(TimestampedModel):
         help_text=_("Organisations that may see a restricted recommendation."),
     )
     page = models.PositiveIntegerField(_("page"), null=True, blank=True)
-    history = HistoricalRecords(
+    history = LinkHistoricalRecords(  # m2m history copied from the rows written, not read back
         m2m_fields=[addressees, recommended_by, priority_flags, themes, restricted_to],
         excluded_fields=["source_date"],  # the source's history already says when its date changed
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from coopreview.accounts.enums import Side
 from coopreview.core.apps_registry import list_actions
-from coopreview.followup import selectors
+from coopreview.followup import selectors, summary
 from coopreview.followup.charts import bar_chart
 from coopreview.followup.enums import Status
 from coopreview.followup.forms import ChangesForm, FollowupFilterForm
@@ -170,6 +170,74 @@ def _over_time(request: HttpRequest, sub, total: int) -> dict:
     return {"table": table, "chart": chart, "statuses": list(Status)}
 
 
+def _charts_from(s: summary.Summary) -> list:
+    order = [str(st.label) for st in Status] + [str(_("Not categorised"))]
+    return [
+        bar_chart("status", _("By status"), [(k, s.by_status[k]) for k in order if s.by_status[k]]),
+        bar_chart("addressee", _("By addressee"), sorted(s.by_side.items())),
+        bar_chart("cluster", _("By cluster"), sorted(s.by_cluster.items())),
+        bar_chart("flag", _("By priority flag"), sorted(s.by_flag.items()), colours=s.flag_colours),
+        bar_chart("lead", _("Parts by lead"), sorted(s.by_lead.items())),
+    ]
+
+
+def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
+    """Today's dashboard: counts, charts and rollup computed in the database (followup.summary), and
+    only the current page's rows built, so the cost does not grow with one Python row per record."""
+    data = form.cleaned_data if form.is_bound else {}
+    filters = form.to_filters() if form.is_bound else rec_selectors.RecommendationFilters()
+    unranked = rec_selectors.recommendation_list(
+        user=request.user, filters=replace(filters, sort=SortOrder.REFERENCE)
+    )
+    if data.get("disagree"):
+        unranked = unranked.filter(selectors.disagreement_q())
+    scope = summary.with_overall(
+        user=request.user, recommendations=Recommendation.objects.filter(pk__in=unranked.values("pk"))
+    )
+    kept = scope.filter(overall_rank=summary.rank_of(data["status"])) if data.get("status") else scope
+    figures = summary.summarise(user=request.user, recommendations=kept)
+    total = unranked.count() if data.get("status") else figures.total
+    ranked = rec_selectors.recommendation_ranked(user=request.user, filters=filters)
+    if ranked is None:
+        ordered = rec_selectors.recommendation_list(user=request.user, filters=filters)
+        if data.get("disagree"):
+            ordered = ordered.filter(selectors.disagreement_q())
+        if data.get("status"):
+            ordered = ordered.filter(pk__in=kept.values("pk"))
+        listed = ordered.values_list("pk", flat=True)
+    else:  # by relevance: the engine's order (a list bounded by its cap), kept to the rows kept above
+        held = set(kept.filter(pk__in=ranked.ids).values_list("pk", flat=True))
+        listed = [pk for pk in ranked.ids if pk in held]
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_ids = list(page.object_list)
+    rows, _when = dashboard_rows(request, form, (page_ids, page_ids))
+    page.object_list = rows
+    return {
+        "count": figures.total,
+        "page": page,
+        "when": None,
+        "charts": _charts_from(figures),
+        "over_time": _over_time(request, unranked.values("pk"), total),
+        "rollup": figures.rollup,
+    }
+
+
+def _as_of(request: HttpRequest, form: FollowupFilterForm) -> dict:
+    """The dashboard at a past date: statuses come from the history, read per record (PastLayers)."""
+    ids, sub = source = _recommendation_source(request, form)
+    rows, when = dashboard_rows(request, form, source)
+    kept = Recommendation.objects.filter(pk__in=[r["id"] for r in rows]) if form.data.get("status") else sub
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "count": len(rows),
+        "page": page,
+        "when": when,
+        "charts": _charts(rows),
+        "over_time": _over_time(request, sub, len(ids)),
+        "rollup": selectors.progress_rollup(user=request.user, recommendations=kept),
+    }
+
+
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     form = FollowupFilterForm(
@@ -180,10 +248,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         ctx = {"form": form, "rows": [], "charts": [], "when": None, "invalid": True}
         return render(request, "followup/dashboard.html", ctx, status=400)
-    ids, sub = source = _recommendation_source(request, form)
-    rows, when = dashboard_rows(request, form, source)
-    kept = Recommendation.objects.filter(pk__in=[r["id"] for r in rows]) if form.data.get("status") else sub
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    as_of = form.cleaned_data.get("as_of") if form.is_bound else None
+    ctx = _as_of(request, form) if as_of else _today(request, form)
+    page = ctx["page"]
     recs = {
         r.pk: r
         for r in Recommendation.objects.filter(pk__in=[row["id"] for row in page.object_list]).select_related(
@@ -192,18 +259,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     }
     for row in page.object_list:
         row["rec"] = recs[row["id"]]
-    ctx = {
-        "form": form,
-        "rows": rows,
-        "page": page,
-        "when": when,
-        "charts": _charts(rows),
-        "over_time": _over_time(request, sub, len(ids)),
-        "rollup": selectors.progress_rollup(user=request.user, recommendations=kept),
-        "bulk": request.user.has_perm("recommendations.bulk_change"),
+    ctx.update(
+        form=form,
+        bulk=request.user.has_perm("recommendations.bulk_change"),
         # the same actions as above the recommendation list (e.g. report downloads keeping the filters)
-        "actions": [mark_safe(action(request)) for action in list_actions()],  # noqa: S308 — rendered templates
-    }
+        actions=[mark_safe(action(request)) for action in list_actions()],  # noqa: S308 — rendered templates
+    )
     return render(request, "followup/dashboard.html", ctx)
 
 
