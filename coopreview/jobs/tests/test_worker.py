@@ -133,6 +133,12 @@ def _state(query, job: int) -> str:
     return query(f"SELECT state FROM jobs_job WHERE id = {int(job)}")[0][0]  # noqa: S608
 
 
+def _progress(query, job: int) -> int:
+    state, done = query(f"SELECT state, progress_done FROM jobs_job WHERE id = {int(job)}")[0]  # noqa: S608
+    assert state in ("queued", "running"), f"the job is {state} before it could be killed mid-apply"
+    return done if state == "running" else 0
+
+
 def _wait(predicate, *, timeout: float, what: str) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -158,8 +164,9 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_import_applies_exactly_once
     job = ids["job"]
     first = _worker(env)
     try:
-        _wait(lambda: _state(query, job) == "running", timeout=300, what="the job to run")
-        time.sleep(3)  # reading the file again, or inside the apply's transaction
+        # Killed as soon as the apply reports its first batch (the heartbeat writes progress every
+        # second from inside the apply's transaction): a fixed sleep let a fast apply finish first.
+        _wait(lambda: _progress(query, job) > 0, timeout=300, what="the apply to write its first batch")
     finally:
         os.killpg(first.pid, signal.SIGKILL)  # the worker and its children, no goodbye
         first.wait()
