@@ -40,7 +40,7 @@ from coopreview.core.testing import form_values
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "replica-test-password-1"  # noqa: S105
-IMPORT_ROWS = 4000
+IMPORT_ROWS = 20_000  # long enough an apply (several seconds) to be killed in the middle
 LIMIT_SECONDS = 1.0  # "found by search and shown by the other server within a second"
 
 pytestmark = pytest.mark.skipif(
@@ -433,8 +433,15 @@ def test_two_servers_on_a_primary_and_its_replica(platform, record_property):
     # 3. Kill -9: the worker in the middle of an import, and server A right after it saved a change.
     job = _manage(platform["env"], QUEUE_IMPORT % {"rows": IMPORT_ROWS, "word": "wombatite"})["job"]
     state = lambda: cluster.query(f"SELECT state FROM jobs_job WHERE id = {int(job)}")[0][0]  # noqa: E731, S608
-    _wait(lambda: state() == "running", timeout=60, what="the import to start", every=0.1)
-    time.sleep(1.0)  # inside the apply
+    progress = lambda: cluster.query(f"SELECT state, progress_done FROM jobs_job WHERE id = {int(job)}")[0]  # noqa: E731, S608, E501
+    # Killed once the apply has written its first batch (the heartbeat reports it every second from
+    # inside the apply's transaction), not after a fixed sleep that a fast apply can outrun.
+    _wait(
+        lambda: progress()[0] == "running" and progress()[1] > 0,
+        timeout=120,
+        what="the apply's first batch",
+        every=0.1,
+    )  # noqa: E501
     _kill(processes["worker"])
     assert state() == "running"  # as the dead worker left it
     _edit(editor, server["A"], pk, "The Court should publish its numbatite agreements.")
