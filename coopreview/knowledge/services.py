@@ -313,6 +313,24 @@ def document_upload(*, upload: UploadedFile, by: User | None, title: str, **data
     return document
 
 
+def practice_document_attach(
+    *, practice: Practice, upload: UploadedFile, by: User | None, title: str, title_fr: str, language: str
+) -> Document:
+    """A document attached to a practice takes the practice's access (organisation, visibility,
+    restricted organisations): the attachments page and the API both come through here."""
+    return document_upload(
+        upload=upload,
+        by=by,
+        title=title,
+        title_fr=title_fr,
+        language=language,
+        practice=practice,
+        organisation=practice.organisation,
+        visibility=practice.visibility,
+        restricted_to=list(practice.restricted_to.all()),
+    )
+
+
 @transaction.atomic
 def document_delete(*, document: Document, by: User | None, reason: str = "") -> None:
     """Remove the row, its index entry and, once the transaction commits, the stored file (a failed

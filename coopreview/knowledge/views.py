@@ -328,16 +328,13 @@ def practice_attachments_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES) if request.method == "POST" else AttachmentForm()
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.document_upload(
+            document = services.practice_document_attach(
+                practice=practice,
                 upload=form.cleaned_data["file"],
                 by=request.user,
                 title=form.cleaned_data["title"],
                 title_fr=form.cleaned_data["title_fr"],
                 language=form.cleaned_data["language"],
-                practice=practice,
-                organisation=practice.organisation,
-                visibility=practice.visibility,
-                restricted_to=list(practice.restricted_to.all()),
             )
         except ServiceError as exc:
             form.add_error("file", str(exc))

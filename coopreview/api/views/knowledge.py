@@ -217,16 +217,13 @@ class DocumentViewSet(ReadViewSet):
         form = AttachmentForm(data, {"file": upload}, prefix=None)
         if not form.is_valid():
             raise form_errors(form)
-        document = services.document_upload(  # as the practice's attachments page: its access
+        document = services.practice_document_attach(
+            practice=practice,
             upload=form.cleaned_data["file"],
             by=request.user,
             title=form.cleaned_data["title"],
             title_fr=form.cleaned_data["title_fr"],
             language=form.cleaned_data["language"],
-            practice=practice,
-            organisation=practice.organisation,
-            visibility=practice.visibility,
-            restricted_to=list(practice.restricted_to.all()),
         )
         fresh = self.get_queryset().get(pk=document.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
