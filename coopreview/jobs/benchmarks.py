@@ -23,25 +23,14 @@ import sys
 import tempfile
 import time
 
+from coopreview.core.benchmarks_setup import django_for_benchmark
+
 SIZES = {"tiny": 50, "small": 100, "full": 2_000}
 DEADLINE_SECONDS = 600
 
 
 def _setup(workdir: pathlib.Path) -> None:
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    workdir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("COOPREVIEW_DATA_DIR", str(workdir / "var"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench-jobs.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopreview.config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    django_for_benchmark(workdir, "jobs")
 
 
 def _redis_answers(url: str) -> bool:

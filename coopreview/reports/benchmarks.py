@@ -8,11 +8,12 @@ The data are created in one transaction that is rolled back: the database is lef
 Django is set up on a throw-away SQLite database in `workdir`.
 """
 
-import os
 import pathlib
 import resource
 import time
 import tracemalloc
+
+from coopreview.core.benchmarks_setup import django_for_benchmark
 
 SIZES = {"small": {"pdf": 40, "xlsx": 2_000}, "full": {"pdf": 400, "xlsx": 100_000}}
 TARGETS = {"pdf": 3.0, "xlsx": 30.0}
@@ -23,20 +24,7 @@ WORDS = (
 
 
 def _setup(workdir: pathlib.Path) -> None:
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    workdir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("COOPREVIEW_DATA_DIR", str(workdir / "var"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench-reports.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopreview.config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    django_for_benchmark(workdir, "reports")
 
 
 def _text(i: int) -> str:
