@@ -1,6 +1,6 @@
 """Reads of recommendations. Every list is filtered by visibility in the query itself."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -155,10 +155,29 @@ def recommendation_ranked(
     if _sort(filters) != SortOrder.RELEVANCE:
         return None
     matches = filters.text_matches(user=user, cap=cap)
+    # The page's rows are read by id (RankedIds), so the text filter, an IN list of up to 10,001 ids,
+    # would only repeat itself there; visibility and the other filters stay in that query.
+    rows = recommendation_list(user=user, filters=replace(filters, q="", sort=SortOrder.REFERENCE))
+    if not _sql_filters(filters):
+        # The engine applied everything asked (the words and the user's access tokens): reading every
+        # match back from the database (10,001 ids at 1 M) would only repeat it.
+        return search.RankedIds(ids=list(matches.ids), rows=rows, capped=matches.capped)
     kept = set(_filtered(user=user, filters=filters, for_count=True).values_list("pk", flat=True))
-    rows = recommendation_list(user=user, filters=filters)
     ids = [pk for pk in matches.ids if pk in kept]
     return search.RankedIds(ids=ids, rows=rows, capped=matches.capped)
+
+
+def _sql_filters(filters: RecommendationFilters) -> bool:
+    """Whether `filters` hold anything besides the words and the order, which only SQL applies."""
+    return bool(
+        filters.source
+        or filters.section
+        or filters.addressee
+        or filters.organ
+        or filters.flag
+        or filters.theme
+        or filters.visibility
+    )
 
 
 def _page_links(ids, relation: str, target: str, *, related: str = "") -> QuerySet:
