@@ -53,19 +53,31 @@ print(json.dumps({"job": job.pk, "import": imported.pk}))
 
 EDITORS = """
 import json, threading, time
+from coopreview.jobs.models import Job
 from coopreview.recommendations.models import Recommendation
 from coopreview.recommendations.services import recommendation_update
 from django.db import connections
 
-errors, saves = [], []
+def state():
+    return Job.objects.filter(pk=%(job)d).values_list("state", flat=True).get()
+
+# Started before the worker: wait for the apply to run, so that the saves overlap it.
+deadline = time.monotonic() + 300
+while state() != "running":
+    assert time.monotonic() < deadline, "the apply never started"
+    time.sleep(0.05)
+errors, saves, during = [], [], []
 def edit(i):
     try:
         for n in range(%(saves)d):
             rec = Recommendation.objects.get(reference=f"E{i}")
+            running_before = state() == "running"
             try:
                 recommendation_update(recommendation=rec, by=None, reason="edit", text=f"Edit {n} by {i}.",
                                       expected_updated_at=rec.updated_at)
                 saves.append(1)
+                if running_before and state() == "running":
+                    during.append(1)  # the apply ran before and after this save
             except Exception as exc:
                 errors.append(f"{exc.__class__.__name__}: {exc}")
             time.sleep(0.3)
@@ -74,7 +86,7 @@ def edit(i):
 threads = [threading.Thread(target=edit, args=(i,)) for i in range(8)]
 [t.start() for t in threads]
 [t.join() for t in threads]
-print(json.dumps({"saves": len(saves), "errors": errors}))
+print(json.dumps({"saves": len(saves), "during": len(during), "errors": errors}))
 """
 
 
@@ -120,6 +132,13 @@ def _manage(env, code: str) -> dict:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _start(env, code: str) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "coopreview", "shell", "-c", code], env=env, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
 
 
 def _worker(env) -> subprocess.Popen:
@@ -196,14 +215,19 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_import_applies_exactly_once
 def test_editors_save_while_a_20000_row_import_applies(live):
     env, query = live
     ids = _manage(env, SEED % {"rows": ROWS})
+    editors = _start(env, EDITORS % {"saves": 10, "job": ids["job"]})  # they wait for the apply to run
     worker = _worker(env)
     try:
-        _wait(lambda: _state(query, ids["job"]) == "running", timeout=300, what="the apply to start")
-        edits = _manage(env, EDITORS % {"saves": 10})
+        out, err = editors.communicate(timeout=600)
+        assert editors.returncode == 0, err[-3000:]
+        edits = json.loads(out.strip().splitlines()[-1])
         _wait(lambda: _state(query, ids["job"]) == "done", timeout=600, what="the apply to finish")
     finally:
+        editors.kill()
         _stop(worker)
 
     assert edits["errors"] == []
     assert edits["saves"] == 80
+    # Overlap, not just success: saves made while the apply was running, before and after each of them.
+    assert edits["during"] >= 8, edits
     assert query("SELECT COUNT(*) FROM recommendations_recommendation")[0][0] == 8 + ROWS
