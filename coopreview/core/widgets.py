@@ -37,7 +37,7 @@ class LongSelect(forms.Select):
 
     Django renders every <option> through its own template, about 40 µs each: 100 ms a page for 2,600
     sources. This joins the options in Python instead, with the same markup, escaping and `selected`
-    rule. Flat choices only: no <optgroup>.
+    rule; groups become <optgroup> as in Django's own widget.
     """
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
@@ -48,8 +48,11 @@ class LongSelect(forms.Select):
 
     def _options(self, choices: Iterable, selected: set[str]) -> Iterable[str]:
         for option_value, label in choices:
-            if isinstance(label, list | tuple):
-                raise ValueError("LongSelect renders flat choices only, not groups")
+            if isinstance(label, list | tuple):  # a group: (group label, [(value, label), …])
+                yield f'  <optgroup label="{escape(str(option_value))}">\n'
+                yield from self._options(label, selected)
+                yield "  </optgroup>\n"
+                continue
             option_value = "" if option_value is None else str(option_value)
             mark = " selected" if option_value in selected else ""
             label = label if isinstance(label, SafeData) else escape(str(label))

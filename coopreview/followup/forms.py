@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from coopreview.accounts.enums import Side
 from coopreview.accounts.models import Organisation
 from coopreview.core.dates import validate_not_too_early
-from coopreview.core.widgets import IsoDateInput
+from coopreview.core.widgets import IsoDateInput, LongSelect
 from coopreview.followup.enums import ALLOWED_TRANSITIONS, AttachmentKind, Category, Status
 from coopreview.followup.models import Action, FollowupPart
 from coopreview.recommendations.forms import RecommendationFilterForm
@@ -221,7 +221,8 @@ class BulkChangeForm(forms.Form):
     """One change for the selected recommendations. `change` is "action:value" from a grouped list, so a
     single control works without JavaScript; the services decide what each record accepts."""
 
-    change = forms.ChoiceField(label=_("Change"))
+    # Hundreds of options (every lead, theme and flag, twice): rendered in Python, not one template each.
+    change = forms.ChoiceField(label=_("Change"), widget=LongSelect)
     reason = forms.CharField(
         label=_("Reason"), max_length=500, help_text=_("Kept in each recommendation's history.")
     )

@@ -32,3 +32,31 @@ def test_long_select_escapes_labels_and_marks_one_selected():
 
     assert "&lt;b&gt;&quot;bold&quot;&lt;/b&gt; &amp; co" in html
     assert html.count(" selected") == 1
+
+
+GROUPED = [
+    ("", "Choose"),
+    ("Status <x>", [("s:1", "Open"), ("s:2", "Closed")]),
+    ("Theme", [("t:1", "A & B")]),
+]
+
+
+class _GroupedForm(forms.Form):
+    plain = forms.ChoiceField(choices=GROUPED, required=False)
+    long = forms.ChoiceField(choices=GROUPED, required=False, widget=LongSelect)
+
+
+def _groups(html: str) -> list[tuple[str, list]]:
+    found = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', html, flags=re.S)
+    return [(label, _options(inner)) for label, inner in found]
+
+
+def test_long_select_renders_groups_as_djangos_select_does():
+    for data in (None, {"plain": "s:2", "long": "s:2"}):
+        form = _GroupedForm(data)
+
+        plain, long = str(form["plain"]), str(form["long"])
+
+        assert _groups(long) == _groups(plain)
+        assert [label for label, _ in _groups(long)] == ["Status &lt;x&gt;", "Theme"]
+        assert _options(long) == _options(plain)
