@@ -339,6 +339,10 @@ REPORTS_JOBS_PER_CLIENT = env_int("REPORTS_JOBS_PER_CLIENT", 2)
 # Webhooks (coopreview/webhooks): seconds an endpoint has to answer, and the waits before each retry
 # (a delivery is tried 1 + len(WEBHOOKS_RETRY_DELAYS) times, then marked failed).
 WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)
+# Endpoints on loopback, private, link-local or reserved addresses are refused (a webhook must not be a
+# way to reach the servers' own network, such as a cloud metadata address); a closed network whose
+# receivers live on private addresses sets this to true.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
 WEBHOOKS_RETRY_DELAYS = [
     int(s) for s in os.environ.get("WEBHOOKS_RETRY_DELAYS", "60,300,1800,7200,21600").split(",") if s.strip()
 ]

@@ -10,9 +10,11 @@ on the X-Coopreview-Delivery header.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -66,7 +68,45 @@ def check_url(url: str) -> str:
         )
     if not parts.hostname:
         raise WebhookError(_("URL: “%(url)s” names no host.") % {"url": url[:100]})
+    try:
+        literal = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        literal = None
+    if (literal is not None and _internal(literal)) or parts.hostname.lower() == "localhost":
+        _refuse_internal(url)
     return url
+
+
+def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+def _refuse_internal(url: str) -> None:
+    raise WebhookError(
+        _(
+            "URL: “%(url)s” is on a loopback, private or reserved address; webhooks are sent to public "
+            "addresses only (WEBHOOKS_ALLOW_PRIVATE_ADDRESSES allows others)."
+        )
+        % {"url": url[:100]}
+    )
+
+
+def check_resolved(url: str) -> None:
+    """At send time, every address the host resolves to must be public (check_url cannot know what a
+    name resolves to, and it may change after the endpoint was saved)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        message = _("URL: the host of “%(url)s” could not be resolved.") % {"url": url[:100]}
+        raise WebhookError(message) from exc
+    if any(_internal(ipaddress.ip_address(info[4][0].split("%")[0])) for info in infos):
+        _refuse_internal(url)
 
 
 def _check_events(events: Iterable[str]) -> list[str]:
@@ -180,8 +220,12 @@ def _post(endpoint: Endpoint, delivery: Delivery) -> tuple[int | None, str]:
         signing.TIMESTAMP_HEADER: str(timestamp),
         signing.SIGNATURE_HEADER: signing.sign(secret=endpoint.secret, timestamp=timestamp, body=body),
     }
+    try:
+        check_resolved(check_url(endpoint.url))
+    except WebhookError as exc:
+        return None, str(exc)
     # check_url: http(s) only, so S310's file: and custom schemes cannot reach urlopen.
-    request = urllib.request.Request(check_url(endpoint.url), data=body, headers=headers, method="POST")  # noqa: S310
+    request = urllib.request.Request(endpoint.url.strip(), data=body, headers=headers, method="POST")  # noqa: S310
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=settings.WEBHOOKS_TIMEOUT) as response:
