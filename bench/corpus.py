@@ -276,6 +276,7 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
             through = Recommendation._meta.get_field(field_name).remote_field.through
             loader.insert(through._meta.db_table, ["recommendation_id", other], rows)
         n_know = build_knowledge(loader, records, n_knowledge, rng, sorted(set(org_ids.values())))
+        _reset_sequences()
     connection.cursor().execute("ANALYZE")
     return {
         "recommendations": len(rec_rows),
@@ -284,6 +285,19 @@ def build(*, n_recommendations: int, n_knowledge: int) -> dict:
         "addressees": len(addressees),
         "knowledge_entries": n_know,
     }
+
+
+def _reset_sequences() -> None:
+    """The rows were loaded with their ids: on PostgreSQL the id sequences still start at 1, and the
+    next recommendation created through the form (the write costs, HTTP pages) would take id 1 again."""
+    from django.core.management.color import no_style
+
+    from coopreview.knowledge.models import Practice
+    from coopreview.recommendations.models import Recommendation, Source
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Source, Recommendation, Practice]):
+            cursor.execute(sql)
 
 
 def build_knowledge(

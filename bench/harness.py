@@ -8,6 +8,7 @@ platform's own settings, selectors and server run unchanged against the bench da
 import datetime as dt
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import time
@@ -39,8 +40,11 @@ QUERIES_PER_KIND = {"tiny": 5, "small": 10}
 PAGE_REPEATS = {"tiny": 5, "small": 8}
 PORT = int(os.environ.get("COOPREVIEW_BENCH_PORT", "8765"))
 PEER_PORT = int(os.environ.get("COOPREVIEW_BENCH_PEER_PORT", "8766"))
+# The second application server of the "several servers" section (bench.multiserver); the first is PORT.
+SECOND_PORT = int(os.environ.get("COOPREVIEW_BENCH_SECOND_PORT") or PEER_PORT + 1)
 PG_ADMIN_URL = os.environ.get("COOPREVIEW_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_DB = "coopreview_bench"
+# Another name lets a second run (a helper's smoke run) go on beside one on the default database.
+PG_DB = os.environ.get("COOPREVIEW_BENCH_PG_DB", "coopreview_bench")
 
 
 def log(message: str) -> None:
@@ -66,6 +70,8 @@ def run(*, scale: str, db: str, out: Path, tiny_rows: int | None = None, apps: b
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"
     else:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", PG_DB):
+            raise SystemExit(f"COOPREVIEW_BENCH_PG_DB must be a plain lower-case name, not {PG_DB!r}")
         with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {PG_DB}")

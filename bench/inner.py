@@ -74,6 +74,8 @@ def main(argv: list[str]) -> None:
     finally:
         if peer:
             load.stop(peer)
+    log("several servers: a second server, its index caught up from the change log")
+    results["multiserver"] = several_servers(work, scale)
     results["apps"] = {}
     with_apps = os.environ.get("COOPREVIEW_BENCH_APPS", "1") != "0"
     for module in harness.app_benchmarks() if with_apps else []:
@@ -184,6 +186,27 @@ def http_load(seconds: int, work: Path, peer, scale: str) -> tuple[dict, dict]:
     http["writes"] = httpbench.write_costs(users)
     harness.log(f"  create/edit: {http['writes']}")
     return http, server_mem
+
+
+def several_servers(work: Path, scale: str) -> dict:
+    """bench.multiserver's figures; a failure is reported in the results (and the summary), not raised:
+    the rest of the run stands."""
+    import traceback
+
+    from bench import harness, multiserver
+
+    try:
+        return multiserver.measure(
+            work=work,
+            port_a=harness.PORT,
+            port_b=harness.SECOND_PORT,
+            per_kind=harness.QUERIES_PER_KIND.get(scale),
+            log=harness.log,
+        )
+    except Exception as exc:
+        traceback.print_exc()
+        harness.log(f"  several servers failed: {exc!r}")
+        return {"error": repr(exc)}
 
 
 def _all_queries() -> list[str]:

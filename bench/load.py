@@ -38,15 +38,16 @@ def wait_for_port(port: int, timeout: float = 120) -> None:
     raise RuntimeError(f"nothing listens on port {port} after {timeout}s")
 
 
-def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
-    """The platform as `coopreview serve` runs it: gunicorn, sync workers, our own port."""
+def start_gunicorn(port: int, workers: int, log: Path, env: dict | None = None) -> subprocess.Popen:
+    """The platform as `coopreview serve` runs it: gunicorn, sync workers, our own port; `env` adds to
+    or overrides this process's environment (another data directory: another server)."""
     cmd = [sys.executable, "-m", "gunicorn", "coopreview.config.wsgi:application"]
     cmd += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"]
     from django.conf import settings
 
     # One machine: this process's key (generated into the data directory when SECRET_KEY is unset) is
     # the one gunicorn needs; on PostgreSQL the servers refuse to start without SECRET_KEY set.
-    env = {**os.environ, "SECRET_KEY": settings.SECRET_KEY}
+    env = {**os.environ, "SECRET_KEY": settings.SECRET_KEY, **(env or {})}
     proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)  # noqa: S603
     wait_for_port(port)
     return proc

@@ -191,6 +191,122 @@ def targets(r: dict) -> list[dict]:
     return out
 
 
+# "found by search on the other server within a second" (coopreview/core/tests/test_replica_servers.py)
+LAG_P95_MS = 1000
+
+
+def targets_multiserver(m: dict | None) -> list[dict]:
+    """Issue 16: the search on each of two servers, and how soon one finds a change made through the
+    other. Missing figures (an older results file) give no row; a failed section a missed one."""
+    if m is None:
+        return []
+    out = []
+
+    def add(name, met, value, why=""):
+        out.append({"target": name, "met": bool(met), "value": value, "why": "" if met else why})
+
+    if "error" in m:
+        add("several servers: /search/ p95 and propagation measured", False, "n/a", f"failed: {m['error']}")
+        return out
+    servers = m["search"]["servers"]
+    worst = max(servers, key=lambda s: servers[s]["all"]["p95_ms"])
+    p95 = servers[worst]["all"]["p95_ms"]
+    add(
+        f"/search/ p95 ≤ {SEARCH_P95_MS} ms on each of two servers (anonymous, every query)",
+        p95 <= SEARCH_P95_MS,
+        f"{p95} ms (server {worst})",
+        "over the target on at least one server.",
+    )
+    agree = m["search"]["differing_results_total"] == 0 and m["search"]["failure_total"] == 0
+    add(
+        "the two servers answer every query alike (200, same results)",
+        agree,
+        f"{m['search']['differing_results_total']} differ, {m['search']['failure_total']} not 200",
+        "see multiserver.search in the JSON.",
+    )
+    lag = m["propagation"]["lag_ms"]["B"]
+    add(
+        f"a change through A found by B's /search/: p95 ≤ {LAG_P95_MS} ms, none lost",
+        lag["p95_ms"] <= LAG_P95_MS and m["propagation"]["timeouts"] == 0,
+        f"{lag['p95_ms']} ms, {m['propagation']['timeouts']} not found",
+        f"with B following the log every {m['follow_interval_s']} s.",
+    )
+    return out
+
+
+def several_servers(m: dict | None) -> list[str]:
+    if m is None:
+        return []
+    lines = ["## Several servers: two application servers on one database, each with its own index", ""]
+    if "error" in m:
+        return lines + [f"**Not measured**: {m['error']} (see the run's log).", ""]
+    catch, prop, search = m["catch_up"], m["propagation"], m["search"]
+    counts = ", ".join(f"{n} {k}" for k, n in search["queries"].items())
+    lines += [
+        f"Server A: gunicorn ({m['workers_per_server']} sync workers) on the index this run built. Server B: "
+        f"the same, on a data directory of its own and no index, as a new server joining: its follower "
+        f"built the index from the database and caught up with the change log (cursor {catch['cursor']} ≥ "
+        f"{catch['log_head']}) in **{catch['seconds']} s** from its start (listening after "
+        f"{catch['listening_s']} s; index {catch.get('index_mb')} MB). Both follow the log every "
+        f"{m['follow_interval_s']} s (SEARCH_FOLLOW_INTERVAL).",
+        "",
+        f"/search/ as the anonymous visitor, each query of the published sets ({counts}) on both servers, "
+        "one client, the servers in a shuffled order per query:",
+        "",
+        "| server | queries | median ms | p95 ms | max ms |",
+        "|---|---|---|---|---|",
+    ]
+    for name, kinds in search["servers"].items():
+        for kind, f in kinds.items():
+            lines.append(f"| {name} | {kind} | {f['median_ms']} | {f['p95_ms']} | {f['max_ms']} |")
+    lines += [
+        "",
+        f"Queries whose result links differ between A and B: {search['differing_results_total']}; "
+        f"requests not answered 200: {search['failure_total']}.",
+        "",
+        f"Propagation: {prop['edits']} edits through A's web form (signed-in editor, a new word added to a "
+        f"public recommendation; saving took median {prop['save_ms']['median_ms']} ms), each followed by "
+        f"/search/ for the word on both servers every {prop['poll_ms']:g} ms until it lists the "
+        "recommendation. Lag from A's answer:",
+        "",
+        "| server | median ms | p95 ms | max ms | found |",
+        "|---|---|---|---|---|",
+    ]
+    for name, f in prop["lag_ms"].items():
+        found = f"{f['n']}/{prop['edits']}"
+        lines.append(f"| {name} | {f['median_ms']} | {f['p95_ms']} | {f['max_ms']} | {found} |")
+    before = ", ".join(f"{x:.1f}" for x in m.get("load_average_before", []))
+    after = ", ".join(f"{x:.1f}" for x in m["load_average_after"])
+    lines += ["", f"Load average: {before} before, {after} after this section.", ""]
+    return lines
+
+
+def job_queue(jobs: dict | None) -> list[str]:
+    """The job queue's benchmark (coopreview/jobs/benchmarks.py), one row per broker."""
+    if not isinstance(jobs, dict) or "error" in jobs:
+        return []
+    lines = [
+        "## Job queue (coopreview/jobs/benchmarks.py)",
+        "",
+        f"No-op jobs enqueued as the platform does, then one `coopreview worker` ({jobs.get('workers')} "
+        f"processes, database {jobs.get('database')}) timed until every job is done. Throughput from the "
+        "worker's start, and steady (first job's end to the last's); latency is created → finished.",
+        "",
+        "| broker | jobs | done | enqueued/s | jobs/s | steady jobs/s | latency median s | max s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key, label in (("database_broker", "database"), ("redis_broker", "Redis")):
+        f = jobs.get(key)
+        if isinstance(f, dict):
+            lines.append(
+                f"| {label} | {f['jobs']} | {f['done']} | {f['enqueue_per_second']} | {f['jobs_per_second']} "
+                f"| {f['steady_jobs_per_second']} | {f['latency_median_s']} | {f['latency_max_s']} |"
+            )
+        elif f:
+            lines.append(f"| {label} | {f} | | | | | | |")
+    return lines + [""]
+
+
 def _fmt_levels(name: str, levels: list[dict] | None, seconds: int | None = None) -> list[str]:
     rows = []
     for x in levels or []:
@@ -222,6 +338,7 @@ def markdown(r: dict) -> str:
         "",
     ]
     lines += _headline(r)
+    lines += several_servers(r.get("multiserver"))
     lines += [
         f"## Secondary: the search selector in-process ({s['queries']} queries: one word, several words, "
         "phrases, with a theme filter, French)",
@@ -265,13 +382,15 @@ def markdown(r: dict) -> str:
     lines += ["", f"SQL queries per list page: {r['queries_per_page']}", "", "## Peak memory (RSS, MB)", ""]
     for key, value in r["memory_mb"].items():
         lines.append(f"- {key}: {value}")
+    lines += job_queue(r["apps"].get("jobs"))
     lines += ["", "## Other apps' figures", ""]
     if not r["apps"]:
         lines.append("Not run here (`--skip-apps`): see the SQLite run of the same scale.")
     for app, figures in r["apps"].items():
-        lines.append(f"- {app}: `{figures}`")
+        if app != "jobs" or "error" in figures:
+            lines.append(f"- {app}: `{figures}`")
     lines += ["", "## Targets", "", "| target | value | verdict |", "|---|---|---|"]
-    for t in targets_http(r) + targets(r):
+    for t in targets_http(r) + targets_multiserver(r.get("multiserver")) + targets(r):
         verdict = "met" if t["met"] else f"**missed** — {t['why']}"
         lines.append(f"| {t['target']} | {t['value']} | {verdict} |")
     if r["scale"] != "full":

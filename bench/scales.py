@@ -35,7 +35,10 @@ GROUPS = {
     "search": "/search/ against Datasette over HTTP (ms; ratio of medians)",
     "list": "/recommendations/?q= against Datasette over HTTP (ms; ratio of medians)",
     "pages": "Other pages over HTTP (ms) and SQL queries per request",
+    "several": "Several servers: /search/ on two servers over HTTP (ms), a new server's catch-up (s), "
+    "a change's lag until the other server's search finds it (ms)",
     "throughput": "Search throughput under wrk (req/s)",
+    "jobs": "Job queue (jobs/s)",
     "writes": "Writes through the web form (SQL queries)",
     "secondary": "Secondary: in-process",
 }
@@ -60,14 +63,35 @@ def figures(doc: dict) -> dict[str, float | None]:
         out[f"pages: {name} p50"] = page["all"]["median_ms"]
         out[f"pages: {name} p95"] = page["all"]["p95_ms"]
         out[f"pages: {name} SQL queries (max over personas)"] = max(page["queries"].values())
+    out |= _several(doc.get("multiserver"))
     for c in (16, 64):
         out[f"throughput: search page, {c} connections"] = _level(_get(doc, ("http", "search")), c, "rps")
         out[f"throughput: Datasette, {c} connections"] = _level(_get(doc, ("http", "peer_search")), c, "rps")
     for name in ("edit", "create"):
         out[f"writes: {name}, SQL queries"] = _get(doc, ("http", "writes", name, "queries"))
         out[f"writes: {name}, index updates"] = _get(doc, ("http", "writes", name, "index_updates"))
+    for broker in ("database", "redis"):
+        for stat, label in (("jobs_per_second", "jobs/s"), ("steady_jobs_per_second", "steady jobs/s")):
+            out[f"jobs: {broker} broker, {label}"] = _get(doc, ("apps", "jobs", f"{broker}_broker", stat))
     out["secondary: search selector median ms"] = _get(doc, ("search", "platform", "median_ms"))
     out["secondary: search selector p95 ms"] = _get(doc, ("search", "platform", "p95_ms"))
+    return out
+
+
+def _several(m: dict | None) -> dict[str, float | None]:
+    """The multi-server figures (None each when the section failed, so the row shows the gap)."""
+    if m is None:
+        return {}
+    ok = "error" not in m
+    out: dict[str, float | None] = {}
+    for server in ("A", "B"):
+        for stat in ("median_ms", "p95_ms"):
+            value = _get(m, ("search", "servers", server, "all", stat)) if ok else None
+            out[f"several: /search/ {stat[:-3]}, server {server}"] = value
+    out["several: catch-up of a new server (s)"] = _get(m, ("catch_up", "seconds")) if ok else None
+    for stat in ("median_ms", "p95_ms", "max_ms"):
+        value = _get(m, ("propagation", "lag_ms", "B", stat)) if ok else None
+        out[f"several: change found on the other server, {stat[:-3]} lag"] = value
     return out
 
 

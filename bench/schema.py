@@ -46,6 +46,7 @@ def validate(doc: dict) -> list[str]:
                 if isinstance(value, bool) or not isinstance(value, NUMBER) or value < 0:
                     errors.append(f"http.{endpoint}[{i}].{stat} is not a non-negative number: {value!r}")
     _http_headline(errors, doc)
+    _multiserver(errors, doc)
     if not isinstance(doc["apps"], dict):
         errors.append("apps must be an object")
     if not isinstance(doc["memory_mb"], dict) or "server" not in doc["memory_mb"]:
@@ -72,3 +73,27 @@ def _http_headline(errors: list[str], doc: dict) -> None:
             _number(errors, doc, f"http.pages.{name}.all.p95_ms")
     for write in ("edit", "create"):
         _number(errors, doc, f"http.writes.{write}.queries")
+
+
+def _multiserver(errors: list[str], doc: dict) -> None:
+    """Issue 16: two servers on one database (bench.multiserver): their figures, or why they are missing."""
+    several = doc.get("multiserver")
+    if not isinstance(several, dict):
+        errors.append("missing multiserver (its figures, or the error that stopped it)")
+        return
+    if "error" in several:
+        if not isinstance(several["error"], str) or not several["error"]:
+            errors.append("multiserver.error must say what failed")
+        return
+    for server in ("A", "B"):
+        for stat in ("median_ms", "p95_ms"):
+            _number(errors, doc, f"multiserver.search.servers.{server}.all.{stat}")
+    for path in ("search.failure_total", "search.differing_results_total", "catch_up.seconds"):
+        _number(errors, doc, f"multiserver.{path}")
+    for stat in ("median_ms", "p95_ms", "max_ms"):
+        _number(errors, doc, f"multiserver.propagation.lag_ms.B.{stat}")
+    for path in ("propagation.edits", "propagation.timeouts", "follow_interval_s"):
+        _number(errors, doc, f"multiserver.{path}")
+    load = several.get("load_average_after")
+    if not isinstance(load, list) or len(load) != 3:
+        errors.append("multiserver.load_average_after must hold the three load averages")

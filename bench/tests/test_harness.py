@@ -26,6 +26,7 @@ def tiny_run(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COOPREVIEW_BENCH_PORT", str(_free_port()))
         mp.setenv("COOPREVIEW_BENCH_PEER_PORT", str(_free_port()))
+        mp.setenv("COOPREVIEW_BENCH_SECOND_PORT", str(_free_port()))
         path = harness.run(scale="tiny", db="sqlite", out=out)
     return out, path
 
@@ -66,6 +67,14 @@ def _complete_results_document(path):
         assert doc["http"]["writes"][write]["status"] == 302, doc["http"]["writes"]
         assert doc["http"]["writes"][write]["index_updates"] >= 1
     assert doc["memory_mb"]["server"]["max_process_mb"] > 10
+    # Several servers: the second one caught up from the change log, answers as the first, and finds
+    # every edit made through the first.
+    several = doc["multiserver"]
+    assert "error" not in several, several
+    assert several["catch_up"]["cursor"] >= several["catch_up"]["log_head"]
+    assert several["search"]["failure_total"] == 0 and several["search"]["differing_results_total"] == 0
+    assert several["propagation"]["timeouts"] == 0
+    assert several["propagation"]["lag_ms"]["B"]["n"] == several["propagation"]["edits"] > 0
     # Every app offering benchmarks.py is run and reported (its figures, or the error it raised).
     assert set(doc["apps"]) == {name.rsplit(".", 1)[1] for name in harness.app_benchmarks()}
 
@@ -74,6 +83,7 @@ def _markdown_summary(out, path):
     summary = path.with_suffix(".md").read_text()
     assert "## Targets" in summary and "platform/floor" in summary
     assert "## Headline" in summary and "restricted_member" in summary
+    assert "## Several servers" in summary and "on each of two servers" in summary
     assert "cores" in summary and "SQLite" in summary
     assert not (out / "LATEST.md").exists()  # tiny runs never replace the latest real summary
 
