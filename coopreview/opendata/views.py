@@ -65,4 +65,5 @@ def source_download_view(request: HttpRequest, symbol: str, fmt: str) -> HttpRes
 def list_download_links(request: HttpRequest) -> str:
     """Above the recommendation list: this selection's public records as CSV or JSON."""
     kept = [(key, request.GET.get(key)) for key in FILTER_KEYS if request.GET.get(key)]
-    return render_to_string("opendata/_list_links.html", {"kept": kept}, request=request)
+    context = {"kept": kept, "keep": " ".join(FILTER_KEYS)}
+    return render_to_string("opendata/_list_links.html", context, request=request)

@@ -115,6 +115,7 @@ def list_download_buttons(request: HttpRequest) -> str:
         columns = [(v, label) for v, label in columns if v not in ("status", "lead", "views")]
     context = {
         "kept": kept,
+        "keep": " ".join(FILTER_KEYS),
         "reports": reports,
         "formats": _choices(ReportFormat),
         "columns": columns,
