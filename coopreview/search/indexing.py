@@ -19,9 +19,11 @@ def _kind_of(obj: models.Model) -> str | None:
     return entry[0] if entry else None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def index_update(obj: models.Model) -> None:
-    """Replace the index rows of `obj` (one per language it has)."""
+    """Replace the index rows of `obj` (one per language it has). No savepoint of its own: it always
+    runs inside the write it follows, and a failure here must undo that write anyway (a savepoint
+    would only add a SAVEPOINT and a RELEASE to every save)."""
     kind, rows_for = INDEXERS[type(obj)]
     rows = rows_for(obj)
     # The id depends on the access layer, so rows are replaced rather than updated.

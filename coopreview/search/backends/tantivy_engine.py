@@ -524,7 +524,7 @@ class TantivyBackend:
     def _log(self, entry_ids: list[int], op: str) -> None:
         if entry_ids:
             log_append(entry_ids, op)
-            transaction.on_commit(_follow_after_commit)
+            _follow_once_after_commit()
 
     def before_rebuild(self) -> None:
         self.sql.before_rebuild()
@@ -585,6 +585,17 @@ class TantivyBackend:
                 counter = counters[name] = Counter()
             counter[value] = bucket["doc_count"] if scale == 1.0 else round(bucket["doc_count"] * scale)
         return counters, scale != 1.0
+
+
+def _follow_once_after_commit() -> None:
+    """Follow the log once after this transaction commits, however many times it appended to it (an
+    edit logs its deletes and its puts: one follow applies both)."""
+    connection = transaction.get_connection()
+    open_now = set(connection.savepoint_ids)
+    # One already registered at this level or an outer one runs whenever this one would.
+    if any(func is _follow_after_commit and sids <= open_now for sids, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_follow_after_commit)
 
 
 def _follow_after_commit() -> None:
