@@ -39,6 +39,16 @@ def _english_by_default() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _reference_rows_per_test() -> None:
+    """The per-process copies of organisations, themes and flags (core.reference) may hold rows of an
+    earlier test, rolled back since (and rows written in bulk send no signal): each test starts
+    without them."""
+    from coopreview.core.reference import forget_all
+
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def _two_factor_off_by_default(settings) -> None:
     """Two-factor authentication is required in production (MFA_REQUIRED defaults to on); tests sign
     editors in with a password or force_login, so it is off here and the tests of accounts/mfa turn

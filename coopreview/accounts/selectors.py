@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from coopreview.accounts.enums import EDITOR_ROLES, MEMBER_ROLES, Role
 from coopreview.accounts.models import Organisation
+from coopreview.core.reference import ReferenceRows, bump
 
 AnyUser = User | AnonymousUser
 
@@ -56,13 +57,15 @@ _names: dict[str, tuple[float, int, dict[str, tuple[str, str]]]] = {}
 NAMES_VERSION_KEY = "accounts:organisation-names:version"
 
 
+# Every organisation, for the write forms' check of chosen addressees (core.reference); read again
+# with the names below.
+ORGANISATIONS = ReferenceRows(lambda: Organisation.objects.all(), NAMES_VERSION_KEY)
+
+
 def organisation_names_invalidate() -> None:
     """Tell every process (every server, through the shared cache when CACHE_URL is set) that the
-    organisations changed: their copies of the names are read again on next use."""
-    try:
-        cache.incr(NAMES_VERSION_KEY)
-    except ValueError:  # not set yet (or evicted)
-        cache.set(NAMES_VERSION_KEY, 1, None)
+    organisations changed: their copies of the names and of the rows are read again on next use."""
+    bump(NAMES_VERSION_KEY)
 
 
 def organisation_names_by_code(codes) -> dict[str, str]:

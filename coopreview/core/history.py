@@ -11,7 +11,7 @@ from django.db.models.signals import post_save
 
 from coopreview.accounts.display import user_display_name
 from coopreview.core.exceptions import ConcurrentEditError
-from coopreview.core.history_links import write_links
+from coopreview.core.history_links import bulk_ready, current_links, write_links
 
 
 def save_with_history(
@@ -31,8 +31,12 @@ def save_with_history(
     instance.skip_history_when_saving = True
     try:
         instance.save()
-        for name, values in (m2m or {}).items():
-            if write_links(instance, name, values, created=created):  # in bulk; history copies the rows
+        m2m = m2m or {}
+        # An edit compares with the links there are: all the relations' rows in one read.
+        current = {} if created else current_links(instance, [n for n in m2m if bulk_ready(instance, n)])
+        for name, values in m2m.items():
+            # in bulk; history copies the rows
+            if write_links(instance, name, values, created=created, current=current.get(name)):
                 continue
             if created:  # nothing to compare with: add() skips set()'s read of the current links
                 values = list(values)

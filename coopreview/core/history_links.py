@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connections, models
+from django.db.models import Value
 from django.db.models.signals import m2m_changed
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_m2m_records, pre_create_historical_m2m_records
@@ -22,19 +23,105 @@ def _ids(values: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(getattr(v, "pk", v) for v in values))
 
 
-def write_links(instance: models.Model, name: str, values: Iterable[Any], *, created: bool) -> bool:
-    """Make `instance`'s `name` links exactly `values` (one read on an edit, one insert, one delete at
-    most), sending m2m_changed as add()/set() do. False (nothing done) when the relation has its own
-    through model or the database cannot return inserted ids: the caller uses add()/set()."""
+def bulk_ready(instance: models.Model, name: str) -> bool:
+    """Whether write_links can write this relation (an auto-created through model, and a database
+    that returns the ids of inserted rows)."""
+    through = instance._meta.get_field(name).remote_field.through
+    db = instance._state.db or "default"
+    return bool(through._meta.auto_created and connections[db].features.can_return_rows_from_bulk_insert)
+
+
+def _atts(field) -> tuple[str, str]:
+    return f"{get_m2m_field_name(field)}_id", f"{get_m2m_reverse_field_name(field)}_id"
+
+
+def current_links(instance: models.Model, names: list[str]) -> dict[str, list[models.Model]]:
+    """The link rows of `instance`'s relations `names`, read in one query (UNION ALL over their
+    tables) instead of one per relation."""
+    db = instance._state.db or "default"
+    parts = []
+    for i, name in enumerate(names):
+        field = instance._meta.get_field(name)
+        source_att, target_att = _atts(field)
+        through = field.remote_field.through
+        rows = through.objects.using(db).filter(**{source_att: instance.pk})
+        parts.append(rows.annotate(_rel=Value(i)).values_list("_rel", "id", target_att))
+    if not parts:
+        return {}
+    found: dict[str, list[models.Model]] = {name: [] for name in names}
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for i, pk, target in query:
+        field = instance._meta.get_field(names[i])
+        source_att, target_att = _atts(field)
+        through = field.remote_field.through
+        found[names[i]].append(through.from_db(db, ["id", source_att, target_att], [pk, instance.pk, target]))
+    return found
+
+
+def link_targets(instance: models.Model, names: list[str]) -> dict[str, list[Any]]:
+    """The ids linked to `instance` by each relation of `names`, in one query (see current_links)."""
+    out = {}
+    for name, rows in current_links(instance, names).items():
+        target_att = _atts(instance._meta.get_field(name))[1]
+        out[name] = [getattr(row, target_att) for row in rows]
+    return out
+
+
+def _in_model_order(objs: list[Any], model: type[models.Model]) -> list[Any] | None:
+    """`objs` sorted as `model`'s default ordering would return them, or None when that ordering is
+    not plain fields of the model (then the relation is read again when asked for)."""
+    keys = []
+    for item in model._meta.ordering or ["pk"]:
+        if not isinstance(item, str) or "__" in item or item.lstrip("-") == "?":
+            return None
+        keys.append((item.lstrip("-"), item.startswith("-")))
+    try:
+        for attname, descending in reversed(keys):  # stable sorts, last key first
+            objs = sorted(objs, key=lambda o, a=attname: getattr(o, a), reverse=descending)
+    except (AttributeError, TypeError):  # a missing field, or None beside values
+        return None
+    return objs
+
+
+def remember_links(instance: models.Model, name: str, values: list[Any]) -> None:
+    """Leave the relation's objects on `instance`, as a prefetch would: readers later in the same
+    write (the search index document) use them instead of reading them again. Only when every
+    value is an object of the related model (a form's choices); ids would need a read anyway."""
+    model = instance._meta.get_field(name).remote_field.model
+    if not all(isinstance(v, model) and v.pk is not None for v in values):
+        return
+    ordered = _in_model_order(list({v.pk: v for v in values}.values()), model)
+    if ordered is None:
+        return
+    qs = getattr(instance, name).get_queryset()  # lazy: no query
+    qs._result_cache, qs._prefetch_done = ordered, True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = qs
+
+
+def write_links(
+    instance: models.Model,
+    name: str,
+    values: Iterable[Any],
+    *,
+    created: bool,
+    current: list[models.Model] | None = None,
+) -> bool:
+    """Make `instance`'s `name` links exactly `values` (one read on an edit unless `current`, the link
+    rows read by current_links, is given; one insert, one delete at most), sending m2m_changed as
+    add()/set() do. False (nothing done) when the relation has its own through model or the database
+    cannot return inserted ids: the caller uses add()/set()."""
+    if not bulk_ready(instance, name):
+        return False
     field = instance._meta.get_field(name)
     through = field.remote_field.through
     db = instance._state.db or "default"
-    if not through._meta.auto_created or not connections[db].features.can_return_rows_from_bulk_insert:
-        return False
-    source, target = get_m2m_field_name(field), get_m2m_reverse_field_name(field)
-    source_att, target_att = f"{source}_id", f"{target}_id"
+    source_att, target_att = _atts(field)
+    values = list(values)
     wanted = _ids(values)
-    current = [] if created else list(through.objects.using(db).filter(**{source_att: instance.pk}))
+    if current is None:
+        current = [] if created else list(through.objects.using(db).filter(**{source_att: instance.pk}))
     have = {getattr(row, target_att) for row in current}
     removed = [row for row in current if getattr(row, target_att) not in set(wanted)]
     added = [pk for pk in wanted if pk not in have]
@@ -62,6 +149,7 @@ def write_links(instance: models.Model, name: str, values: Iterable[Any], *, cre
         through.objects.using(db).bulk_create(rows)
         signal("post_add", set(added))
     getattr(instance, "_prefetched_objects_cache", {}).pop(name, None)  # as add()/set() do: no stale list
+    remember_links(instance, name, values)
     kept = [row for row in current if row not in removed]
     instance.__dict__.setdefault(KNOWN, {})[name] = kept + rows
     return True

@@ -8,3 +8,21 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
     url_prefix = "recommendations/"
     nav_items = [("recommendations:list", _("Recommendations"), None)]
+
+    def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
+        from coopreview.recommendations.models import PriorityFlag, Theme
+        from coopreview.recommendations.selectors import FLAGS, THEMES
+
+        # Any write of a theme or flag, whichever service, command or admin page made it.
+        for model, rows in ((Theme, THEMES), (PriorityFlag, FLAGS)):
+
+            def changed(sender, rows=rows, **kwargs) -> None:
+                rows.invalidate()  # now for this process, and once others can read the change
+                transaction.on_commit(rows.invalidate)
+
+            for signal, what in ((post_save, "saved"), (post_delete, "deleted")):
+                uid = f"recommendations_{model._meta.model_name}_rows_{what}"
+                signal.connect(changed, sender=model, dispatch_uid=uid, weak=False)

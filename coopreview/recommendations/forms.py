@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
 from coopreview.core.dates import validate_not_too_early
+from coopreview.core.reference import ReferenceMultipleChoiceField
 from coopreview.core.widgets import FindableSelect, IsoDateInput, LongSelect
 from coopreview.recommendations import selectors
 from coopreview.recommendations.enums import SortOrder, Visibility
@@ -24,6 +25,8 @@ from coopreview.recommendations.models import (
     Theme,
     flag_label,
 )
+
+M2M_FIELDS = ("addressees", "recommended_by", "priority_flags", "themes", "restricted_to")
 
 # Beyond this many sources a select is too long to render or scroll: the filter shows the newest
 # FOUND_SOURCES and a box to find the others.
@@ -213,6 +216,9 @@ class RecommendationForm(forms.ModelForm):
             "priority_flags": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,
         }
+        # The submitted choices are checked against per-process copies of these small tables
+        # (core.reference): a save does not read them again.
+        field_classes = dict.fromkeys(M2M_FIELDS, ReferenceMultipleChoiceField)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -220,6 +226,9 @@ class RecommendationForm(forms.ModelForm):
         self.fields["addressees"].queryset = Organisation.objects.order_by("kind", "name")
         self.fields["recommended_by"].queryset = Organisation.objects.order_by("kind", "name")
         self.fields["restricted_to"].queryset = Organisation.objects.order_by("kind", "name")
+        for name in M2M_FIELDS:
+            field = self.fields[name]
+            field.reference = selectors.REFERENCE[field.queryset.model]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.updated_at
 

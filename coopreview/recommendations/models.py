@@ -268,6 +268,19 @@ class Recommendation(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.source.symbol} {self.reference}"
 
+    def clean_fields(self, exclude=None) -> None:
+        # A source or section already loaded on the instance (the form's choice field, a service's
+        # caller) was read from the database: the foreign key check would only ask again that it exists.
+        fields = (self._meta.get_field("source"), self._meta.get_field("section"))
+        loaded = {
+            f.name
+            for f in fields
+            if f.is_cached(self)
+            and getattr(self, f.name) is not None
+            and not getattr(self, f.name)._state.adding
+        }
+        super().clean_fields(exclude={*(exclude or ()), *loaded})
+
     def save(self, *args, **kwargs) -> None:
         # Derived, not state: keeping the natural sort key and the source's date in step.
         self.reference_sort = reference_sort_key(self.reference)

@@ -7,7 +7,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.layers import layers_q, may_read_version
 from coopreview.accounts.models import Organisation
-from coopreview.accounts.selectors import AnyUser, user_is_editor
+from coopreview.accounts.selectors import ORGANISATIONS, AnyUser, user_is_editor
+from coopreview.core.history_links import link_targets, remember_links
+from coopreview.core.reference import ReferenceRows
 from coopreview.recommendations import search
 from coopreview.recommendations.enums import SortOrder, Visibility
 from coopreview.recommendations.models import (
@@ -18,6 +20,12 @@ from coopreview.recommendations.models import (
     Theme,
     in_flag_order,
 )
+
+# Every theme and priority flag, for the edit form's check of chosen ones (core.reference); read again
+# when one is saved or deleted (RecommendationsConfig.ready).
+THEMES = ReferenceRows(lambda: Theme.objects.all(), "recommendations:themes:version")
+FLAGS = ReferenceRows(lambda: PriorityFlag.objects.select_related("owner"), "recommendations:flags:version")
+REFERENCE = {Organisation: ORGANISATIONS, Theme: THEMES, PriorityFlag: FLAGS}
 
 SIDE_KINDS = {
     "court": [OrganisationKind.COURT, OrganisationKind.COURT_ORGAN],
@@ -217,6 +225,20 @@ def recommendation_get(*, user: AnyUser, pk: int) -> Recommendation:
         .prefetch_related("recommended_by", "restricted_to")
         .get(pk=pk)
     )
+
+
+def recommendation_get_for_save(*, user: AnyUser, pk: int) -> Recommendation:
+    """As recommendation_get, for a save through the edit form: its relations (the form's initial
+    values) read as ids in one query and taken from the per-process copies of organisations, themes
+    and flags, instead of one query per relation."""
+    rec = recommendations_visible_to(user=user).select_related("source").get(pk=pk)
+    names = ["addressees", "recommended_by", "priority_flags", "themes", "restricted_to"]
+    for name, ids in link_targets(rec, names).items():
+        model = Recommendation._meta.get_field(name).remote_field.model
+        rows = REFERENCE[model].get(ids)
+        if len(rows) == len(set(ids)):  # else (a row gone meanwhile) the relation is read when asked
+            remember_links(rec, name, list(rows.values()))
+    return rec
 
 
 def cluster_of(recommendation: Recommendation) -> Section | None:

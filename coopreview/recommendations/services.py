@@ -26,10 +26,16 @@ def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Iterable[Any
 
 
 @transaction.atomic
-def recommendation_create(*, by: User | None, reason: str = "", **data: Any) -> Recommendation:
+def recommendation_create(
+    *, by: User | None, reason: str = "", validated: bool = False, **data: Any
+) -> Recommendation:
+    """`validated`: the caller's ModelForm has just run the model's validation on exactly `data`
+    (RecommendationForm.is_valid()); it is not run a second time. The database's constraints still
+    hold against a concurrent save."""
     fields, m2m = _split(data)
     recommendation = Recommendation(**fields)
-    recommendation.full_clean(exclude=["reference_sort"])
+    if not validated:
+        recommendation.full_clean(exclude=["reference_sort"])
     with coalesced():  # one search index update for the row and its relations
         save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
     event_emit(event=WebhookEvent.RECOMMENDATION_CREATED, data=payloads.recommendation(recommendation))
@@ -43,16 +49,19 @@ def recommendation_update(
     by: User | None,
     reason: str = "",
     expected_updated_at: datetime | None = None,
+    validated: bool = False,
     **data: Any,
 ) -> Recommendation:
     """Apply `data` to `recommendation`. With `expected_updated_at`, refuse to overwrite a newer save
-    (ConcurrentEditError carries what the other person changed)."""
+    (ConcurrentEditError carries what the other person changed). `validated`: as for
+    recommendation_create (the edit form validated `data` on this very instance)."""
     current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     refuse_stale(current, expected_updated_at)
     fields, m2m = _split(data)
     for name, value in fields.items():
         setattr(recommendation, name, value)
-    recommendation.full_clean(exclude=["reference_sort"])
+    if not validated:
+        recommendation.full_clean(exclude=["reference_sort"])
     with coalesced():  # one search index update for the row and its relations
         save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
     event_emit(event=WebhookEvent.RECOMMENDATION_UPDATED, data=payloads.recommendation(recommendation))

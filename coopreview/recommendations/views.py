@@ -119,7 +119,7 @@ def recommendation_create_view(request: HttpRequest) -> HttpResponse:
     form = RecommendationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         recommendation = services.recommendation_create(
-            by=request.user, reason=form.cleaned_data["reason"], **form.service_data()
+            by=request.user, reason=form.cleaned_data["reason"], validated=True, **form.service_data()
         )
         messages.success(request, _("Recommendation %(ref)s created.") % {"ref": recommendation.reference})
         return redirect("recommendations:detail", pk=recommendation.pk)
@@ -130,11 +130,13 @@ def recommendation_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommendation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = get_or_404(lambda: selectors.recommendation_get(user=request.user, pk=pk))
+    # A save reads the relations as ids, the rows from per-process copies (the form shows them: GET).
+    get = selectors.recommendation_get if request.method == "GET" else selectors.recommendation_get_for_save
+    recommendation = get_or_404(lambda: get(user=request.user, pk=pk))
     require_perm(request.user, "recommendations.change_recommendation", recommendation)
     form = RecommendationForm(request.POST or None, instance=recommendation)
     saved, conflict = _save_checked(
-        request, form, services.recommendation_update, recommendation=recommendation
+        request, form, services.recommendation_update, recommendation=recommendation, validated=True
     )
     if saved:
         messages.success(request, _("Changes saved."))

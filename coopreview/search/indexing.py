@@ -6,6 +6,8 @@ inside the saving transaction. Bulk writes that bypass signals are caught up by
 `search_index --rebuild`.
 """
 
+from contextlib import nullcontext
+
 from django.db import models, transaction
 
 from coopreview.core.coalesce import defer
@@ -19,16 +21,20 @@ def _kind_of(obj: models.Model) -> str | None:
     return entry[0] if entry else None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def index_update(obj: models.Model) -> None:
-    """Replace the index rows of `obj` (one per language it has)."""
+    """Replace the index rows of `obj` (one per language it has). No savepoint of its own: it always
+    runs inside the write it follows, and a failure here must undo that write anyway (a savepoint
+    would only add a SAVEPOINT and a RELEASE to every save)."""
     kind, rows_for = INDEXERS[type(obj)]
     rows = rows_for(obj)
     # The id depends on the access layer, so rows are replaced rather than updated.
     backend = get_backend()
-    _delete(backend, kind, obj.pk)
-    created = SearchEntry.objects.bulk_create([SearchEntry(**row.fields(kind, obj.pk)) for row in rows])
-    backend.after_write([e.pk for e in created])
+    # The engine's change log (tantivy) takes the deletes and the puts in one insert.
+    with getattr(backend, "one_log", nullcontext)():
+        _delete(backend, kind, obj.pk)
+        created = SearchEntry.objects.bulk_create([SearchEntry(**row.fields(kind, obj.pk)) for row in rows])
+        backend.after_write([e.pk for e in created])
 
 
 def _delete(backend, kind: str, object_id: int) -> None:

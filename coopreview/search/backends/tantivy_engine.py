@@ -39,6 +39,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -292,11 +293,15 @@ def pruned_through() -> int:
     return SearchPrune.objects.aggregate(m=Max("through"))["m"] or 0
 
 
-def log_append(entry_ids: list[int], op: str) -> None:
-    """Append to the change log; call inside the transaction that changed search_entry."""
-    if entry_ids:
-        now = timezone.now()
-        SearchChange.objects.bulk_create([SearchChange(entry_id=i, op=op, created_at=now) for i in entry_ids])
+def log_append(entry_ids: list[int], op: str, *more: tuple[list[int], str]) -> None:
+    """Append to the change log (`entry_ids` with `op`, then each further (ids, op) in order, in one
+    insert); call inside the transaction that changed search_entry."""
+    now = timezone.now()
+    rows = [
+        SearchChange(entry_id=i, op=o, created_at=now) for ids, o in [(entry_ids, op), *more] for i in ids
+    ]
+    if rows:
+        SearchChange.objects.bulk_create(rows)
 
 
 def _apply(opened: _Opened, entry_ids: set[int]) -> None:
@@ -505,6 +510,7 @@ class TantivyBackend:
         self.sql = sql_backend()  # the database's own index, written by rebuilds (see the module doc)
         self._analyzer = _analyzer()
         self._rebuilding = False
+        self._pending: list[tuple[list[int], str]] | None = None  # log rows held by one_log()
         # the last search (query, count, engine query, searcher, schema), for count() and facet_counts()
         self._last: tuple | None = None
 
@@ -522,9 +528,26 @@ class TantivyBackend:
         self._log(entry_ids, ChangeOp.DELETE)
 
     def _log(self, entry_ids: list[int], op: str) -> None:
-        if entry_ids:
+        if not entry_ids:
+            return
+        if self._pending is not None:
+            self._pending.append((entry_ids, op))
+        else:
             log_append(entry_ids, op)
-            transaction.on_commit(_follow_after_commit)
+        _follow_once_after_commit()
+
+    @contextmanager
+    def one_log(self) -> Iterator[None]:
+        """The log rows of the writes inside (an entry's old rows deleted, its new ones written), in
+        order, in one insert at the end: one statement instead of one per write. Nothing is written
+        if the block fails (its transaction is rolled back anyway)."""
+        self._pending = pending = []
+        try:
+            yield
+        finally:
+            self._pending = None
+        if pending:
+            log_append(*pending[0], *pending[1:])
 
     def before_rebuild(self) -> None:
         self.sql.before_rebuild()
@@ -588,6 +611,17 @@ class TantivyBackend:
                 counter = counters[name] = Counter()
             counter[value] = bucket["doc_count"] if scale == 1.0 else round(bucket["doc_count"] * scale)
         return counters, scale != 1.0
+
+
+def _follow_once_after_commit() -> None:
+    """Follow the log once after this transaction commits, however many times it appended to it (an
+    edit logs its deletes and its puts: one follow applies both)."""
+    connection = transaction.get_connection()
+    open_now = set(connection.savepoint_ids)
+    # One already registered at this level or an outer one runs whenever this one would.
+    if any(func is _follow_after_commit and sids <= open_now for sids, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_follow_after_commit)
 
 
 def _follow_after_commit() -> None:
