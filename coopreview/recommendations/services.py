@@ -1,16 +1,18 @@
 """Writes on recommendations, sources, sections, flags and themes. Views, forms and commands call these."""
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.models import Organisation
 from coopreview.core.coalesce import coalesced
+from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
 from coopreview.webhooks import payloads
@@ -25,6 +27,35 @@ def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Iterable[Any
     return {k: v for k, v in data.items() if k not in M2M_FIELDS}, m2m
 
 
+class StaleChoiceError(ServiceError):
+    """The database refused the save: a chosen row is gone or another save took the reference."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The recommendation was not saved: a choice on the form no longer exists (an "
+                "organisation, theme or flag deleted meanwhile) or another save took the same "
+                "reference. Reload the form and try again."
+            )
+        )
+
+
+def _refused_by_the_database(func):
+    """The forms check choices against per-process copies of small tables (core.reference), which may
+    lag behind a deletion on another server; the foreign keys then refuse the link at commit. That
+    becomes a message on the form, not an error page. Outside the transaction: it is rolled back."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except IntegrityError as exc:
+            raise StaleChoiceError() from exc
+
+    return wrapper
+
+
+@_refused_by_the_database
 @transaction.atomic
 def recommendation_create(
     *, by: User | None, reason: str = "", validated: bool = False, **data: Any
@@ -42,6 +73,7 @@ def recommendation_create(
     return recommendation
 
 
+@_refused_by_the_database
 @transaction.atomic
 def recommendation_update(
     *,

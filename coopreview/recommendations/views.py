@@ -117,13 +117,17 @@ def recommendation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_create_view(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "recommendations.add_recommendation")
     form = RecommendationForm(request.POST or None)
+    status = 422 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        recommendation = services.recommendation_create(
-            by=request.user, reason=form.cleaned_data["reason"], validated=True, **form.service_data()
-        )
+        try:
+            recommendation = services.recommendation_create(
+                by=request.user, reason=form.cleaned_data["reason"], validated=True, **form.service_data()
+            )
+        except services.StaleChoiceError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "recommendations/form.html", {"form": form}, status=409)
         messages.success(request, _("Recommendation %(ref)s created.") % {"ref": recommendation.reference})
         return redirect("recommendations:detail", pk=recommendation.pk)
-    status = 422 if form.is_bound else 200
     return render(request, "recommendations/form.html", {"form": form}, status=status)
 
 
@@ -205,6 +209,9 @@ def _save_checked(request: HttpRequest, form, update, **target) -> tuple[bool, C
             **form.service_data(),
         )
     except ConcurrentEditError as exc:
+        form.add_error(None, str(exc))
+        return False, exc
+    except services.StaleChoiceError as exc:  # shown as a conflict: reload and choose again
         form.add_error(None, str(exc))
         return False, exc
     return True, None

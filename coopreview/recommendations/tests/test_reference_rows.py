@@ -2,11 +2,14 @@
 (core.reference): a change of a row is seen at once, an unknown id is still refused, and the copy is
 read again for a row it does not hold yet."""
 
+import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from coopreview.core.testing import client_for
 from coopreview.recommendations.forms import RecommendationForm
-from coopreview.recommendations.models import Theme
+from coopreview.recommendations.models import Recommendation, Theme
 from coopreview.recommendations.selectors import THEMES
 
 
@@ -71,3 +74,22 @@ def test_an_index_follow_is_registered_once_per_transaction(db):
         follows = [f for _s, f, _r in connection.run_on_commit if f is tantivy_engine._follow_after_commit]
         assert len(follows) == 1
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_theme_deleted_by_another_server_is_a_message_not_an_error_page(orgs, source, editor):
+    """Another server deleted the theme after this process copied it (its cache bump never reached
+    us): the form accepts the choice, the foreign key refuses it at commit, the user reads why, and
+    nothing is half-written."""
+    theme = Theme.objects.create(slug="torture", name="Torture")
+    THEMES.get([theme.pk])  # this process's copy holds it
+    with connection.cursor() as cursor:  # the other server's delete: no signal here, no cache bump
+        cursor.execute("DELETE FROM recommendations_theme WHERE id = %s", [theme.pk])
+    data = {"source": source.pk, "reference": "9", "text": "Text.", "visibility": "public", "reason": "new"}
+    data |= {"addressees": [orgs["ICC"].pk], "themes": [theme.pk]}
+
+    response = client_for(editor).post(reverse("recommendations:create"), data)
+
+    assert response.status_code == 409
+    assert "no longer exists" in response.content.decode()
+    assert not Recommendation.objects.filter(reference="9").exists()
