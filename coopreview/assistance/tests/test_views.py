@@ -140,6 +140,8 @@ def test_detail_page_in_french(court_focal_point, otp_request):
 
     page = response.content.decode()
     assert "Envoyée" in page and "État requis : Sénégal" in page  # not "Exigences de Sénégal"
+    # the page is French, the request English: its text and checklist say so to a screen reader
+    assert '<div class="rfa-body" lang="en">' in page and '<ul lang="en">' in page
 
 
 def test_tracking_page_is_valid_html_for_both_sides(court_focal_point, state_focal_point, otp_request):
