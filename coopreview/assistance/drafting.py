@@ -114,7 +114,10 @@ def requirements_for(
         else:
             result.outdated = _(
                 "The profile section was last verified on %(date)s, more than %(days)d days ago."
-            ) % {"date": long_date(profile.last_verified_on), "days": knowledge_conf.freshness_days()}
+            ) % {  # in the page's words, as the page's other dates
+                "date": formats.date_format(profile.last_verified_on, "DATE_FORMAT"),
+                "days": knowledge_conf.freshness_days(),
+            }
     accepted = profile.languages.lower()
     wanted = {"en": ("english", "anglais"), "fr": ("french", "français", "francais")}[language]
     if accepted and not any(word in accepted for word in wanted):
