@@ -20,9 +20,11 @@ OUT = ROOT / "docs" / "screenshots"
 PORT = int(os.environ.get("SCREENSHOT_PORT", "8799"))
 BASE = f"http://127.0.0.1:{PORT}"
 # (file name, path, user or None, language[, options]); @REF stands for the id of the recommendation REF.
-# options: "viewport" (width, height), default 1280×900; "clicks": selectors clicked before the photo.
+# options: "viewport" (width, height), default 1280×900; "fills": {selector: text} typed before the clicks;
+# "clicks": selectors clicked before the photo; "wait": a selector that must show before the photo.
 PHONE = {"viewport": (390, 844)}
 BULK_ROW = "table.recommendations tbody tr:nth-child({n}) input[name=ids]"
+ASSISTANCE_FIRST = "main table tbody tr:first-child th a"
 SCREENS = [
     ("recommendations-by-cluster", "/recommendations/?group=on", None, "en"),
     ("recommendations-by-cluster-fr", "/recommendations/?group=on", None, "fr"),
@@ -42,6 +44,20 @@ SCREENS = [
     ("my-work", "/me/", "court", "en"),
     ("phone-list", "/recommendations/", "editor", "en", PHONE),
     ("phone-menu", "/recommendations/", None, "en", {**PHONE, "clicks": ["details.menu > summary"]}),
+    (
+        "api-tokens",
+        "/api/tokens/",
+        "state",
+        "en",
+        {"fills": {"#id_name": "Nightly export"}, "clicks": ["main form.form button[type=submit]"]},
+    ),
+    ("api-docs", "/api/v1/docs/", None, "en", {"wait": ".swagger-ui .info .title"}),
+    # The demo's request of the Office of the Prosecutor to Senegal, opened from the list.
+    ("assistance-request", "/assistance/", "court", "en", {"clicks": [ASSISTANCE_FIRST]}),
+    ("assistance-request-fr", "/assistance/", "court", "fr", {"clicks": [ASSISTANCE_FIRST]}),
+    ("assistance-statistics", "/assistance/statistics/", "admin", "en"),
+    ("open-data", "/open-data/", None, "en"),
+    ("webhook-form", "/webhooks/new/", "admin", "en"),
 ]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -97,8 +113,12 @@ def main() -> int:
                     print(f"skipped {name}: {path} answered {response and response.status}")
                     context.close()
                     continue
+                for selector, text in opts.get("fills", {}).items():
+                    page.fill(selector, text)
                 for selector in opts.get("clicks", []):
                     page.click(selector)
+                if opts.get("wait"):
+                    page.locator(opts["wait"]).first.wait_for()
                 page.screenshot(path=str(OUT / f"{name}.png"))
                 print(f"wrote docs/screenshots/{name}.png")
                 context.close()

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.models import Organisation
@@ -114,7 +114,10 @@ def requirements_for(
         else:
             result.outdated = _(
                 "The profile section was last verified on %(date)s, more than %(days)d days ago."
-            ) % {"date": profile.last_verified_on.isoformat(), "days": knowledge_conf.freshness_days()}
+            ) % {  # in the page's words, as the page's other dates
+                "date": formats.date_format(profile.last_verified_on, "DATE_FORMAT"),
+                "days": knowledge_conf.freshness_days(),
+            }
     accepted = profile.languages.lower()
     wanted = {"en": ("english", "anglais"), "fr": ("french", "français", "francais")}[language]
     if accepted and not any(word in accepted for word in wanted):
@@ -122,6 +125,12 @@ def requirements_for(
             "The State accepts requests in %(languages)s: a translation will be needed."
         ) % {"languages": profile.languages}
     return result
+
+
+def long_date(day: date) -> str:
+    """A date as a letter or a sentence writes it in the active language ("13 December 2026",
+    "13 décembre 2026"): an ISO date read as text in a French letter looks like a mistake."""
+    return formats.date_format(day, "j F Y")
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -143,8 +152,8 @@ def placeholder_values(*, request, req: Requirements) -> dict[str, str]:
             "legal_basis": req.legal_basis or gap,
             "requirements": req.requirements or gap,
             "contact": req.contact or gap,
-            "deadline": request.deadline.isoformat() if request.deadline else gap,
-            "date": timezone.localdate().isoformat(),
+            "deadline": long_date(request.deadline) if request.deadline else gap,
+            "date": long_date(timezone.localdate()),
         }
 
 

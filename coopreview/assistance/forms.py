@@ -76,7 +76,8 @@ class StatusForm(forms.Form):
     def __init__(self, *args, statuses: list[str], **kwargs) -> None:
         kwargs.setdefault("auto_id", "status_%s")  # the page holds other forms with a date `on`
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s, Status(s).label) for s in statuses]
+        # No move chosen in advance: the first allowed move may be withdrawing the request.
+        self.fields["status"].choices = [("", "---------")] + [(s, Status(s).label) for s in statuses]
 
 
 class CorrespondenceForm(forms.Form):

@@ -88,3 +88,19 @@ def test_token_page_shows_the_secret_once_and_revokes(editor, outsider):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert client_for(None).get("/api/tokens/").status_code == 302  # sign in first
+
+
+@pytest.mark.django_db
+def test_token_page_dates_in_the_page_language(editor):
+    """A French page writes the expiry and the last use as French dates, not as ISO dates."""
+    token, _secret = token_create(user=editor, name="rapport", scope="read", days=30)
+    token.expires_at = timezone.make_aware(timezone.datetime(2027, 3, 3, 12))
+    token.last_used_at = timezone.make_aware(timezone.datetime(2026, 12, 1, 9, 30))
+    token.save()
+    client = client_for(editor)
+    client.cookies["django_language"] = "fr"
+
+    page = client.get("/api/tokens/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "3 mars 2027" in page and "1 décembre 2026" in page
+    assert "2027-03-03" not in page

@@ -1,18 +1,18 @@
 """Drafting from a State's profile, the status workflow, reminders and exports."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coopreview.assistance import services
 from coopreview.assistance.conftest import draft
 from coopreview.assistance.drafting import requirements_for
 from coopreview.assistance.enums import Kind, Language, Status
-from coopreview.assistance.models import RequestReminderSent, StatusChange
+from coopreview.assistance.models import RequestReminderSent, RequestTemplate, StatusChange
 from coopreview.inbox.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +206,33 @@ def test_reminders_through_the_job_queue(state_focal_point, court_focal_point, o
     assert job.state == JobState.DONE
     assert "2 request reminder(s) sent." in job.result["output"]
     assert RequestReminderSent.objects.filter(request=otp_request).count() == 2
+
+
+def test_dates_written_out_in_the_request_language(orgs, court_focal_point, sen_arrest_profile):
+    """The deadline in a letter and the profile's verification date in a sentence read as dates in
+    words, in the request's language (an ISO date in a French letter looks like a typing error)."""
+    french = RequestTemplate.objects.create(
+        kind=Kind.ARREST_SURRENDER,
+        language=Language.FR,
+        title="Arrestation (FR)",
+        body="D'ici le {{ deadline }}.",
+    )
+    request = services.request_draft(
+        by=court_focal_point,
+        requesting_organ=orgs["OTP"],
+        requested_state=orgs["SEN"],
+        kind=Kind.ARREST_SURRENDER,
+        language=Language.FR,
+        title="Demande",
+        template=french,
+        deadline=date(2026, 12, 13),
+    )
+    assert request.body == "D'ici le 13 décembre 2026."
+
+    sen_arrest_profile.last_verified_on = date(2020, 7, 21)
+    sen_arrest_profile.save()
+    with translation.override("fr"):
+        req = requirements_for(
+            user=court_focal_point, state=orgs["SEN"], kind=Kind.ARREST_SURRENDER, language="en"
+        )
+    assert "le 21 juillet 2020" in req.outdated

@@ -79,6 +79,16 @@ def test_statistics_page_charts_with_tables(orgs, admin_user, outsider):
     assert "fewer than 5" not in exact and "<td>1</td>" in exact
 
 
+def test_no_empty_chart_when_every_group_is_suppressed(orgs):
+    make(orgs, 2, "SEN")
+
+    public = client_for(None).get(reverse("assistance:statistics")).content.decode()
+
+    # an empty chart would say "Nothing to count." beside a table that counts 2 requests, suppressed
+    assert '<figure class="chart"' not in public
+    assert "fewer than 5 (suppressed)" in public
+
+
 def _list_queries(user) -> int:
     client = client_for(user)
     client.get(reverse("assistance:index"))  # warm the session and the language

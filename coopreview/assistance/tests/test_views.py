@@ -116,13 +116,32 @@ def test_sent_request_text_cannot_change(court_focal_point, otp_request):
     assert response.status_code == 302 and otp_request.title != "Changed"
 
 
+def test_status_form_chooses_no_move_in_advance(court_focal_point, otp_draft):
+    """The first move offered on a draft is withdrawing it: the form must not pick it for the user."""
+    client = client_for(court_focal_point)
+    page = client.get(reverse("assistance:detail", args=[otp_draft.pk])).content.decode()
+    select = page.split('id="status_status"', 1)[1].split("</select>", 1)[0]
+    assert select.index('<option value="" selected>') < select.index(f'value="{Status.WITHDRAWN}"')
+
+    response = client.post(
+        reverse("assistance:status", args=[otp_draft.pk]), {"status": "", "on": "2026-01-01"}
+    )
+
+    assert response.status_code == 422
+    otp_draft.refresh_from_db()
+    assert otp_draft.status == Status.DRAFT
+
+
 def test_detail_page_in_french(court_focal_point, otp_request):
     client = client_for(court_focal_point)
     client.cookies["django_language"] = "fr"
 
     response = client.get(reverse("assistance:detail", args=[otp_request.pk]))
 
-    assert "Envoyée" in response.content.decode() and "Exigences de Sénégal" in response.content.decode()
+    page = response.content.decode()
+    assert "Envoyée" in page and "État requis : Sénégal" in page  # not "Exigences de Sénégal"
+    # the page is French, the request English: its text and checklist say so to a screen reader
+    assert '<div class="rfa-body" lang="en">' in page and '<ul lang="en">' in page
 
 
 def test_tracking_page_is_valid_html_for_both_sides(court_focal_point, state_focal_point, otp_request):

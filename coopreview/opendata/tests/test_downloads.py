@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import time
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -149,13 +150,16 @@ def test_index_lists_public_sources_with_their_links(leak_data, hidden_source):
     assert_valid_html(response.content)
 
 
-def test_index_in_french(leak_data):
+def test_index_in_french(leak_data, source):
+    source.date = date(2020, 9, 30)
+    source.save()
     client = client_for(None)
     client.cookies["django_language"] = "fr"
 
     page = client.get("/open-data/").content.decode()
 
     assert "Données ouvertes" in page and "Recommandations publiques" in page
+    assert '<time datetime="2020-09-30">30 septembre 2020</time>' in page  # the page's language, not ISO
 
 
 def test_index_query_count_is_constant(source):
