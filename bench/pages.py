@@ -1,8 +1,8 @@
 """Times of the pages that summarise the corpus (issue #17), for an anonymous reader (the lineage
-review: a signed-in editor).
+review: a signed-in facilitator).
 
     DATABASE_URL=sqlite:////tmp/x.sqlite3 COOPREVIEW_DATA_DIR=/tmp/x python -m bench.pages build 20000
-    DATABASE_URL=… COOPREVIEW_DATA_DIR=… python -m bench.pages measure [ROUNDS]
+    DATABASE_URL=… COOPREVIEW_DATA_DIR=… python -m bench.pages measure [ROUNDS] [NAME,NAME…]
 
 `build` migrates an empty database, loads the bench corpus (bench.corpus: real and recombined UPR
 recommendations, bulk-loaded), categorises half of the recommendations (follow-up parts, bulk-inserted),
@@ -27,7 +27,7 @@ PAGES = [
     ("/followup/schedule/", "schedule"),
     ("/followup/changes/", "changes"),
     ("/followup/changes/?start={start}&end={end}&page=2", "changes, 60 days, page 2"),
-    ("/lineage/review/?source={source}&job={job}", "lineage review (reviewer, finished job)"),
+    ("/lineage/review/?source={source}&job={job}", "lineage review (facilitator, finished job)"),
     ("/recommendations/?q=Inhumane+Treatment", "list, words"),
     ("/recommendations/?q=zzzzqqq", "list, no match"),
     ("/search/?q=Inhumane+Treatment", "/search/"),
@@ -99,7 +99,9 @@ def extras() -> None:
     for start in range(0, len(assessed), 5000):
         FollowupPart.objects.filter(pk__in=assessed[start : start + 5000]).update(status=Status.ASSESSED)
     reviewer, _created = User.objects.get_or_create(username="bench-reviewer")
-    membership_grant(user=reviewer, organisation=Organisation.objects.get(code="ICC"), role=Role.EDITOR)
+    # a facilitator: reviews suggestions without the second factor that editors must pass
+    facilitators = Organisation.objects.get(code="FAC-COOP")
+    membership_grant(user=reviewer, organisation=facilitators, role=Role.FACILITATOR)
     source_id = Recommendation.objects.order_by("pk").values_list("source_id", flat=True).first()
     queries = list(Recommendation.objects.filter(source_id=source_id).values_list("pk", flat=True)[:40])
     others = list(Recommendation.objects.exclude(source_id=source_id).values_list("pk", flat=True)[:200])
@@ -139,7 +141,7 @@ def _recommendation_history(*, since) -> None:
         )
 
 
-def measure(rounds: int) -> dict:
+def measure(rounds: int, only: str = "") -> dict:
     import datetime
 
     from django.contrib.auth.models import User
@@ -164,6 +166,8 @@ def measure(rounds: int) -> dict:
     }
     out = {}
     for template, name in PAGES:
+        if only and not any(word in name for word in only.split(",")):
+            continue
         path = template.format(**values)
         client = reviewer if path.startswith("/lineage/") else Client()
         for _ in range(2):
@@ -194,4 +198,5 @@ if __name__ == "__main__":
     elif sys.argv[1] == "extras":
         extras()
     else:
-        print(json.dumps(measure(int(sys.argv[2]) if len(sys.argv) > 2 else 20)))
+        rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+        print(json.dumps(measure(rounds, sys.argv[3] if len(sys.argv) > 3 else "")))
