@@ -93,3 +93,32 @@ def status_counts_at(*, user: AnyUser, when: date | datetime, recommendations=No
     for rank, n in found.items():
         counts[summary.status_of(rank)] += n
     return counts
+
+
+def snapshots_at(
+    *, user: AnyUser, when: date | datetime, recommendations=None
+) -> list[selectors.PartSnapshot]:
+    """selectors.parts_as_of in one query: the parts as they stood at `when`, as plain rows (no model
+    instances, no PastLayers read in chunks of 2,000 ids, so the query count does not grow)."""
+    moment = selectors.end_of_day(when)
+    fields = ("id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary")
+    rows = (
+        parts_at(user=user, moment=moment, recommendations=recommendations)
+        .order_by("recommendation_id", "side", "id")
+        .values_list(*fields, "narrative", "lead_id", "history_date")
+    )
+    return [
+        selectors.PartSnapshot(
+            id=pk,
+            recommendation_id=rec_id,
+            addressee_id=addressee_id,
+            side=side,
+            status=status,
+            assessment=assessment,
+            budgetary=budgetary,
+            narrative=narrative,
+            lead_id=lead_id,
+            as_of=as_of,
+        )
+        for pk, rec_id, addressee_id, side, status, assessment, budgetary, narrative, lead_id, as_of in rows
+    ]

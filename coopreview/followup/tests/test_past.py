@@ -63,3 +63,15 @@ def test_counts_at_a_moment_equal_the_per_record_ones(request, moved, persona):
     before = past.status_counts_at(user=user, when=(moved - datetime.timedelta(days=75)).date())
     after = past.status_counts_at(user=user, when=moved.date())
     assert sum(before.values()) > 0 and before != after
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_snapshots_at_a_moment_equal_the_per_record_ones(request, moved, persona):
+    from django.contrib.auth.models import AnonymousUser
+
+    user = request.getfixturevalue(persona) if persona else AnonymousUser()
+    for days in (120, 75, 25, 0):
+        when = (moved - datetime.timedelta(days=days)).date()
+        expected = selectors.parts_as_of(user=user, when=when)
+        assert past.snapshots_at(user=user, when=when) == expected
+    assert past.snapshots_at(user=user, when=moved.date())

@@ -68,7 +68,7 @@ def dashboard_rows(
     when = data.get("as_of")
     parts_by_rec: dict[int, list] = defaultdict(list)
     if when:
-        snapshots = selectors.parts_as_of(user=request.user, when=when, recommendations=sub)
+        snapshots = past.snapshots_at(user=request.user, when=when, recommendations=sub)
     else:
         snapshots = selectors.parts_current(user=request.user, recommendations=sub)
     for snap in snapshots:
