@@ -1,5 +1,5 @@
 """The review page showing a finished suggestion job runs the same number of queries whether the job
-found 5 pairs among 10 recommendations or 30 among 60, and never shows a pair with a restricted end."""
+found 10 pairs or 60, shows them a page at a time, and never a pair with a restricted end."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -58,5 +58,9 @@ def test_review_of_a_finished_job_runs_a_constant_number_of_queries(facilitator,
     large, large_body = _count(client, large_url)
 
     assert small == large
-    assert large_body.count('class="suggestion"') == 45  # 60 pairs, 15 with a restricted end left out
-    assert "quokkacode" not in large_body and "quokkacode" not in small_body
+    # 60 pairs, 15 with a restricted end left out; one page of them rendered
+    assert "45 suggestions" in large_body and large_body.count('class="suggestion"') == 25
+    last, last_body = _count(client, large_url + "&page=2")
+    assert last == large and last_body.count('class="suggestion"') == 20
+    assert 'id="suggestion-44"' in last_body  # numbered across pages: each form's prefix stays unique
+    assert not any("quokkacode" in body for body in (small_body, large_body, last_body))
