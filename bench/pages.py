@@ -7,9 +7,9 @@ review: a signed-in facilitator).
 `build` migrates an empty database, loads the bench corpus (bench.corpus: real and recombined UPR
 recommendations, bulk-loaded), categorises half of the recommendations (follow-up parts, bulk-inserted),
 builds the search index, then `extras` (also a command of its own): the parts' history, a reviewer and
-a finished suggestion job. `measure` requests each page through Django's test
-client (no network, DEBUG off), two warm-up requests then ROUNDS timed ones, and prints JSON with the
-median and p95 in milliseconds and the number of queries of one request.
+a finished suggestion job. `measure` requests each page (or only those NAMEd, exactly as in PAGES)
+through Django's test client (no network, DEBUG off), two warm-up requests then ROUNDS timed ones, and
+prints JSON with the median and p95 in milliseconds and the number of queries of one request.
 """
 
 import json
@@ -27,7 +27,7 @@ PAGES = [
     ("/followup/schedule/", "schedule"),
     ("/followup/changes/", "changes"),
     ("/followup/changes/?start={start}&end={end}&page=2", "changes, 60 days, page 2"),
-    ("/lineage/review/?source={source}&job={job}", "lineage review (facilitator, finished job)"),
+    ("/lineage/review/?source={source}&job={job}", "lineage review (facilitator with a finished job)"),
     ("/recommendations/?q=Inhumane+Treatment", "list, words"),
     ("/recommendations/?q=zzzzqqq", "list, no match"),
     ("/search/?q=Inhumane+Treatment", "/search/"),
