@@ -394,14 +394,19 @@ class Change:
     username: str = ""  # who, as a key (reports name the organisation); never shown
 
 
-def _display(model, name: str, value: Any, names: dict[type, dict[int, str]]) -> str:
+def _display(model, name: str, value: Any, names: dict[Any, dict[Any, str]]) -> str:
+    """`value` of field `name` as shown; `names` holds the related records' names per model and, filled
+    here, each choice field's labels translated once per call of changes_between (translating them
+    per row was a fifth of the page's time at 15,000 changes)."""
     if value in (None, ""):
         return "—"
     f = model._meta.get_field(name)
     if f.is_relation:
         return names.get(f.related_model, {}).get(value, str(value))
     if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
+        if f not in names:
+            names[f] = {key: str(label) for key, label in f.flatchoices}
+        return names[f].get(value, str(value))
     if isinstance(value, bool):
         from django.utils.translation import gettext
 
@@ -511,6 +516,7 @@ def changes_between(
         return all(readable.open_at(r, record.history_date) for r in rec_ids)
 
     result: list[Change] = []
+    labels: dict[tuple, str] = {}  # field labels translated once, not once per change
     for model, fields, scope, records, earlier in found:
         for record in records:
             chain = earlier[record.id]
@@ -526,7 +532,9 @@ def changes_between(
                 if previous is None and new in (None, "", False):
                     continue
                 if old != new:
-                    label = str(model._meta.get_field(name).verbose_name)
+                    if (model, name) not in labels:
+                        labels[model, name] = str(model._meta.get_field(name).verbose_name)
+                    label = labels[model, name]
                     before = _display(model, name, old, names) if previous_open else withheld()
                     diffs.append((label, before, _display(model, name, new, names)))
             kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]

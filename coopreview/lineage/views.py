@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +23,7 @@ from coopreview.recommendations.selectors import recommendations_visible_to, sou
 # "Find related" from one recommendation shows more than a whole source's review does per query: the
 # reviewer looks at one record's neighbours (in the seed annex, 273 and 275 come 5th and 9th for 274).
 RELATED_TOP = 10
+REVIEW_PAGE_SIZE = 25
 
 
 def recommendation_panel(request: HttpRequest, recommendation: Recommendation) -> str:
@@ -108,6 +110,9 @@ def review_view(request: HttpRequest) -> HttpResponse:
     elif job.state == JobState.DONE:
         context["notes"] = job.result.get("notes", [])
         found = lineage_jobs.suggest_job_results(job=job, user=request.user)
+        # a page at a time: each suggestion renders two forms, and a whole set's 200 took seconds
+        page = Paginator(found, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
         context["suggestions"] = [
             (
                 s,
@@ -117,7 +122,7 @@ def review_view(request: HttpRequest) -> HttpResponse:
                 ),
                 n,
             )
-            for n, s in enumerate(found)
+            for n, s in enumerate(page.object_list, start=page.start_index() - 1 if found else 0)
         ]
     else:
         query = request.GET.copy()

@@ -1,6 +1,8 @@
 """Pages that summarise the whole corpus run the same number of queries at 10 and at 60 records, for
 the public, a member and a member of the organisation a record is restricted to."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,12 +13,17 @@ from coopreview.followup.tests.corpus import build
 from coopreview.search.backends.tantivy_engine import TantivyBackend
 from coopreview.search.follower import search_follow_once
 
+TODAY = datetime.date.today()
 PAGES = {
     "dashboard": lambda c: reverse("followup:dashboard"),
+    "dashboard_as_of": lambda c: reverse("followup:dashboard") + f"?as_of={TODAY}",
     "dashboard_search": lambda c: reverse("followup:dashboard") + "?q=witness",
     "schedule": lambda c: reverse("followup:schedule"),
     "changes": lambda c: reverse("followup:changes"),
     "changes_page2": lambda c: reverse("followup:changes") + "?page=2",
+    "changes_dated_page2": lambda c: (
+        reverse("followup:changes") + f"?start={TODAY - datetime.timedelta(days=30)}&end={TODAY}&page=2"
+    ),
     "implementation": lambda c: reverse("lineage:implementation", args=[c["old"].pk]),
 }
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from coopreview.accounts.enums import Side
 from coopreview.core.apps_registry import list_actions
-from coopreview.followup import selectors, summary
+from coopreview.followup import past, selectors, summary
 from coopreview.followup.charts import bar_chart
 from coopreview.followup.enums import Status
 from coopreview.followup.forms import ChangesForm, FollowupFilterForm
@@ -68,7 +68,7 @@ def dashboard_rows(
     when = data.get("as_of")
     parts_by_rec: dict[int, list] = defaultdict(list)
     if when:
-        snapshots = selectors.parts_as_of(user=request.user, when=when, recommendations=sub)
+        snapshots = past.snapshots_at(user=request.user, when=when, recommendations=sub)
     else:
         snapshots = selectors.parts_current(user=request.user, recommendations=sub)
     for snap in snapshots:
@@ -154,11 +154,12 @@ def _charts(rows: list[dict]) -> list:
 
 
 def _over_time(request: HttpRequest, sub, total: int) -> dict:
-    """Status counts at the end of each of the last six months (from the history)."""
+    """Status counts at the end of each of the last six months (from the history, in the database: one
+    query a month)."""
     months = _month_ends(timezone.localdate(), 6)
     table = []
     for month in months:
-        counts = selectors.status_counts_as_of(user=request.user, when=month, recommendations=sub)
+        counts = past.status_counts_at(user=request.user, when=month, recommendations=sub)
         table.append((month, counts))
     advanced = {Status.ASSESSED, Status.ACTION_PLANNED, Status.IN_PROGRESS, Status.IMPLEMENTED}
     chart = bar_chart(

@@ -1,0 +1,124 @@
+"""Status counts at a past moment computed in the database, a fixed number of queries whatever the corpus.
+
+selectors.status_counts_as_of reads every part's history row and every recommendation's layers into
+Python (PastLayers, in chunks of 2,000 ids: the query count grew with the corpus); at 200,000
+recommendations the dashboard's six "over time" months took 86 s. Here the same rule is one query per
+moment:
+- a part's state at the moment is its latest history row up to it (not a deletion), parts confidential
+  to another organ left out (selectors._hidden_part_ids);
+- its recommendation is visible now (recommendations_visible_to) AND its latest version up to the
+  moment was open to the reader under that version's own layer (accounts.layers: the rule of that time
+  and of now, as PastLayers.open_at);
+- the overall status is the MIN of the parts' ranks (summary.RANKED), counted per rank by an outer
+  GROUP BY over the per-recommendation rows.
+"""
+
+from datetime import date, datetime
+
+from django.apps import apps
+from django.db import connections
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+
+from coopreview.accounts.enums import Visibility
+from coopreview.accounts.layers import reach_of
+from coopreview.accounts.selectors import AnyUser
+from coopreview.followup import selectors, summary
+from coopreview.followup.enums import Status
+from coopreview.followup.models import FollowupPart
+from coopreview.recommendations.models import Recommendation
+from coopreview.recommendations.selectors import recommendations_visible_to
+
+
+def _version_open_q(user: AnyUser) -> Q | None:
+    """The condition on historical recommendation rows that `user` could open that version under its own
+    layer (accounts.layers.may_open on the version). None: no condition (editors)."""
+    reach = reach_of(user)
+    if reach.everything:
+        return None
+    condition = Q(visibility__in=reach.layers)
+    if reach.organisations:
+        m2m = apps.get_model("recommendations", "HistoricalRecommendation_restricted_to")
+        named = m2m.objects.filter(history_id=OuterRef("history_id"), organisation_id__in=reach.organisations)
+        condition |= Q(visibility=Visibility.RESTRICTED) & Q(Exists(named))
+    return condition
+
+
+def parts_at(*, user: AnyUser, moment: datetime, recommendations=None) -> QuerySet:
+    """Historical part rows: each visible part as it stood at `moment` (see the module's rule)."""
+    history = FollowupPart.history.model
+    latest = (
+        history.objects.filter(id=OuterRef("id"), history_date__lte=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    versions = Recommendation.history.model
+    version_then = (
+        versions.objects.filter(id=OuterRef("recommendation_id"), history_date__lte=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    open_then = versions.objects.filter(history_id=OuterRef("version_then")).exclude(history_type="-")
+    condition = _version_open_q(user)
+    if condition is not None:
+        open_then = open_then.filter(condition)
+    visible = recommendations_visible_to(user=user)
+    if recommendations is not None:
+        visible = visible.filter(pk__in=selectors._rec_ids(recommendations))
+    return (
+        history.objects.filter(history_date__lte=moment, history_id=Subquery(latest))
+        .exclude(history_type="-")
+        .exclude(id__in=selectors._hidden_part_ids(user))
+        .filter(recommendation_id__in=visible.values("pk"))
+        .annotate(version_then=Subquery(version_then))
+        .filter(Exists(open_then))
+    )
+
+
+def status_counts_at(*, user: AnyUser, when: date | datetime, recommendations=None) -> dict[str, int]:
+    """Number of recommendations per overall status at `when` (a date: the end of that day), as
+    selectors.status_counts_as_of, in one query."""
+    moment = selectors.end_of_day(when)
+    per_recommendation = (
+        parts_at(user=user, moment=moment, recommendations=recommendations)
+        .order_by()
+        .values("recommendation_id")
+        .annotate(overall=Min(summary._rank_of_status()))
+        .values("recommendation_id", "overall")
+    )
+    sql, params = per_recommendation.query.sql_with_params()
+    with connections[per_recommendation.db].cursor() as cursor:
+        cursor.execute(f"SELECT overall, COUNT(*) FROM ({sql}) per_rec GROUP BY overall", params)  # noqa: S608
+        found = dict(cursor.fetchall())
+    counts = {s: 0 for s in Status.values}
+    for rank, n in found.items():
+        counts[summary.status_of(rank)] += n
+    return counts
+
+
+def snapshots_at(
+    *, user: AnyUser, when: date | datetime, recommendations=None
+) -> list[selectors.PartSnapshot]:
+    """selectors.parts_as_of in one query: the parts as they stood at `when`, as plain rows (no model
+    instances, no PastLayers read in chunks of 2,000 ids, so the query count does not grow)."""
+    moment = selectors.end_of_day(when)
+    fields = ("id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary")
+    rows = (
+        parts_at(user=user, moment=moment, recommendations=recommendations)
+        .order_by("recommendation_id", "side", "id")
+        .values_list(*fields, "narrative", "lead_id", "history_date")
+    )
+    return [
+        selectors.PartSnapshot(
+            id=pk,
+            recommendation_id=rec_id,
+            addressee_id=addressee_id,
+            side=side,
+            status=status,
+            assessment=assessment,
+            budgetary=budgetary,
+            narrative=narrative,
+            lead_id=lead_id,
+            as_of=as_of,
+        )
+        for pk, rec_id, addressee_id, side, status, assessment, budgetary, narrative, lead_id, as_of in rows
+    ]
