@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from django.apps import apps
 from django.db import connections
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 
 from coopreview.accounts.enums import Visibility
 from coopreview.accounts.layers import reach_of
@@ -101,24 +101,9 @@ def snapshots_at(
     """selectors.parts_as_of in one query: the parts as they stood at `when`, as plain rows (no model
     instances, no PastLayers read in chunks of 2,000 ids, so the query count does not grow)."""
     moment = selectors.end_of_day(when)
-    fields = ("id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary")
     rows = (
         parts_at(user=user, moment=moment, recommendations=recommendations)
         .order_by("recommendation_id", "side", "id")
-        .values_list(*fields, "narrative", "lead_id", "history_date")
+        .values(*selectors.SNAPSHOT_FIELDS, "narrative", as_of=F("history_date"))
     )
-    return [
-        selectors.PartSnapshot(
-            id=pk,
-            recommendation_id=rec_id,
-            addressee_id=addressee_id,
-            side=side,
-            status=status,
-            assessment=assessment,
-            budgetary=budgetary,
-            narrative=narrative,
-            lead_id=lead_id,
-            as_of=as_of,
-        )
-        for pk, rec_id, addressee_id, side, status, assessment, budgetary, narrative, lead_id, as_of in rows
-    ]
+    return [selectors.PartSnapshot(**row) for row in rows]

@@ -213,25 +213,9 @@ def parts_current(
         parts_readable(user=user)
         .filter(recommendation__in=_rec_ids(recommendations))
         .order_by("recommendation_id", "side", "id")
-        .values_list(
-            "id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary", "lead_id"
-        )
+        .values(*SNAPSHOT_FIELDS)
     )
-    return [
-        PartSnapshot(
-            id=pk,
-            recommendation_id=rec_id,
-            addressee_id=addressee_id,
-            side=side,
-            status=status,
-            assessment=assessment,
-            budgetary=budgetary,
-            narrative="",
-            lead_id=lead_id,
-            as_of=now,
-        )
-        for pk, rec_id, addressee_id, side, status, assessment, budgetary, lead_id in rows
-    ]
+    return [PartSnapshot(**row, narrative="", as_of=now) for row in rows]
 
 
 @dataclass
@@ -281,6 +265,12 @@ def progress_rollup(
 
 
 # ---------------------------------------------------------------- "as of" and "what changed"
+
+
+# The columns a PartSnapshot reads off a part or a part's history row, as named by values().
+SNAPSHOT_FIELDS = (
+    "id", "recommendation_id", "addressee_id", "side", "status", "assessment", "budgetary", "lead_id"
+)  # fmt: skip
 
 
 @dataclass
