@@ -141,21 +141,44 @@ def _start(env, code: str) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def _worker(env) -> subprocess.Popen:
+# A worker whose job stops for good at its first progress report (the apply's first batch, inside
+# its transaction) after telling the test so: the test kills it there, whatever the machine's speed.
+# Waiting for progress to show instead raced the apply on fast machines (it finished first).
+STALLING_WORKER = """
+import os, time
+from pathlib import Path
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopreview.config.settings")
+django.setup()
+from coopreview.__main__ import main
+from coopreview.jobs.services import JobContext
+
+reported = JobContext.progress
+
+def stall(self, done, total, message=""):
+    reported(self, done, total, message)
+    if done:
+        Path(%(marker)r).write_text(str(done))
+        time.sleep(3600)
+
+JobContext.progress = stall  # the worker's processes are forked: they share it
+main(["worker"])
+"""
+
+
+def _worker(env, *, stall_at: Path | None = None) -> subprocess.Popen:
+    if stall_at:
+        command = ["-c", STALLING_WORKER % {"marker": str(stall_at)}]
+    else:
+        command = ["-m", "coopreview", "worker"]
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "coopreview", "worker"], env=env, cwd=ROOT, start_new_session=True,
+        [sys.executable, *command], env=env, cwd=ROOT, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
 
 def _state(query, job: int) -> str:
     return query(f"SELECT state FROM jobs_job WHERE id = {int(job)}")[0][0]  # noqa: S608
-
-
-def _progress(query, job: int) -> int:
-    state, done = query(f"SELECT state, progress_done FROM jobs_job WHERE id = {int(job)}")[0]  # noqa: S608
-    assert state in ("queued", "running"), f"the job is {state} before it could be killed mid-apply"
-    return done if state == "running" else 0
 
 
 def _wait(predicate, *, timeout: float, what: str) -> None:
@@ -177,21 +200,24 @@ def _stop(worker: subprocess.Popen) -> None:
             worker.wait()
 
 
-def test_a_worker_killed_mid_job_is_replaced_and_the_import_applies_exactly_once(live):
+def test_a_worker_killed_mid_job_is_replaced_and_the_import_applies_exactly_once(live, tmp_path):
     env, query = live
-    ids = _manage(env, SEED % {"rows": ROWS})
+    rows = 5_000  # several batches; the kill point does not depend on the size
+    ids = _manage(env, SEED % {"rows": rows})
     job = ids["job"]
-    first = _worker(env)
+    stalled = tmp_path / "stalled"
+    first = _worker(env, stall_at=stalled)
     try:
-        # Killed as soon as the apply reports its first batch (the heartbeat writes progress every
-        # second from inside the apply's transaction): a fixed sleep let a fast apply finish first.
-        _wait(lambda: _progress(query, job) > 0, timeout=300, what="the apply to write its first batch")
+        _wait(stalled.exists, timeout=300, what="the apply to report its first batch")
     finally:
         os.killpg(first.pid, signal.SIGKILL)  # the worker and its children, no goodbye
         first.wait()
     state = query(f"SELECT state, attempts FROM jobs_job WHERE id = {job}")[0]  # noqa: S608
     assert state == ("running", 1)  # as the dead worker left it
-    assert query("SELECT COUNT(*) FROM recommendations_recommendation")[0][0] in (8, 8 + ROWS)
+    # Killed inside the apply's transaction: nothing of it was kept.
+    assert query("SELECT COUNT(*) FROM recommendations_recommendation")[0][0] == 8
+    status = query(f"SELECT status FROM importers_importjob WHERE id = {ids['import']}")[0][0]  # noqa: S608
+    assert status == "applying"
 
     second = _worker(env)
     try:
@@ -202,12 +228,12 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_import_applies_exactly_once
     state, attempts, error = query(f"SELECT state, attempts, error FROM jobs_job WHERE id = {job}")[0]  # noqa: S608
     assert (state, error) == ("done", "")
     assert attempts == 2
-    assert query("SELECT COUNT(*) FROM recommendations_recommendation")[0][0] == 8 + ROWS
+    assert query("SELECT COUNT(*) FROM recommendations_recommendation")[0][0] == 8 + rows
     reasons = query(
         "SELECT history_change_reason, COUNT(*) FROM recommendations_historicalrecommendation "
         "WHERE history_change_reason LIKE 'Imported from%' GROUP BY history_change_reason"
     )
-    assert reasons == [("Imported from big.csv", ROWS)]  # one history row per record: applied once
+    assert reasons == [("Imported from big.csv", rows)]  # one history row per record: applied once
     status = query(f"SELECT status FROM importers_importjob WHERE id = {ids['import']}")[0][0]  # noqa: S608
     assert status == "applied"
 
