@@ -21,7 +21,8 @@ PORT = int(os.environ.get("SCREENSHOT_PORT", "8799"))
 BASE = f"http://127.0.0.1:{PORT}"
 # (file name, path, user or None, language[, options]); @REF stands for the id of the recommendation REF.
 # options: "viewport" (width, height), default 1280×900; "fills": {selector: text} typed before the clicks;
-# "clicks": selectors clicked before the photo; "wait": a selector that must show before the photo.
+# "clicks": selectors clicked before the photo; "wait": a selector that must show before the photo;
+# "failed_sign_in": a user name tried with a wrong password first (for the audit log).
 PHONE = {"viewport": (390, 844)}
 BULK_ROW = "table.recommendations tbody tr:nth-child({n}) input[name=ids]"
 ASSISTANCE_FIRST = "main table tbody tr:first-child th a"
@@ -58,6 +59,7 @@ SCREENS = [
     ("assistance-statistics", "/assistance/statistics/", "admin", "en"),
     ("open-data", "/open-data/", None, "en"),
     ("webhook-form", "/webhooks/new/", "admin", "en"),
+    ("audit-log", "/audit/?action=login_failed", "admin", "en", {"failed_sign_in": "editor"}),
 ]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -98,11 +100,10 @@ def main() -> int:
                 width, height = opts.get("viewport", (1280, 900))
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
+                if opts.get("failed_sign_in"):
+                    _sign_in(page, opts["failed_sign_in"], "not-the-password")
                 if user:
-                    page.goto(BASE + "/accounts/login/")
-                    page.fill("#id_username", user)
-                    page.fill("#id_password", "coopreview-demo")
-                    page.click("form.form button[type=submit]")
+                    _sign_in(page, user, "coopreview-demo")
                 if lang == "fr":
                     page.goto(BASE + "/")
                     page.click("button[value=fr]")
@@ -127,6 +128,13 @@ def main() -> int:
         server.terminate()
         server.wait()
     return 0
+
+
+def _sign_in(page, user: str, password: str) -> None:
+    page.goto(BASE + "/accounts/login/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", password)
+    page.click("form.form button[type=submit]")
 
 
 def _reference_ids(env: dict) -> dict:
