@@ -1,5 +1,5 @@
 """Times of the pages that summarise the corpus (issue #17), for an anonymous reader (the lineage
-review: a signed-in facilitator).
+review and the pages named "(facilitator)": a signed-in facilitator).
 
     DATABASE_URL=sqlite:////tmp/x.sqlite3 COOPREVIEW_DATA_DIR=/tmp/x python -m bench.pages build 20000
     DATABASE_URL=… COOPREVIEW_DATA_DIR=… python -m bench.pages measure [ROUNDS] [NAME,NAME…]
@@ -8,7 +8,8 @@ review: a signed-in facilitator).
 recommendations, bulk-loaded), categorises half of the recommendations (follow-up parts, bulk-inserted),
 builds the search index, then `extras` (also a command of its own): the parts' history, a reviewer and
 a finished suggestion job. `measure` requests each page (or only those NAMEd, exactly as in PAGES)
-through Django's test client (no network, DEBUG off), two warm-up requests then ROUNDS timed ones, and
+through Django's test client (no network, DEBUG off) in a warmed process (GC_FREEZE_AFTER requests first,
+as a server's first ones), two warm-up requests then ROUNDS timed ones, and
 prints JSON with the median and p95 in milliseconds and the number of queries of one request.
 """
 
@@ -28,7 +29,9 @@ PAGES = [
     ("/followup/changes/", "changes"),
     ("/followup/changes/?start={start}&end={end}&page=2", "changes, 60 days, page 2"),
     ("/lineage/review/?source={source}&job={job}", "lineage review (facilitator with a finished job)"),
+    ("/recommendations/", "list, no words"),
     ("/recommendations/?q=Inhumane+Treatment", "list, words"),
+    ("/recommendations/?q=Inhumane+Treatment", "list, words (facilitator)"),
     ("/recommendations/?q=zzzzqqq", "list, no match"),
     ("/search/?q=Inhumane+Treatment", "/search/"),
 ]
@@ -144,6 +147,7 @@ def _recommendation_history(*, since) -> None:
 def measure(rounds: int, only: str = "") -> dict:
     import datetime
 
+    from django.conf import settings
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
@@ -164,12 +168,18 @@ def measure(rounds: int, only: str = "") -> dict:
         "source": job.params["source"],
         "job": job.pk,
     }
+    # A server process's warm-up: after its first GC_FREEZE_AFTER responses it freezes its heap
+    # (core.middleware.FreezeWarmHeapMiddleware); timed requests come from a warm process, not the freeze.
+    for _ in range(settings.GC_FREEZE_AFTER):
+        Client().get("/recommendations/?q=warm")
     out = {}
     for template, name in PAGES:
-        if only and name not in only.split(","):
+        # names hold commas ("list, words"): a name is chosen when the comma-separated list holds it whole
+        if only and f",{name}," not in f",{only},":
             continue
         path = template.format(**values)
-        client = reviewer if path.startswith("/lineage/") else Client()
+        signed_in = path.startswith("/lineage/") or "(facilitator)" in name
+        client = reviewer if signed_in else Client()
         for _ in range(2):
             assert client.get(path).status_code == 200, path
         times = []

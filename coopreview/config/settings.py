@@ -91,8 +91,11 @@ INSTALLED_APPS = [
     "coopreview.api",
 ]
 
+# After this many responses a process freezes the objects it holds (core.middleware.FreezeWarmHeapMiddleware).
+GC_FREEZE_AFTER = env_int("GC_FREEZE_AFTER", 20)
 MIDDLEWARE = [
     "coopreview.core.logs.RequestLogMiddleware",  # first: it times and logs every response, redirects too
+    "coopreview.core.middleware.FreezeWarmHeapMiddleware",  # full collections skip the warm heap
     "django.middleware.security.SecurityMiddleware",
     "coopreview.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -5,7 +5,12 @@ from coopreview.core.apps_registry import nav_items
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Main navigation assembled from the apps' declared nav_items, filtered by permission."""
+    """Main navigation assembled from the apps' declared nav_items, filtered by permission. Once per
+    request: every fragment rendered with the request (the list page's four list actions) runs the
+    context processors again, ~0.5 ms each time for 14 items."""
+    kept = getattr(request, "_navigation", None)
+    if kept is not None:
+        return kept
     items = []
     # A request refused before the authentication middleware (a Host not in ALLOWED_HOSTS) has no user:
     # its 400 page must still render, not fail into a 500.
@@ -18,4 +23,5 @@ def navigation(request: HttpRequest) -> dict:
         except NoReverseMatch:
             continue
         items.append({"url": url, "label": label, "current": request.path.startswith(url) and url != "/"})
-    return {"nav_items": items}
+    request._navigation = {"nav_items": items}
+    return request._navigation

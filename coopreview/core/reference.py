@@ -5,19 +5,23 @@ A copy is read again when a row of its table is saved or deleted anywhere (a ver
 Django's cache, shared between servers when CACHE_URL is set: the scheme of the organisation names
 in accounts.selectors, whose version the organisations' copy shares), after a few minutes, or when it
 is asked for an id it does not hold (a row created a moment ago on another server). Callers get
-copies of the rows: the shared ones are never changed by a request. A form's options are still read
-from the database when it is shown; only the check of submitted choices uses the copy.
+copies of the rows: the shared ones are never changed by a request. A form's options are read from
+the database when they are first shown, then kept rendered with the copy (`derived`) until it is read
+again: a filter bar's selects cost neither a query nor a rendering per request.
 """
 
 import copy
+import itertools
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+
+T = TypeVar("T")
 
 TTL = 300.0  # seconds: with a cache per process (no CACHE_URL), how long another server's change may lag
 
@@ -31,6 +35,7 @@ def bump(version_key: str) -> None:
 
 
 _ALL: list["ReferenceRows"] = []
+_GENERATIONS = itertools.count(1)  # each copy read gets a new number: values derived from it name it
 
 
 def forget_all() -> None:
@@ -49,18 +54,36 @@ class ReferenceRows:
         _ALL.append(self)
 
     def forget(self) -> None:
-        self._copy: tuple[float, int, dict[Any, models.Model]] = (0.0, -1, {})
+        # (when read, version seen, rows by pk, generation, values derived from these rows)
+        self._copy: tuple[float, int, dict[Any, models.Model], int, dict] = (0.0, -1, {}, 0, {})
 
     def invalidate(self) -> None:
         bump(self.version_key)
 
-    def _rows(self, *, again: bool) -> dict[Any, models.Model]:
+    def _current(self, *, again: bool) -> tuple[float, int, dict[Any, models.Model], int, dict]:
         version = cache.get(self.version_key, 0)
-        stamp, seen, rows = self._copy
+        copied = self._copy
+        stamp, seen = copied[0], copied[1]
         if again or seen != version or time.monotonic() - stamp > TTL:
             rows = {row.pk: row for row in self._query()}
-            self._copy = (time.monotonic(), version, rows)  # one assignment: threads see old or new
-        return rows
+            # one assignment: threads see the old copy or the new one, each with its own derived values
+            copied = self._copy = (time.monotonic(), version, rows, next(_GENERATIONS), {})
+        return copied
+
+    def _rows(self, *, again: bool) -> dict[Any, models.Model]:
+        return self._current(again=again)[2]
+
+    def derived(self, key: Hashable, build: Callable[[], T], *also: "ReferenceRows") -> T:
+        """`build()`, computed once and kept with the current copy of these rows (and of the tables
+        `also`, whose rows it reads too) until one of them is read again: a value drawn from these
+        tables alone, such as a select's rendered options. `key` names what is built (and in which
+        language); the value is shared by every request of the process, so it must not depend on
+        the reader."""
+        derived = self._current(again=False)[4]
+        full_key = (key, *(other._current(again=False)[3] for other in also))
+        if full_key not in derived:
+            derived[full_key] = build()
+        return derived[full_key]
 
     def get(self, ids: Iterable[Any]) -> dict[Any, models.Model]:
         """Copies of the rows with these primary keys, those that exist (read again once when one is

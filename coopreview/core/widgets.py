@@ -1,6 +1,6 @@
 """Form widgets shared by the apps."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any
 
@@ -40,11 +40,31 @@ class LongSelect(forms.Select):
     rule; groups become <optgroup> as in Django's own widget.
     """
 
+    # A callable giving every option rendered with none selected (kept between requests, e.g. with
+    # core.reference's ReferenceRows.derived); None renders them from `choices` each time.
+    rendered_options: Callable[[], str] | None = None
+
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
         selected = {str(v) for v in self.format_value(value)}
-        options = "".join(self._options(self.choices, selected))
+        if self.rendered_options is not None:
+            options = self.select_in(self.rendered_options(), selected)
+        else:
+            options = "".join(self._options(self.choices, selected))
         final_attrs = self.build_attrs(self.attrs, attrs)
         return mark_safe(f'<select name="{escape(name)}"{flatatt(final_attrs)}>\n{options}</select>')  # noqa: S308
+
+    def unselected_options(self) -> str:
+        """Every option with none selected: what `rendered_options` keeps."""
+        return "".join(self._options(self.choices, set()))
+
+    @staticmethod
+    def select_in(options: str, selected: set[str]) -> str:
+        """`options` (rendered by _options, none selected) with those of these values selected: the same
+        markup as rendering them with `selected`."""
+        for value in selected:
+            plain = f'<option value="{escape(value)}">'
+            options = options.replace(plain, f'<option value="{escape(value)}" selected>')
+        return options
 
     def _options(self, choices: Iterable, selected: set[str]) -> Iterable[str]:
         for option_value, label in choices:

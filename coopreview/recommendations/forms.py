@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from functools import partial
 
 from django import forms
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopreview.accounts.enums import OrganisationKind
 from coopreview.accounts.models import Organisation
+from coopreview.accounts.selectors import ORGANISATIONS
 from coopreview.core.dates import validate_not_too_early
 from coopreview.core.reference import ReferenceMultipleChoiceField
 from coopreview.core.widgets import FindableSelect, IsoDateInput, LongSelect
@@ -134,6 +136,20 @@ class RecommendationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
         self.fields["section"].queryset = sections
+        # The same for every reader: rendered once per language and kept until one of the tables is
+        # saved (core.reference), instead of a query and hundreds of options on each request. Sources
+        # and sections depend on what the reader may see: they are read for each request.
+        language = get_language()
+        kept = [
+            ("organ", ORGANISATIONS, ()),
+            ("flag", selectors.FLAGS, (ORGANISATIONS,)),  # labels name the owner
+            ("theme", selectors.THEMES, ()),
+        ]
+        for name, reference, also in kept:
+            widget = self.fields[name].widget
+            widget.rendered_options = partial(
+                reference.derived, ("list filter", name, language), widget.unselected_options, *also
+            )
         if selectors.is_longer_than(sources, SOURCE_OPTIONS_LIMIT):
             self.fields["source"].show_found(find=self.source_find(), keep=self.data.get("source"))
 

@@ -188,29 +188,53 @@ def _sql_filters(filters: RecommendationFilters) -> bool:
     )
 
 
-def _page_links(ids, relation: str, target: str, *, related: str = "") -> QuerySet:
-    """The link rows of `relation` for these recommendation ids, with their target, in its own order."""
+def _page_links(ids, relation: str, target: str) -> QuerySet:
+    """The link rows of `relation` for these recommendation ids, in their target's own order."""
     field = Recommendation._meta.get_field(relation)
     ordering = [f"{target}__{f}" for f in field.related_model._meta.ordering]
-    return (
-        field.remote_field.through.objects.filter(recommendation_id__in=ids)
-        .select_related(related or target)
-        .order_by(*ordering, "id")
-    )
+    return field.remote_field.through.objects.filter(recommendation_id__in=ids).order_by(*ordering, "id")
 
 
 def with_links(recommendations: list[Recommendation]) -> list[Recommendation]:
-    """A page of recommendations with their addressees (and parents) and priority flags as plain lists,
-    `rec.addressee_list` and `rec.flag_list`: two queries for the page. prefetch_related would build
-    a queryset (a clone and a filter) for each row and relation, a fifth of the list page's time."""
+    """A page of recommendations with their addressees and priority flags as plain lists,
+    `rec.addressee_list` and `rec.flag_list`: two queries for the page, of id pairs only (in the
+    targets' own order); the organisations and flags are the per-process copies (core.reference).
+    prefetch_related would build a queryset (a clone and a filter) for each row and relation, a fifth of
+    the list page's time; reading the joined rows as models cost 3-5 ms a page."""
     by_id = {rec.pk: rec for rec in recommendations}
     for rec in recommendations:
         rec.addressee_list, rec.flag_list = [], []
-    for link in _page_links(by_id, "addressees", "organisation", related="organisation__parent"):
-        by_id[link.recommendation_id].addressee_list.append(link.organisation)
-    for link in _page_links(by_id, "priority_flags", "priorityflag", related="priorityflag__owner"):
-        by_id[link.recommendation_id].flag_list.append(link.priorityflag)
+    for relation, target, rows, attribute in (
+        ("addressees", "organisation", ORGANISATIONS, "addressee_list"),
+        ("priority_flags", "priorityflag", FLAGS, "flag_list"),
+    ):
+        pairs = list(_page_links(by_id, relation, target).values_list("recommendation_id", f"{target}_id"))
+        found = rows.get({pk for _rec, pk in pairs})
+        for rec_id, pk in pairs:
+            if pk in found:  # else deleted since the pairs were read
+                getattr(by_id[rec_id], attribute).append(found[pk])
     return recommendations
+
+
+# What a list page shows of each row (recommendations' templatetags.recommendation_rows and the
+# clusters of the grouped view): the other columns (dates, the response, the source) cost their reading
+# and conversion on every row, about half the page's row query.
+_LIST_PAGE_COLUMNS = [
+    "reference",
+    "text",
+    "text_fr",
+    *(
+        f"section__{up}{name}"
+        for up in ("", "parent__", "parent__parent__")
+        for name in ("title", "title_fr", "parent")
+    ),
+]
+
+
+def list_page_columns(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """`qs` (recommendation_list's) reading only what a list page's rows show: their sections, not the
+    source or the other columns. The order and the filters are unchanged."""
+    return qs.select_related(None).select_related("section__parent__parent").only(*_LIST_PAGE_COLUMNS)
 
 
 def recommendation_count_set(*, user: AnyUser, filters: RecommendationFilters) -> QuerySet[Recommendation]:

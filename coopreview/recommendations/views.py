@@ -1,3 +1,4 @@
+from dataclasses import replace
 from itertools import groupby
 
 from django.contrib import messages
@@ -46,11 +47,12 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
         # The page's addressees and flags come from with_links below, not from a prefetch per row.
         ranked = selectors.recommendation_ranked(user=request.user, filters=filters)
         if ranked is not None:  # by relevance: the search engine's order, the ids it ranked
-            recommendations, count_set = ranked.prefetch_related(None), None
+            rows = selectors.list_page_columns(ranked.rows.prefetch_related(None))
+            recommendations, count_set = replace(ranked, rows=rows), None
         else:
-            recommendations = selectors.recommendation_list(
-                user=request.user, filters=filters
-            ).prefetch_related(None)
+            recommendations = selectors.list_page_columns(
+                selectors.recommendation_list(user=request.user, filters=filters).prefetch_related(None)
+            )
             count_set = selectors.recommendation_count_set(user=request.user, filters=filters)
         group = bool(form.is_bound and form.cleaned_data.get("group"))
     asked = request.GET.get("page") or 1

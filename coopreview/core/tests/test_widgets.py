@@ -60,3 +60,21 @@ def test_long_select_renders_groups_as_djangos_select_does():
         assert _groups(long) == _groups(plain)
         assert [label for label, _ in _groups(long)] == ["Status &lt;x&gt;", "Theme"]
         assert _options(long) == _options(plain)
+
+
+def test_long_select_with_kept_options_renders_what_rendering_them_gives():
+    values = [("", "Any"), ("a&b", "A & B"), ('q"1', "Quoted"), ("2", "Two"), ("12", "Twelve")]
+    fresh = LongSelect(choices=values)
+    kept_html = fresh.unselected_options()
+    kept = LongSelect(choices=[("x", "never read")])
+    kept.rendered_options = lambda: kept_html
+
+    for value in (None, "", "a&b", 'q"1', "2", "12", "absent"):
+        assert kept.render("f", value) == fresh.render("f", value)
+    assert _options(kept.render("f", "2")) == [
+        ("", False, "Any"),
+        ("a&amp;b", False, "A &amp; B"),
+        ("q&quot;1", False, "Quoted"),
+        ("2", True, "Two"),
+        ("12", False, "Twelve"),
+    ]

@@ -93,3 +93,25 @@ def test_a_theme_deleted_by_another_server_is_a_message_not_an_error_page(orgs, 
     assert response.status_code == 409
     assert "no longer exists" in response.content.decode()
     assert not Recommendation.objects.filter(reference="9").exists()
+
+
+def test_a_derived_value_is_built_once_per_copy_and_again_after_a_save(db):
+    from coopreview.accounts.selectors import ORGANISATIONS
+
+    theme = Theme.objects.create(slug="t", name="Old")
+    built = []
+
+    def build() -> str:
+        built.append(1)
+        return ",".join(t.name for t in Theme.objects.all())
+
+    first = THEMES.derived("names", build, ORGANISATIONS)
+    again = THEMES.derived("names", build, ORGANISATIONS)
+    theme.name = "New"
+    theme.save()
+    after_save = THEMES.derived("names", build, ORGANISATIONS)
+    ORGANISATIONS.invalidate()  # a table it also reads
+    after_other = THEMES.derived("names", build, ORGANISATIONS)
+
+    assert (first, again, after_save, after_other) == ("Old", "Old", "New", "New")
+    assert len(built) == 3
