@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -72,8 +72,13 @@ def pending_changes(
     would make anyway; a relation it writes with set() is read here only when nothing else differs."""
     pending = Pending()
     for name, value in fields.items():
-        f = current._meta.get_field(name)
-        if _differs(f, getattr(current, f.attname), value):
+        try:
+            f = current._meta.get_field(name)
+        except FieldDoesNotExist:  # a property the service sets: compared as it reads
+            differs = getattr(current, name, None) != value
+        else:
+            differs = _differs(f, getattr(current, f.attname), value)
+        if differs:
             pending.fields.append(name)
     m2m = m2m or {}
     bulk = [name for name in m2m if bulk_ready(current, name)]
