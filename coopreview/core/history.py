@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.signals import post_save
 
 from coopreview.accounts.display import user_display_name
+from coopreview.core.edits import UNCHANGED
 from coopreview.core.exceptions import ConcurrentEditError
 from coopreview.core.history_links import bulk_ready, current_links, write_links
 
@@ -20,20 +21,26 @@ def save_with_history(
     by: Any = None,
     reason: str = "",
     m2m: dict[str, Iterable[Any]] | None = None,
+    links: dict[str, list[models.Model]] | None = None,
 ) -> models.Model:
     """Save `instance` and set its many-to-many fields, leaving exactly one historical record.
 
     simple-history writes a record per save and per m2m change; an edit of a form is one act
     for its readers, so intermediate records are suppressed and one is written at the end,
-    with the m2m snapshot, the acting user and the reason.
+    with the m2m snapshot, the acting user and the reason. `links`: the current link rows of
+    relations in `m2m`, already read in this transaction (core.edits.pending_changes), not read again.
     """
     created = instance.pk is None
+    instance.__dict__.pop(UNCHANGED, None)  # saved now: no longer "an edit that wrote nothing"
     instance.skip_history_when_saving = True
     try:
         instance.save()
         m2m = m2m or {}
         # An edit compares with the links there are: all the relations' rows in one read.
-        current = {} if created else current_links(instance, [n for n in m2m if bulk_ready(instance, n)])
+        current = dict(links or {})
+        if not created:
+            unread = [n for n in m2m if n not in current and bulk_ready(instance, n)]
+            current.update(current_links(instance, unread) if unread else {})
         for name, values in m2m.items():
             # in bulk; history copies the rows
             if write_links(instance, name, values, created=created, current=current.get(name)):

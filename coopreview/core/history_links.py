@@ -58,13 +58,15 @@ def current_links(instance: models.Model, names: list[str]) -> dict[str, list[mo
     return found
 
 
+def row_targets(instance: models.Model, name: str, rows: list[models.Model]) -> list[Any]:
+    """The ids linked by `rows`, link rows of `instance`'s relation `name` (as current_links reads them)."""
+    target_att = _atts(instance._meta.get_field(name))[1]
+    return [getattr(row, target_att) for row in rows]
+
+
 def link_targets(instance: models.Model, names: list[str]) -> dict[str, list[Any]]:
     """The ids linked to `instance` by each relation of `names`, in one query (see current_links)."""
-    out = {}
-    for name, rows in current_links(instance, names).items():
-        target_att = _atts(instance._meta.get_field(name))[1]
-        out[name] = [getattr(row, target_att) for row in rows]
-    return out
+    return {name: row_targets(instance, name, rows) for name, rows in current_links(instance, names).items()}
 
 
 def _in_model_order(objs: list[Any], model: type[models.Model]) -> list[Any] | None:

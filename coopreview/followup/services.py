@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import OrganisationKind, Side
 from coopreview.accounts.models import Organisation
+from coopreview.core.edits import pending_changes, unchanged
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.followup.enums import ALLOWED_TRANSITIONS, CATEGORY_SIDES, Status, UpdateState
@@ -305,7 +306,8 @@ def part_update(
 ) -> FollowupPart:
     """Edit a part's assessment, budgetary implications, narrative or lead. Only its own side may.
 
-    With `expected_updated_at`, a newer save by someone else is not overwritten (ConcurrentEditError)."""
+    With `expected_updated_at`, a newer save by someone else is not overwritten (ConcurrentEditError).
+    Values equal to the stored ones: nothing is written (core.edits.saved_nothing on the result)."""
     _require(
         by,
         "followup.change_part",
@@ -326,7 +328,11 @@ def part_update(
             _("Lead: %(lead)s is not on the %(side)s's side.")
             % {"lead": lead, "side": part.get_side_display()}
         )
-    current = _check_version(FollowupPart, part.pk, expected_updated_at)
+    current = FollowupPart.objects.select_for_update().get(pk=part.pk)
+    if not pending_changes(current, data):  # nothing written, even from a stale form
+        part.refresh_from_db()
+        return unchanged(part)
+    refuse_stale(current, expected_updated_at)
     for name, value in data.items():
         setattr(current, name, value)
     _validate(current, exclude=["recommendation", "addressee"])
@@ -438,15 +444,20 @@ def action_update(
     _require(by, "followup.manage_action", action, _("Only the lead's own side edits its actions."))
     if "lead" in data:
         _require(by, "followup.manage_action", data["lead"], _("Only the lead's own side plans its actions."))
-    current = _check_version(Action, action.pk, expected_updated_at)
+    current = Action.objects.select_for_update().get(pk=action.pk)
+    m2m = {"recommendations": list(recommendations)} if recommendations is not None else None
+    pending = pending_changes(current, data, m2m)
+    if not pending:  # nothing written, even from a stale form
+        action.refresh_from_db()
+        return unchanged(action)
+    refuse_stale(current, expected_updated_at)
     for name, value in data.items():
         setattr(current, name, value)
     _check_dates(current.start, current.due)
     _validate(current)
-    m2m = {"recommendations": list(recommendations)} if recommendations is not None else None
     if m2m is not None and not m2m["recommendations"]:
         raise FollowupError(_("Recommendations: link the action to at least one recommendation."))
-    save_with_history(current, by=by, reason=reason, m2m=m2m)
+    save_with_history(current, by=by, reason=reason, m2m=m2m, links=pending.links)
     action.refresh_from_db()
     return action
 

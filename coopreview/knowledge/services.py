@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import Role
 from coopreview.accounts.models import Membership, Organisation
+from coopreview.core.edits import Pending, pending_changes, unchanged
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.inbox.enums import Verb
@@ -83,6 +84,12 @@ def _apply(
     return m2m
 
 
+def _pending(entry: BilingualEntry, data: dict[str, Any], m2m_names: Iterable[str]) -> Pending:
+    """What `data` (as _apply takes it) would change on the stored `entry` (core.edits)."""
+    m2m = {k: v for k, v in data.items() if k in m2m_names}
+    return pending_changes(entry, {k: v for k, v in data.items() if k not in m2m}, m2m)
+
+
 # --- State profiles ---------------------------------------------------------------------------
 
 
@@ -100,8 +107,11 @@ def profile_create(
 @transaction.atomic
 def profile_update(*, profile: StateProfile, by: User | None, reason: str = "", **data: Any) -> StateProfile:
     profile = StateProfile.objects.select_for_update().get(pk=profile.pk)
+    pending = _pending(profile, data, ["restricted_to"])
+    if not pending:  # as practice_update
+        return unchanged(profile)
     m2m = _apply(profile, data, ["restricted_to"])
-    save_with_history(profile, by=by, reason=reason, m2m=m2m)
+    save_with_history(profile, by=by, reason=reason, m2m=m2m, links=pending.links)
     index_update(profile)
     return profile
 
@@ -237,9 +247,12 @@ def practice_update(
         if name in data:
             data[name] = sanitise_html(data[name])
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    pending = _pending(practice, data, ["recommendations", "restricted_to"])
+    if not pending:  # nothing written, even from a stale form: no history, no index update
+        return unchanged(practice)
     refuse_stale(practice, expected_updated_at)
     m2m = _apply(practice, data, ["recommendations", "restricted_to"])
-    save_with_history(practice, by=by, reason=reason, m2m=m2m)
+    save_with_history(practice, by=by, reason=reason, m2m=m2m, links=pending.links)
     index_update(practice)
     _attachments_within(practice, by=by, reason=reason)
     return practice
@@ -285,9 +298,12 @@ def case_law_update(
 ) -> CaseLaw:
     """With `expected_updated_at`, refuse to overwrite a newer save (ConcurrentEditError)."""
     decision = CaseLaw.objects.select_for_update().get(pk=decision.pk)
+    pending = _pending(decision, data, ["recommendations", "profiles", "restricted_to"])
+    if not pending:  # as practice_update
+        return unchanged(decision)
     refuse_stale(decision, expected_updated_at)
     m2m = _apply(decision, data, ["recommendations", "profiles", "restricted_to"])
-    save_with_history(decision, by=by, reason=reason, m2m=m2m)
+    save_with_history(decision, by=by, reason=reason, m2m=m2m, links=pending.links)
     index_update(decision)
     return decision
 

@@ -15,6 +15,7 @@ from coopreview.accounts.models import Organisation
 from coopreview.audit.enums import AuditAction
 from coopreview.audit.services import audit_record
 from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.edits import report_saved
 from coopreview.core.exceptions import ConcurrentEditError, ServiceError
 from coopreview.core.history import history_timeline
 from coopreview.knowledge import selectors, services
@@ -233,7 +234,7 @@ def _save_entry(
     if request.method != "POST" or not form.is_valid():
         return False, None
     try:
-        update(
+        saved = update(
             by=request.user,
             reason=form.cleaned_data["reason"],
             expected_updated_at=form.cleaned_data["version"],
@@ -244,7 +245,7 @@ def _save_entry(
     except ServiceError as exc:
         form.add_error(None, str(exc))
         return False, None
-    messages.success(request, _("Changes saved."))
+    report_saved(request, saved, _("Changes saved."))  # or "No changes to save.": nothing written
     return True, None
 
 

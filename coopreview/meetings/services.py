@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.models import Organisation
+from coopreview.core.edits import pending_changes, unchanged
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import save_with_history
 from coopreview.followup.models import Action
@@ -121,6 +122,10 @@ def meeting_update(*, meeting: Meeting, by: User, reason: str = "", **data: Any)
     meeting = meeting_locked(meeting.pk)
     require_open(meeting)
     organisers = data.pop("organisers", None)
+    m2m = {"organisers": list(organisers)} if organisers is not None else None
+    pending = pending_changes(meeting, data, m2m)
+    if not pending:  # the form posted back as it was: no history, no new invitation
+        return unchanged(meeting)
     changed = any(k in CALENDAR_FIELDS and getattr(meeting, k) != v for k, v in data.items())
     for name, value in data.items():
         setattr(meeting, name, value)
@@ -128,8 +133,7 @@ def meeting_update(*, meeting: Meeting, by: User, reason: str = "", **data: Any)
     if changed and meeting.invitations_sent_at:
         meeting.sequence += 1
         _on_commit_send(meeting, "REQUEST")
-    m2m = {"organisers": list(organisers)} if organisers is not None else None
-    return save_with_history(meeting, by=by, reason=reason, m2m=m2m)
+    return save_with_history(meeting, by=by, reason=reason, m2m=m2m, links=pending.links)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.edits import report_saved
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import history_timeline
 from coopreview.followup.selectors import actions_visible_to
@@ -101,12 +102,12 @@ def meeting_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
+            saved = services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
         except (ValidationError, ServiceError) as exc:
             _apply_errors(form, exc)
             status = _status_for(exc) if isinstance(exc, ServiceError) else 422
         else:
-            messages.success(request, _("Changes saved."))
+            report_saved(request, saved, _("Changes saved."))
             return redirect("meetings:detail", pk=meeting.pk)
     if form.is_bound and status == 200:
         status = 422

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from coopreview.accounts.models import Organisation
 from coopreview.core.coalesce import coalesced
+from coopreview.core.edits import pending_changes, unchanged
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import refuse_stale, save_with_history
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source, Theme
@@ -86,16 +87,22 @@ def recommendation_update(
 ) -> Recommendation:
     """Apply `data` to `recommendation`. With `expected_updated_at`, refuse to overwrite a newer save
     (ConcurrentEditError carries what the other person changed). `validated`: as for
-    recommendation_create (the edit form validated `data` on this very instance)."""
+    recommendation_create (the edit form validated `data` on this very instance).
+
+    `data` equal to the stored values and links: nothing is written (no history, no new updated_at,
+    no index change, no webhook), even from a stale form; the result is marked (core.edits.saved_nothing)."""
     current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    refuse_stale(current, expected_updated_at)
     fields, m2m = _split(data)
+    pending = pending_changes(current, fields, m2m)
+    if not pending:
+        return unchanged(current)
+    refuse_stale(current, expected_updated_at)
     for name, value in fields.items():
         setattr(recommendation, name, value)
     if not validated:
         recommendation.full_clean(exclude=["reference_sort"])
     with coalesced():  # one search index update for the row and its relations
-        save_with_history(recommendation, by=by, reason=reason, m2m=m2m)
+        save_with_history(recommendation, by=by, reason=reason, m2m=m2m, links=pending.links)
     event_emit(event=WebhookEvent.RECOMMENDATION_UPDATED, data=payloads.recommendation(recommendation))
     return recommendation
 
@@ -151,6 +158,8 @@ def source_update(
     """Correct a source's title, date, symbol or link. With `expected_updated_at`, refuse to overwrite
     a newer save (ConcurrentEditError carries what the other person changed)."""
     current = Source.objects.select_for_update().get(pk=source.pk)
+    if not pending_changes(current, data):
+        return unchanged(current)  # nothing written, as recommendation_update
     refuse_stale(current, expected_updated_at)
     for name, value in data.items():
         setattr(source, name, value)

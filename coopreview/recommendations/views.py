@@ -3,6 +3,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coopreview.core.access import get_or_404, require_perm
 from coopreview.core.apps_registry import list_actions, recommendation_panels
+from coopreview.core.edits import report_saved
 from coopreview.core.exceptions import ConcurrentEditError
 from coopreview.core.history import as_of, history_timeline
 from coopreview.recommendations import selectors, services
@@ -144,8 +146,8 @@ def recommendation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     saved, conflict = _save_checked(
         request, form, services.recommendation_update, recommendation=recommendation, validated=True
     )
-    if saved:
-        messages.success(request, _("Changes saved."))
+    if saved is not None:
+        report_saved(request, saved, _("Changes saved."))
         return redirect("recommendations:detail", pk=recommendation.pk)
     status = 409 if conflict else (422 if form.is_bound else 200)
     context = {"form": form, "rec": recommendation, "conflict": conflict}
@@ -175,8 +177,9 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "recommendations.change_source", source)
     form = SourceForm(request.POST or None, instance=source)
     saved, conflict = _save_checked(request, form, services.source_update, source=source)
-    if saved:
-        messages.success(request, _("Source %(symbol)s saved.") % {"symbol": source.symbol})
+    if saved is not None:
+        done = _("Source %(symbol)s saved.") % {"symbol": source.symbol}
+        report_saved(request, saved, done)
         return redirect(_safe_next(request) or reverse("recommendations:list") + f"?source={source.pk}")
     status = 409 if conflict else (422 if form.is_bound else 200)
     timeline = history_timeline(source, user=request.user)
@@ -197,13 +200,16 @@ def _safe_next(request: HttpRequest) -> str:
     return url if url and ok else ""
 
 
-def _save_checked(request: HttpRequest, form, update, **target) -> tuple[bool, ConcurrentEditError | None]:
+def _save_checked(
+    request: HttpRequest, form, update, **target
+) -> tuple[Model | None, ConcurrentEditError | services.StaleChoiceError | None]:
     """On a valid POST, call `update` with the form's data, its reason and the version the editor
-    opened; a newer save by someone else becomes a form error and the conflict to show."""
+    opened, and return what it returned (core.edits.saved_nothing tells whether it wrote anything);
+    a newer save by someone else becomes a form error and the conflict to show."""
     if request.method != "POST" or not form.is_valid():
-        return False, None
+        return None, None
     try:
-        update(
+        saved = update(
             by=request.user,
             reason=form.cleaned_data["reason"],
             expected_updated_at=form.cleaned_data["version"],
@@ -212,8 +218,8 @@ def _save_checked(request: HttpRequest, form, update, **target) -> tuple[bool, C
         )
     except ConcurrentEditError as exc:
         form.add_error(None, str(exc))
-        return False, exc
+        return None, exc
     except services.StaleChoiceError as exc:  # shown as a conflict: reload and choose again
         form.add_error(None, str(exc))
-        return False, exc
-    return True, None
+        return None, exc
+    return saved, None

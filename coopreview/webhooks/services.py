@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopreview.core.edits import pending_changes, unchanged
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import save_with_history
 from coopreview.jobs.enums import JobKind
@@ -149,6 +150,8 @@ def endpoint_update(*, endpoint: Endpoint, by: User, reason: str = "", **data: A
     if "events" in data:
         data["events"] = _check_events(data["events"])
     current = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if not pending_changes(current, data):  # the form posted back as it was: no history
+        return unchanged(current)
     for name, value in data.items():
         setattr(current, name, value)
     current.full_clean()

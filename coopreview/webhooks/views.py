@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.core.access import get_or_404, require_perm
+from coopreview.core.edits import report_saved
 from coopreview.core.history import history_timeline
 from coopreview.webhooks import selectors, services
 from coopreview.webhooks.forms import DeliveryFilterForm, EndpointForm
@@ -66,8 +67,9 @@ def endpoint_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                "active": endpoint.active}  # fmt: skip
     form = EndpointForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _save(request, form, endpoint) is not None:
-            messages.success(request, _("Endpoint saved."))
+        saved = _save(request, form, endpoint)
+        if saved is not None:
+            report_saved(request, saved, _("Endpoint saved."))
             return redirect("webhooks:detail", pk=endpoint.pk)
     status = 422 if form.is_bound else 200
     return render(request, "webhooks/endpoint_form.html", {"form": form, "endpoint": endpoint}, status=status)

@@ -20,6 +20,7 @@ from coopreview.accounts.models import Organisation
 from coopreview.audit.enums import AuditAction
 from coopreview.audit.services import audit_download_if_non_public
 from coopreview.core.access import get_or_404, require_perm, safe_next
+from coopreview.core.edits import report_saved, saved_message
 from coopreview.core.exceptions import ConcurrentEditError, ServiceError
 from coopreview.core.history import as_of
 from coopreview.followup import selectors, services
@@ -306,8 +307,10 @@ def part_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     version, reason = data.pop("version"), data.pop("reason")
 
     def call() -> str:
-        services.part_update(part=part, by=request.user, reason=reason, expected_updated_at=version, **data)
-        return _("%(part)s saved.") % {"part": part.addressee.display_name}
+        saved = services.part_update(
+            part=part, by=request.user, reason=reason, expected_updated_at=version, **data
+        )
+        return saved_message(saved, _("%(part)s saved.") % {"part": part.addressee.display_name})
 
     return _attempt(request, rec, key, form, call)
 
@@ -391,7 +394,9 @@ def action_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             data["recommendations"] = [*data["recommendations"], *hidden]
             try:
-                services.action_update(action=action, by=request.user, expected_updated_at=version, **data)
+                saved = services.action_update(
+                    action=action, by=request.user, expected_updated_at=version, **data
+                )
             except ConcurrentEditError as exc:
                 conflict, status = exc, 409
                 form.add_error(None, str(exc))
@@ -399,7 +404,7 @@ def action_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 422
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Action saved."))
+                report_saved(request, saved, _("Action saved."))
                 return redirect("followup:action", pk=action.pk)
         else:
             status = 422
