@@ -288,7 +288,12 @@ def changes_view(request: HttpRequest) -> HttpResponse:
     changes = selectors.changes_between(
         user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
-    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    # the page's rows and the total in one pass over the period (Paginator.get_page's reading of
+    # `number`; an out-of-range page costs a second query, for the last page)
+    wanted = int(number) if number and number.isdigit() and int(number) > 0 else 1
+    changes.fetch((wanted - 1) * PAGE_SIZE, PAGE_SIZE)
+    page = Paginator(changes, PAGE_SIZE).get_page(number)
     return render(request, "followup/changes.html", {"form": form, "changes": changes, "page": page})
 
 
