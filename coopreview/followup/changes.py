@@ -66,13 +66,20 @@ def _attname(model: type[Model], name: str) -> str:
     return model._meta.get_field(name).attname
 
 
-def _previous_id(history: type[Model]) -> Subquery:
-    """The history_id of the same record's history row just before the outer one."""
-    earlier = Q(history_date__lt=OuterRef("history_date")) | Q(
-        history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
+def _previous_id(history: type[Model], outer: int = 1) -> Subquery:
+    """The history_id of the same record's history row just before the row `outer` levels out."""
+
+    def ref(name: str) -> OuterRef:
+        found = OuterRef(name)
+        for _level in range(outer - 1):
+            found = OuterRef(found)
+        return found
+
+    earlier = Q(history_date__lt=ref("history_date")) | Q(
+        history_date=ref("history_date"), history_id__lt=ref("history_id")
     )
     return Subquery(
-        history.objects.filter(earlier, id=OuterRef("id"))
+        history.objects.filter(earlier, id=ref("id"))
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
@@ -134,20 +141,19 @@ def _period_keys(
         if recommendations is not None:
             rows = rows.filter(recommendation_id__in=selectors._rec_ids(recommendations))
         if model is FollowupPart and lead_scope(user) is not None:
-            hidden = Exists(FollowupPart.objects.filter(pk=OuterRef("id"))) & ~Exists(
-                selectors.parts_readable(user=user).filter(pk=OuterRef("id"))
-            )
-            rows = rows.exclude(hidden)
+            hidden = FollowupPart.objects.unreadable(lead_scope(user)).filter(pk=OuterRef("id"))
+            rows = rows.exclude(Exists(hidden))
     elif scope == "action":
         rows = rows.filter(id__in=selectors.actions_visible_to(user=user).values("pk"))
     else:
         rows = rows.filter(id__in=selectors.updates_visible_to(user=user).values("pk"))
-    same_as_before = history.objects.filter(_same_q(model, fields), history_id=OuterRef("previous"))
-    had_before = Q(previous__isnull=False)
-    changed = (had_before & ~Exists(same_as_before)) | (~had_before & _filled_q(model, fields))
+    # a change row is kept unless its previous row holds the same tracked values; one without a
+    # previous row (a pruned history) unless every tracked field is empty. The previous row is looked
+    # up once (Exists over it), not once per test.
+    previous = history.objects.filter(history_id=_previous_id(history, outer=2))
+    changed = ~Exists(previous.filter(_same_q(model, fields))) & (Exists(previous) | _filled_q(model, fields))
     return (
         rows.filter(_open_q(user, scope))
-        .alias(previous=_previous_id(history))
         .filter(Q(history_type__in=["+", "-"]) | changed)
         .order_by()
         .values("history_date", "history_id", kind=Value(kind))
@@ -170,21 +176,27 @@ class ChangeList(Sequence[Change]):
         # newest first; at the same instant in SPECS order, then in the order they were written
         return self._keys.order_by("-history_date", "kind", "history_id")
 
-    def fetch(self, offset: int, limit: int) -> None:
-        """Read the keys of rows offset…offset+limit and the total in one query (COUNT(*) OVER ())."""
+    def fetch(self, offset: int | None, limit: int) -> None:
+        """Read the keys of rows offset…offset+limit and the total in one query (window functions over
+        the period's keys). An offset past the end (or None) reads the last page instead, as
+        Paginator.get_page shows it, so an out-of-range page costs no second query either."""
         sql, params = self._keys.query.sql_with_params()
+        wanted = -1 if offset is None else offset
+        start = "CASE WHEN %s >= 0 AND %s < total THEN %s ELSE ((total - 1) / %s) * %s END"
         query = (
-            f'SELECT "kind", "history_id", "history_date", COUNT(*) OVER () FROM ({sql}) change_keys '  # noqa: S608
-            'ORDER BY "history_date" DESC, "kind", "history_id" LIMIT %s OFFSET %s'
+            "SELECT kind, history_id, total, place FROM ("  # noqa: S608 — our own query's SQL
+            '  SELECT "kind" AS kind, "history_id" AS history_id, COUNT(*) OVER () AS total,'
+            '  ROW_NUMBER() OVER (ORDER BY "history_date" DESC, "kind", "history_id") - 1 AS place'
+            f"  FROM ({sql}) change_keys"
+            f") numbered WHERE place >= {start} AND place < {start} + %s ORDER BY place"
         )
+        bounds = [wanted, wanted, wanted, limit, limit]
         with connections[self._keys.db].cursor() as cursor:
-            cursor.execute(query, [*params, limit, offset])
+            cursor.execute(query, [*params, *bounds, *bounds, limit])
             rows = cursor.fetchall()
-        if rows:
-            self._count = rows[0][3]
-        elif offset == 0:
-            self._count = 0
-        self._window = (offset, limit, [{"kind": k, "history_id": h} for k, h, _w, _n in rows])
+        self._count = rows[0][2] if rows else 0
+        first = rows[0][3] if rows else 0
+        self._window = (first, limit, [{"kind": k, "history_id": h} for k, h, _t, _p in rows])
 
     def count(self) -> int:
         if self._count is None:
