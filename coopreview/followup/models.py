@@ -109,6 +109,10 @@ class StakeholderView(TimestampedModel):
         return f"{self.organisation}: {self.position}"
 
 
+def _readable_q(lead_scope: frozenset[int]) -> Q:
+    return Q(confidential=False) | Q(lead__in=lead_scope)
+
+
 class FollowupPartQuerySet(models.QuerySet):
     def open(self) -> "FollowupPartQuerySet":
         return self.exclude(status__in=[Status.IMPLEMENTED, Status.NOT_PURSUED])
@@ -118,7 +122,13 @@ class FollowupPartQuerySet(models.QuerySet):
         followup.selectors.part_lead_scope says what a user's scope is."""
         if lead_scope is None:
             return self
-        return self.filter(Q(confidential=False) | Q(lead__in=lead_scope))
+        return self.filter(_readable_q(lead_scope))
+
+    def unreadable(self, lead_scope: frozenset[int] | None) -> "FollowupPartQuerySet":
+        """The parts readable() leaves out."""
+        if lead_scope is None:
+            return self.none()
+        return self.exclude(_readable_q(lead_scope))
 
 
 class FollowupPart(TimestampedModel):

@@ -14,6 +14,7 @@ moment:
 """
 
 from datetime import date, datetime
+from typing import Any
 
 from django.apps import apps
 from django.db import connections
@@ -43,6 +44,35 @@ def _version_open_q(user: AnyUser) -> Q | None:
     return condition
 
 
+def version_then(recommendation: Any, moment: Any) -> Subquery:
+    """The history_id of recommendation `recommendation`'s latest version up to `moment` (expressions or
+    values, e.g. OuterRef("recommendation_id") and a datetime): the one PastLayers.open_at reads."""
+    versions = Recommendation.history.model
+    return Subquery(
+        versions.objects.filter(id=recommendation, history_date__lte=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+
+
+def open_versions(user: AnyUser) -> QuerySet:
+    """Historical recommendation rows `user` could open under their own layer (deletions never)."""
+    versions = Recommendation.history.model.objects.exclude(history_type="-")
+    condition = _version_open_q(user)
+    return versions if condition is None else versions.filter(condition)
+
+
+def open_then(user: AnyUser, *, recommendation: Any, moment: Any) -> Exists:
+    """The rule of that time for each row of the query this condition filters: the recommendation
+    `recommendation` (a field name of that row, or an expression such as OuterRef(...) reaching further
+    out) as it stood at `moment` (a field name, an expression or a datetime) was open to `user`."""
+
+    def outer(value: Any) -> Any:  # two levels down: inside open_versions, inside version_then
+        return OuterRef(OuterRef(value)) if isinstance(value, str | OuterRef) else value
+
+    return Exists(open_versions(user).filter(history_id=version_then(outer(recommendation), outer(moment))))
+
+
 def parts_at(*, user: AnyUser, moment: datetime, recommendations=None) -> QuerySet:
     """Historical part rows: each visible part as it stood at `moment` (see the module's rule)."""
     history = FollowupPart.history.model
@@ -51,16 +81,7 @@ def parts_at(*, user: AnyUser, moment: datetime, recommendations=None) -> QueryS
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    versions = Recommendation.history.model
-    version_then = (
-        versions.objects.filter(id=OuterRef("recommendation_id"), history_date__lte=moment)
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
-    )
-    open_then = versions.objects.filter(history_id=OuterRef("version_then")).exclude(history_type="-")
-    condition = _version_open_q(user)
-    if condition is not None:
-        open_then = open_then.filter(condition)
+    open_then = open_versions(user).filter(history_id=OuterRef("version_then"))
     visible = recommendations_visible_to(user=user)
     if recommendations is not None:
         visible = visible.filter(pk__in=selectors._rec_ids(recommendations))
@@ -69,7 +90,7 @@ def parts_at(*, user: AnyUser, moment: datetime, recommendations=None) -> QueryS
         .exclude(history_type="-")
         .exclude(id__in=selectors._hidden_part_ids(user))
         .filter(recommendation_id__in=visible.values("pk"))
-        .annotate(version_then=Subquery(version_then))
+        .annotate(version_then=version_then(OuterRef("recommendation_id"), moment))
         .filter(Exists(open_then))
     )
 

@@ -288,7 +288,15 @@ def changes_view(request: HttpRequest) -> HttpResponse:
     changes = selectors.changes_between(
         user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
-    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    # the page's rows and the total in one pass over the period, the page read as Paginator.get_page
+    # reads it: not a number, the first; out of range, the last (offset None)
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    changes.fetch((wanted - 1) * PAGE_SIZE if wanted >= 1 else None, PAGE_SIZE)
+    page = Paginator(changes, PAGE_SIZE).get_page(number)
     return render(request, "followup/changes.html", {"form": form, "changes": changes, "page": page})
 
 
