@@ -141,6 +141,21 @@ def _recommendation_history(*, since) -> None:
         )
 
 
+def _chosen(only: str) -> set[str]:
+    """The PAGES names in `only`, comma-separated although names hold commas ("dashboard, as of"): from
+    the left, the longest run of comma-separated pieces that is a name."""
+    names = {name for _path, name in PAGES}
+    pieces = only.split(",") if only else []
+    chosen, i = set(), 0
+    while i < len(pieces):
+        runs = [j for j in range(len(pieces), i, -1) if ",".join(pieces[i:j]) in names]
+        if not runs:
+            raise SystemExit(f"No page named {pieces[i]!r}; the names are: {sorted(names)}")
+        chosen.add(",".join(pieces[i : runs[0]]))
+        i = runs[0]
+    return chosen
+
+
 def measure(rounds: int, only: str = "") -> dict:
     import datetime
 
@@ -165,8 +180,9 @@ def measure(rounds: int, only: str = "") -> dict:
         "job": job.pk,
     }
     out = {}
+    chosen = _chosen(only)
     for template, name in PAGES:
-        if only and name not in only.split(","):
+        if only and name not in chosen:
             continue
         path = template.format(**values)
         client = reviewer if path.startswith("/lineage/") else Client()

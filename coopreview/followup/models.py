@@ -327,3 +327,40 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} → {self.user} ({self.day})"
+
+
+class OverallStatus(models.Model):
+    """Derived cache, no history of its own: the overall status (followup.overall) of a recommendation's
+    parts, kept by every part write in the same transaction and rebuilt from the parts by
+    `manage.py followup_overall_rebuild` (whose test proves it equal to the computed one).
+
+    The overall status depends on the reader only through parts confidential to their lead organ, so it
+    is stored once for the parts everyone may read (confidential=False, lead empty) and once per lead of
+    confidential parts (confidential=True): most recommendations have one row. A reader's overall status
+    is the MIN of `rank` over the rows they may read; `sides` ORs the parts' side bits (summary.SIDE_BITS).
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="followup_overall"
+    )
+    confidential = models.BooleanField()
+    lead = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()  # index in summary.RANKED, the MIN of the parts' ranks
+    sides = models.PositiveSmallIntegerField()  # OR of summary.SIDE_BITS of the parts' sides
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation"],
+                condition=Q(confidential=False),
+                name="followup_overallstatus_one_shared",
+            ),
+            models.UniqueConstraint(
+                fields=["recommendation", "lead"],
+                condition=Q(confidential=True),
+                name="followup_overallstatus_one_per_lead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: {self.rank}"

@@ -30,6 +30,7 @@ from coopreview.followup.models import (
     StakeholderView,
     Transition,
 )
+from coopreview.followup.overall import overall_refresh
 from coopreview.inbox.enums import Verb
 from coopreview.inbox.services import notify
 from coopreview.recommendations.models import PriorityFlag, Recommendation
@@ -138,6 +139,7 @@ def parts_ensure(
                 reason=_("Part created by the categorisation"),
             )
         parts.append(part)
+    overall_refresh(recommendation_ids=[recommendation.pk])
     return parts
 
 
@@ -331,6 +333,7 @@ def part_update(
         setattr(current, name, value)
     _validate(current, exclude=["recommendation", "addressee"])
     save_with_history(current, by=by, reason=reason)
+    overall_refresh(recommendation_ids=[current.recommendation_id])  # lead or confidentiality may change
     part.refresh_from_db()
     return part
 
@@ -344,6 +347,7 @@ def _move(part: FollowupPart, status: str, *, by: User | None, reason: str) -> F
     moved = payloads.status_moved(part, from_status=part.status, to_status=status)
     part.status = status
     save_with_history(part, by=by, reason=reason)
+    overall_refresh(recommendation_ids=[part.recommendation_id])
     event_emit(event=WebhookEvent.STATUS_CHANGED, data=moved)  # every status move comes through here
     return part
 
