@@ -6,10 +6,11 @@ review: a signed-in facilitator).
 
 `build` migrates an empty database, loads the bench corpus (bench.corpus: real and recombined UPR
 recommendations, bulk-loaded), categorises half of the recommendations (follow-up parts, bulk-inserted),
-builds the search index, then `extras` (also a command of its own): the parts' history, a reviewer and
-a finished suggestion job. `measure` requests each page (or only those NAMEd, exactly as in PAGES)
-through Django's test client (no network, DEBUG off), two warm-up requests then ROUNDS timed ones, and
-prints JSON with the median and p95 in milliseconds and the number of queries of one request.
+builds the search index, then `extras` (also a command of its own): the parts' history, a reviewer,
+a finished suggestion job, and the stored overall statuses (followup_overall_rebuild) of the parts.
+`measure` requests each page (or only those NAMEd, exactly as in PAGES) through Django's test client
+(no network, DEBUG off), two warm-up requests then ROUNDS timed ones, and prints JSON with the median
+and p95 in milliseconds and the number of queries of one request.
 """
 
 import json
@@ -75,6 +76,7 @@ def extras() -> None:
     from coopreview.accounts.services import membership_grant
     from coopreview.followup.enums import Status
     from coopreview.followup.models import FollowupPart
+    from coopreview.followup.overall import overall_rebuild
     from coopreview.jobs.enums import JobKind, JobState
     from coopreview.jobs.models import Job
     from coopreview.recommendations.models import Recommendation
@@ -98,6 +100,8 @@ def extras() -> None:
     history.objects.bulk_create(rows, batch_size=5000)
     for start in range(0, len(assessed), 5000):
         FollowupPart.objects.filter(pk__in=assessed[start : start + 5000]).update(status=Status.ASSESSED)
+    # the parts were written in bulk, around the services that keep the dashboard's stored figures
+    overall = overall_rebuild()
     reviewer, _created = User.objects.get_or_create(username="bench-reviewer")
     # a facilitator: reviews suggestions without the second factor that editors must pass
     facilitators = Organisation.objects.get(code="FAC-COOP")
@@ -110,7 +114,15 @@ def extras() -> None:
     Job.objects.filter(kind=JobKind.LINEAGE_SUGGEST, owner=reviewer).delete()
     job = Job.objects.create(kind=JobKind.LINEAGE_SUGGEST, owner=reviewer, state=JobState.DONE,
                              params={"source": source_id}, result={"pairs": pairs, "notes": []})  # fmt: skip
-    print({"history rows": history.objects.count(), "assessed": len(assessed), "job": job.pk}, flush=True)
+    print(
+        {
+            "history rows": history.objects.count(),
+            "assessed": len(assessed),
+            "job": job.pk,
+            "overall": overall,
+        },
+        flush=True,
+    )
 
 
 def _recommendation_history(*, since) -> None:

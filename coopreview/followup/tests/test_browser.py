@@ -16,6 +16,7 @@ from coopreview.followup.models import (
     StakeholderView,
     Transition,
 )
+from coopreview.followup.overall import overall_rebuild
 from coopreview.recommendations.models import Recommendation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,7 @@ def demo(db, settings, tmp_path):
         StakeholderView.objects.filter(recommendation=recs[ref]).delete()
         FollowupPart.objects.filter(recommendation=recs[ref]).delete()
         Categorisation.objects.filter(recommendation=recs[ref]).delete()
+    overall_rebuild()  # the parts deleted above, around the services that keep the stored statuses
     past = timezone.now() - timedelta(days=10)
     for model in (Recommendation, Categorisation, StakeholderView, FollowupPart, Action, ProgressUpdate):
         model.history.all().update(history_date=past)
