@@ -364,3 +364,25 @@ class OverallStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation_id}: {self.rank}"
+
+
+class OverallSpan(models.Model):
+    """Derived cache, no history of its own: the overall status of a recommendation's parts from `start`
+    until `end` (empty: still so), computed from the parts' history (followup.overall), keyed as
+    OverallStatus by the parts' confidentiality and lead today (followup.past hides a part by its state
+    today). Rewritten for a recommendation by every part write, in the same transaction, and rebuilt by
+    `manage.py followup_overall_rebuild`. The dashboard's "over time" months read it (past.
+    status_counts_from_spans) instead of every part's latest history row up to each month."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    confidential = models.BooleanField()
+    lead = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()  # index in summary.RANKED
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["start", "end"], name="followup_overallspan_when")]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: {self.rank} from {self.start:%Y-%m-%d}"

@@ -13,7 +13,9 @@ lead organ holds that organ's confidential parts; a reader's overall status is t
 they may read. Deleting a recommendation deletes its rows (CASCADE); parts are never deleted alone.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from itertools import groupby
 
 from django.db import transaction
 from django.db.models import (
@@ -35,7 +37,7 @@ from django.db.models.functions import Coalesce
 from coopreview.accounts.enums import Side
 from coopreview.accounts.selectors import AnyUser
 from coopreview.followup.enums import STATUS_ORDER, Status
-from coopreview.followup.models import FollowupPart, OverallStatus
+from coopreview.followup.models import FollowupPart, OverallSpan, OverallStatus
 from coopreview.followup.rules import lead_scope
 from coopreview.recommendations.models import Recommendation
 
@@ -89,21 +91,88 @@ def _insert(rows: Iterable[dict]) -> int:
     return written + len(batch)
 
 
+def _spans(recommendation_ids: list[int] | None) -> Iterator[OverallSpan]:
+    """The spans of these recommendations (None: all) from their parts' history rows, replayed in the
+    order followup.past reads them (history_date, history_id): a part counts from its row up to a moment
+    until its deletion row; each key (the parts' confidentiality and lead today) holds the MIN rank."""
+    parts = FollowupPart.objects.all()
+    rows = FollowupPart.history.model.objects.all()
+    if recommendation_ids is not None:
+        parts = parts.filter(recommendation_id__in=recommendation_ids)
+        rows = rows.filter(recommendation_id__in=recommendation_ids)
+    keys = {
+        pk: (True, lead) if confidential else (False, None)
+        for pk, confidential, lead in parts.values_list("pk", "confidential", "lead_id").iterator(BATCH)
+    }
+    ranks = {status: i for i, status in enumerate(RANKED)}
+    events = rows.order_by("recommendation_id", "history_date", "history_id").values_list(
+        "recommendation_id", "id", "status", "history_type", "history_date"
+    )
+    for rec_id, group in groupby(events.iterator(BATCH), key=lambda e: e[0]):
+        state: dict[tuple, dict[int, int]] = {}
+        open_: dict[tuple, tuple[int, datetime]] = {}  # key → (rank, since)
+        for _rec, part_id, status, kind, when in group:
+            key = keys.get(part_id, (False, None))  # a deleted part: hidden from no one (past.parts_at)
+            held = state.setdefault(key, {})
+            if kind == "-":
+                held.pop(part_id, None)
+            else:
+                held[part_id] = ranks.get(status, len(RANKED))
+            rank = min(held.values()) if held else None
+            current = open_.get(key)
+            if current is not None and current[0] == rank:
+                continue
+            if current is not None:
+                yield OverallSpan(
+                    recommendation_id=rec_id, confidential=key[0], lead_id=key[1],
+                    rank=current[0], start=current[1], end=when,
+                )  # fmt: skip
+                del open_[key]
+            if rank is not None:
+                open_[key] = (rank, when)
+        for key, (rank, since) in open_.items():
+            yield OverallSpan(
+                recommendation_id=rec_id,
+                confidential=key[0],
+                lead_id=key[1],
+                rank=rank,
+                start=since,
+                end=None,
+            )
+
+
+def _insert_spans(spans: Iterable[OverallSpan]) -> int:
+    batch: list[OverallSpan] = []
+    written = 0
+    for span in spans:
+        batch.append(span)
+        if len(batch) >= BATCH:
+            OverallSpan.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    OverallSpan.objects.bulk_create(batch)
+    return written + len(batch)
+
+
 @transaction.atomic
 def overall_refresh(*, recommendation_ids: Iterable[int]) -> None:
-    """Recompute the stored rows of these recommendations from their parts (three queries). Called by
-    every part write inside its transaction."""
+    """Recompute the stored rows and spans of these recommendations from their parts and the parts'
+    history (a few queries). Called by every part write inside its transaction, after its history row."""
     ids = sorted(set(recommendation_ids))
     OverallStatus.objects.filter(recommendation_id__in=ids).delete()
     _insert(_computed(FollowupPart.objects.filter(recommendation_id__in=ids)))
+    OverallSpan.objects.filter(recommendation_id__in=ids).delete()
+    _insert_spans(_spans(ids))
 
 
 @transaction.atomic
-def overall_rebuild() -> int:
-    """Recompute every stored row from the parts (after bulk loads that bypass the services, or to
-    repair). Returns the number of rows written."""
+def overall_rebuild() -> tuple[int, int]:
+    """Recompute every stored row and span from the parts and their history (after bulk loads or
+    history edits that bypass the services, or to repair). Returns the numbers of rows and spans."""
     OverallStatus.objects.all().delete()
-    return _insert(_computed(FollowupPart.objects.all()).iterator(chunk_size=BATCH))
+    OverallSpan.objects.all().delete()
+    rows = _insert(_computed(FollowupPart.objects.all()).iterator(chunk_size=BATCH))
+    return rows, _insert_spans(_spans(None))
 
 
 def with_overall(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:

@@ -34,11 +34,11 @@ def demo(db, settings, tmp_path):
         StakeholderView.objects.filter(recommendation=recs[ref]).delete()
         FollowupPart.objects.filter(recommendation=recs[ref]).delete()
         Categorisation.objects.filter(recommendation=recs[ref]).delete()
-    overall_rebuild()  # the parts deleted above, around the services that keep the stored statuses
     past = timezone.now() - timedelta(days=10)
     for model in (Recommendation, Categorisation, StakeholderView, FollowupPart, Action, ProgressUpdate):
         model.history.all().update(history_date=past)
     Transition.objects.update(at=past)
+    overall_rebuild()  # parts deleted and history moved above, around the services that keep the figures
     return recs
 
 

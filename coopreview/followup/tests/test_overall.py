@@ -2,7 +2,7 @@
 the parts (summary.with_overall_computed) for every persona, after a series of writes through the
 services: categorisations, status moves, a part made confidential to the Prosecutor's Office, a lead
 changed, an action and a validated update, a recommendation deleted. The rebuild command gives the same
-rows as the writes did."""
+rows as the writes did, and the spans over time the writes kept equal those rebuilt from the history."""
 
 import datetime
 
@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
-from coopreview.followup import services, summary
+from coopreview.followup import past, services, summary
 from coopreview.followup.enums import Assessment, Category, Status
-from coopreview.followup.models import FollowupPart, OverallStatus
+from coopreview.followup.models import FollowupPart, OverallSpan, OverallStatus
 from coopreview.followup.overall import overall_rebuild, with_overall
 from coopreview.recommendations.models import Recommendation
 
@@ -122,6 +122,31 @@ def test_deleting_a_recommendation_deletes_its_stored_rows(written):
     assert OverallStatus.objects.exists()
 
 
+def _spans() -> list[tuple]:
+    return sorted(
+        OverallSpan.objects.values_list(
+            "recommendation_id", "confidential", "lead_id", "rank", "start", "end"
+        )
+    )
+
+
+def test_spans_kept_by_the_writes_equal_the_rebuilt_ones_and_count_as_the_history(written, request):
+    kept = _spans()
+    overall_rebuild()
+    rebuilt = _spans()
+    starts = {s[4] for s in kept}
+    moments = sorted(starts | {m - datetime.timedelta(microseconds=1) for m in starts})  # at and just before
+
+    assert kept == rebuilt
+    assert len({s[3] for s in kept}) >= 4 and any(s[5] is not None for s in kept)  # statuses moved
+    for persona in PERSONAS:
+        user = request.getfixturevalue(persona) if persona else AnonymousUser()
+        for moment in moments:
+            assert past.status_counts_from_spans(user=user, when=moment) == past.status_counts_at(
+                user=user, when=moment
+            )
+
+
 def test_rebuild_gives_the_rows_the_writes_kept_and_repairs_a_bypassing_write(written, capsys):
     kept = _rows()
     OverallStatus.objects.all().delete()
@@ -132,7 +157,7 @@ def test_rebuild_gives_the_rows_the_writes_kept_and_repairs_a_bypassing_write(wr
     overall_rebuild()
 
     assert rebuilt == kept and len(kept) >= 6
-    assert "overall-status rows written" in capsys.readouterr().out
+    assert "overall-status rows and" in capsys.readouterr().out
     assert stale == kept  # a write around the services is not seen until the rebuild…
     assert _rows() != kept  # …which repairs it
     stored, computed = _stored_and_computed(AnonymousUser())
