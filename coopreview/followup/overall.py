@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import (
     Case,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     Min,
@@ -181,11 +182,11 @@ def with_overall(*, user: AnyUser, recommendations: QuerySet[Recommendation]) ->
     scope = lead_scope(user)
     rows = OverallStatus.objects.filter(recommendation_id=OuterRef("pk"))
     if scope is not None and not scope:
-        # no confidential part is readable: the one shared row, an index lookup
-        shared = rows.filter(confidential=False)
-        return recommendations.annotate(
-            overall_rank=Subquery(shared.values("rank")[:1]),
-            side_mask=Subquery(shared.values("sides")[:1]),
+        # no confidential part is readable: the one shared row, joined (a correlated subquery per
+        # column cost 15-20 % more at 200,000)
+        shared = FilteredRelation("followup_overall", condition=Q(followup_overall__confidential=False))
+        return recommendations.annotate(shared_overall=shared).annotate(
+            overall_rank=F("shared_overall__rank"), side_mask=F("shared_overall__sides")
         )
     if scope is not None:
         rows = rows.filter(Q(confidential=False) | Q(lead_id__in=scope))
