@@ -155,11 +155,23 @@ def _insert_spans(spans: Iterable[OverallSpan]) -> int:
     return written + len(batch)
 
 
+def overall_lock(*, recommendation_ids: Iterable[int]) -> None:
+    """Lock these recommendations' rows until the transaction ends. Two writes to different parts of one
+    recommendation must not each recompute its rows from a snapshot without the other's part
+    (PostgreSQL, read committed): the recommendation row serialises them, and the reads of the refresh
+    start after the other has committed. The part services take it BEFORE locking or saving a part, so
+    every writer locks in the same order (recommendation, then part) and none waits on another in a
+    cycle. No-op on SQLite (one writer at a time)."""
+    ids = sorted(set(recommendation_ids))
+    list(Recommendation.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 @transaction.atomic
 def overall_refresh(*, recommendation_ids: Iterable[int]) -> None:
     """Recompute the stored rows and spans of these recommendations from their parts and the parts'
     history (a few queries). Called by every part write inside its transaction, after its history row."""
     ids = sorted(set(recommendation_ids))
+    overall_lock(recommendation_ids=ids)
     OverallStatus.objects.filter(recommendation_id__in=ids).delete()
     _insert(_computed(FollowupPart.objects.filter(recommendation_id__in=ids)))
     OverallSpan.objects.filter(recommendation_id__in=ids).delete()

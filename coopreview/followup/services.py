@@ -30,7 +30,7 @@ from coopreview.followup.models import (
     StakeholderView,
     Transition,
 )
-from coopreview.followup.overall import overall_refresh
+from coopreview.followup.overall import overall_lock, overall_refresh
 from coopreview.inbox.enums import Verb
 from coopreview.inbox.services import notify
 from coopreview.recommendations.models import PriorityFlag, Recommendation
@@ -328,6 +328,7 @@ def part_update(
             _("Lead: %(lead)s is not on the %(side)s's side.")
             % {"lead": lead, "side": part.get_side_display()}
         )
+    overall_lock(recommendation_ids=[part.recommendation_id])  # before the part: one lock order
     current = _check_version(FollowupPart, part.pk, expected_updated_at)
     for name, value in data.items():
         setattr(current, name, value)
@@ -341,6 +342,7 @@ def part_update(
 def _move(part: FollowupPart, status: str, *, by: User | None, reason: str) -> FollowupPart:
     if status not in ALLOWED_TRANSITIONS.get(part.status, ()):
         raise TransitionNotAllowed(part.status, status)
+    overall_lock(recommendation_ids=[part.recommendation_id])  # before the part's update: one lock order
     Transition.objects.create(
         part=part, from_status=part.status, to_status=status, by=by, reason=reason[:500]
     )
@@ -371,6 +373,7 @@ def part_transition(
     )
     if status not in Status.values:
         raise FollowupError(_("Unknown status: %(value)s.") % {"value": status})
+    overall_lock(recommendation_ids=[part.recommendation_id])  # before the part: one lock order
     current = _check_version(FollowupPart, part.pk, expected_updated_at)
     if status == Status.ASSESSED and not current.assessment:
         raise FollowupError(_("Assessment: record the assessment before marking the part assessed."))
