@@ -1,4 +1,5 @@
-"""The stored overall status of each recommendation (models.OverallStatus), read by today's dashboard.
+"""The stored overall status of each recommendation, today (models.OverallStatus, read by today's
+dashboard) and over time (models.OverallSpan, read by its "over time" months: past.status_counts_from_spans).
 
 The overall status (selectors.overall_status) is the least advanced of a recommendation's readable parts:
 ranking statuses in RANKED ("not to be pursued" last), the MIN of their ranks. Computing it per
@@ -11,6 +12,8 @@ Keying: a part is hidden from a reader only when it is confidential to a lead or
 reader's lead scope (rules.lead_scope). So one row holds the parts everyone may read, and one row per
 lead organ holds that organ's confidential parts; a reader's overall status is the MIN over the rows
 they may read. Deleting a recommendation deletes its rows (CASCADE); parts are never deleted alone.
+The spans are replayed from the parts' history with the same keys (by each part's state today).
+Both are derived data: overall_rebuild (manage.py followup_overall_rebuild) recomputes them.
 """
 
 from collections.abc import Iterable, Iterator
