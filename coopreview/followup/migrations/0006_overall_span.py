@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('followup', '0004_overall_status'),
+        ('followup', '0005_overall_status'),
         ('recommendations', '0008_drop_list_fts'),
     ]
 

@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('followup', '0003_part_history_id_date_index'),
-        ('recommendations', '0008_drop_list_fts'),
+        ('followup', '0004_history_id_date_indexes'),
+        ('recommendations', '0009_history_id_date_index'),
     ]
 
     operations = [
