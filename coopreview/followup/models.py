@@ -337,3 +337,62 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} → {self.user} ({self.day})"
+
+
+class OverallStatus(models.Model):
+    """Derived cache, no history of its own: the overall status (followup.overall) of a recommendation's
+    parts, kept by every part write in the same transaction and rebuilt from the parts by
+    `manage.py followup_overall_rebuild` (whose test proves it equal to the computed one).
+
+    The overall status depends on the reader only through parts confidential to their lead organ, so it
+    is stored once for the parts everyone may read (confidential=False, lead empty) and once per lead of
+    confidential parts (confidential=True): most recommendations have one row. A reader's overall status
+    is the MIN of `rank` over the rows they may read; `sides` ORs the parts' side bits (summary.SIDE_BITS).
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="followup_overall"
+    )
+    confidential = models.BooleanField()
+    lead = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()  # index in summary.RANKED, the MIN of the parts' ranks
+    sides = models.PositiveSmallIntegerField()  # OR of summary.SIDE_BITS of the parts' sides
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation"],
+                condition=Q(confidential=False),
+                name="followup_overallstatus_one_shared",
+            ),
+            models.UniqueConstraint(
+                fields=["recommendation", "lead"],
+                condition=Q(confidential=True),
+                name="followup_overallstatus_one_per_lead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: {self.rank}"
+
+
+class OverallSpan(models.Model):
+    """Derived cache, no history of its own: the overall status of a recommendation's parts from `start`
+    until `end` (empty: still so), computed from the parts' history (followup.overall), keyed as
+    OverallStatus by the parts' confidentiality and lead today (followup.past hides a part by its state
+    today). Rewritten for a recommendation by every part write, in the same transaction, and rebuilt by
+    `manage.py followup_overall_rebuild`. The dashboard's "over time" months read it (past.
+    status_counts_from_spans) instead of every part's latest history row up to each month."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    confidential = models.BooleanField()
+    lead = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()  # index in summary.RANKED
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["start", "end"], name="followup_overallspan_when")]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: {self.rank} from {self.start:%Y-%m-%d}"

@@ -25,7 +25,8 @@ from coopreview.accounts.layers import reach_of
 from coopreview.accounts.selectors import AnyUser
 from coopreview.followup import selectors, summary
 from coopreview.followup.enums import Status
-from coopreview.followup.models import FollowupPart
+from coopreview.followup.models import FollowupPart, OverallSpan
+from coopreview.followup.rules import lead_scope
 from coopreview.recommendations.models import Recommendation
 from coopreview.recommendations.selectors import recommendations_visible_to
 
@@ -81,17 +82,27 @@ def parts_at(*, user: AnyUser, moment: datetime, recommendations=None) -> QueryS
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    open_then = open_versions(user).filter(history_id=OuterRef("version_then"))
+    parts = (
+        history.objects.filter(history_date__lte=moment, history_id=Subquery(latest))
+        .exclude(history_type="-")
+        .exclude(id__in=selectors._hidden_part_ids(user))
+    )
+    return _recommendation_then_and_now(parts, user=user, moment=moment, recommendations=recommendations)
+
+
+def _recommendation_then_and_now(
+    rows: QuerySet, *, user: AnyUser, moment: datetime, recommendations=None
+) -> QuerySet:
+    """`rows` (with a recommendation_id) kept when their recommendation is visible now AND its latest
+    version up to `moment` was open to `user` under that version's own layer."""
+    opened = open_versions(user).filter(history_id=OuterRef("version_then"))
     visible = recommendations_visible_to(user=user)
     if recommendations is not None:
         visible = visible.filter(pk__in=selectors._rec_ids(recommendations))
     return (
-        history.objects.filter(history_date__lte=moment, history_id=Subquery(latest))
-        .exclude(history_type="-")
-        .exclude(id__in=selectors._hidden_part_ids(user))
-        .filter(recommendation_id__in=visible.values("pk"))
+        rows.filter(recommendation_id__in=visible.values("pk"))
         .annotate(version_then=version_then(OuterRef("recommendation_id"), moment))
-        .filter(Exists(open_then))
+        .filter(Exists(opened))
     )
 
 
@@ -106,6 +117,11 @@ def status_counts_at(*, user: AnyUser, when: date | datetime, recommendations=No
         .annotate(overall=Min(summary._rank_of_status()))
         .values("recommendation_id", "overall")
     )
+    return _count(per_recommendation)
+
+
+def _count(per_recommendation: QuerySet) -> dict[str, int]:
+    """Recommendations per overall status, from rows of (recommendation_id, overall rank)."""
     sql, params = per_recommendation.query.sql_with_params()
     with connections[per_recommendation.db].cursor() as cursor:
         cursor.execute(f"SELECT overall, COUNT(*) FROM ({sql}) per_rec GROUP BY overall", params)  # noqa: S608
@@ -114,6 +130,25 @@ def status_counts_at(*, user: AnyUser, when: date | datetime, recommendations=No
     for rank, n in found.items():
         counts[summary.status_of(rank)] += n
     return counts
+
+
+def status_counts_from_spans(*, user: AnyUser, when: date | datetime, recommendations=None) -> dict[str, int]:
+    """status_counts_at read from the stored spans (models.OverallSpan, kept by every part write): the
+    parts' MIN rank at the moment per key is one row, so no part's latest history row is looked up.
+    The recommendation's rules are the same: visible now AND its version then open to the reader."""
+    moment = selectors.end_of_day(when)
+    spans = OverallSpan.objects.filter(Q(end__isnull=True) | Q(end__gt=moment), start__lte=moment)
+    scope = lead_scope(user)
+    if scope is not None:  # the confidential parts of another organ left out (selectors._hidden_part_ids)
+        spans = spans.filter(Q(confidential=False) | Q(lead_id__in=scope))
+    per_recommendation = (
+        _recommendation_then_and_now(spans, user=user, moment=moment, recommendations=recommendations)
+        .order_by()
+        .values("recommendation_id")
+        .annotate(overall=Min("rank"))
+        .values("recommendation_id", "overall")
+    )
+    return _count(per_recommendation)
 
 
 def snapshots_at(

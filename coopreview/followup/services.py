@@ -31,6 +31,7 @@ from coopreview.followup.models import (
     StakeholderView,
     Transition,
 )
+from coopreview.followup.overall import overall_lock, overall_refresh
 from coopreview.inbox.enums import Verb
 from coopreview.inbox.services import notify
 from coopreview.recommendations.models import PriorityFlag, Recommendation
@@ -139,6 +140,7 @@ def parts_ensure(
                 reason=_("Part created by the categorisation"),
             )
         parts.append(part)
+    overall_refresh(recommendation_ids=[recommendation.pk])
     return parts
 
 
@@ -328,6 +330,7 @@ def part_update(
             _("Lead: %(lead)s is not on the %(side)s's side.")
             % {"lead": lead, "side": part.get_side_display()}
         )
+    overall_lock(recommendation_ids=[part.recommendation_id])  # before the part: one lock order
     current = FollowupPart.objects.select_for_update().get(pk=part.pk)
     if not pending_changes(current, data):  # nothing written, even from a stale form
         part.refresh_from_db()
@@ -337,6 +340,7 @@ def part_update(
         setattr(current, name, value)
     _validate(current, exclude=["recommendation", "addressee"])
     save_with_history(current, by=by, reason=reason)
+    overall_refresh(recommendation_ids=[current.recommendation_id])  # lead or confidentiality may change
     part.refresh_from_db()
     return part
 
@@ -344,12 +348,14 @@ def part_update(
 def _move(part: FollowupPart, status: str, *, by: User | None, reason: str) -> FollowupPart:
     if status not in ALLOWED_TRANSITIONS.get(part.status, ()):
         raise TransitionNotAllowed(part.status, status)
+    overall_lock(recommendation_ids=[part.recommendation_id])  # before the part's update: one lock order
     Transition.objects.create(
         part=part, from_status=part.status, to_status=status, by=by, reason=reason[:500]
     )
     moved = payloads.status_moved(part, from_status=part.status, to_status=status)
     part.status = status
     save_with_history(part, by=by, reason=reason)
+    overall_refresh(recommendation_ids=[part.recommendation_id])
     event_emit(event=WebhookEvent.STATUS_CHANGED, data=moved)  # every status move comes through here
     return part
 
@@ -373,6 +379,7 @@ def part_transition(
     )
     if status not in Status.values:
         raise FollowupError(_("Unknown status: %(value)s.") % {"value": status})
+    overall_lock(recommendation_ids=[part.recommendation_id])  # before the part: one lock order
     current = _check_version(FollowupPart, part.pk, expected_updated_at)
     if status == Status.ASSESSED and not current.assessment:
         raise FollowupError(_("Assessment: record the assessment before marking the part assessed."))

@@ -2,44 +2,40 @@
 
 The overall status of a recommendation (selectors.overall_status) is the least advanced of its open
 parts, "not to be pursued" if every part is: ranking statuses in STATUS_ORDER with "not to be pursued"
-last, it is the MIN of its readable parts' ranks, one correlated subquery. The sides of its parts are
-a bitmask (SUM of the DISTINCT side bits). Status, side and cluster charts and the rollup's counts come
-from one GROUP BY over (rank, sides, source, section); bars and rollup rows are then a few hundred
-groups in Python whatever the number of recommendations.
+last, it is the MIN of its readable parts' ranks. The sides of its parts are a bitmask. Both are stored
+per recommendation by every part write (followup.overall) and read by with_overall. Status, side and
+cluster charts and the rollup's counts come from one GROUP BY over (rank, sides, source, section);
+bars and rollup rows are then a few hundred groups in Python whatever the number of recommendations.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Min, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Count, Min, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import Side
 from coopreview.accounts.selectors import AnyUser
 from coopreview.followup import selectors
-from coopreview.followup.enums import STATUS_ORDER, Status
+from coopreview.followup.enums import Status
+from coopreview.followup.overall import RANKED, SIDE_BITS, rank_case, side_bit_case, with_overall  # noqa: F401
 from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source
 
-RANKED = [*STATUS_ORDER, Status.NOT_PURSUED]  # MIN over these ranks is overall_status
-SIDE_BITS = {side.value: 1 << i for i, side in enumerate(Side)}
+_rank_of_status = rank_case  # the name followup.past uses
 
 
-def _rank_of_status() -> Case:
-    return Case(*(When(status=s, then=Value(i)) for i, s in enumerate(RANKED)), output_field=IntegerField())
-
-
-def with_overall(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-    """`recommendations` annotated with `overall_rank` (index in RANKED; NULL: no readable part) and
-    `side_mask` (bits of SIDE_BITS of its readable parts' sides)."""
+def with_overall_computed(
+    *, user: AnyUser, recommendations: QuerySet[Recommendation]
+) -> QuerySet[Recommendation]:
+    """The reference for the stored overall status (overall.with_overall, which the dashboard reads):
+    `overall_rank` and `side_mask` computed from the readable parts, two correlated subqueries per
+    recommendation (about a second at 200,000). Kept for the tests that prove the stored rows equal."""
     parts = selectors.parts_readable(user=user).filter(recommendation_id=OuterRef("pk")).order_by()
     per_rec = parts.values("recommendation_id")
-    side_bit = Case(
-        *(When(side=side, then=Value(bit)) for side, bit in SIDE_BITS.items()), output_field=IntegerField()
-    )
     return recommendations.annotate(
-        overall_rank=Subquery(per_rec.annotate(r=Min(_rank_of_status())).values("r")),
-        side_mask=Subquery(per_rec.annotate(m=Sum(side_bit, distinct=True)).values("m")),
+        overall_rank=Subquery(per_rec.annotate(r=Min(rank_case())).values("r")),
+        side_mask=Subquery(per_rec.annotate(m=Sum(side_bit_case(), distinct=True)).values("m")),
     )
 
 

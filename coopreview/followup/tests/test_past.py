@@ -1,5 +1,6 @@
 """Status counts at a past moment computed in the database (followup.past) equal the per-record Python
-computation (selectors.status_counts_as_of, which reads the history through PastLayers), for every
+computation (selectors.status_counts_as_of, which reads the history through PastLayers), and so do those
+read from the stored spans (past.status_counts_from_spans, the dashboard's), for every
 persona, at moments before and after parts moved, a part was deleted and recommendations changed layer."""
 
 import datetime
@@ -10,6 +11,7 @@ from django.utils import timezone
 from coopreview.followup import past, selectors
 from coopreview.followup.enums import Status
 from coopreview.followup.models import FollowupPart
+from coopreview.followup.overall import overall_rebuild
 from coopreview.followup.tests.corpus import build
 from coopreview.recommendations.enums import Visibility
 from coopreview.recommendations.models import Recommendation
@@ -45,6 +47,7 @@ def moved(orgs, editor, court_focal_point):
     restricted.save()
     _date_back(mark, now - datetime.timedelta(days=50))
     FollowupPart.objects.filter(pk=parts[14].pk).update(confidential=True, lead=orgs["REGISTRY"])
+    overall_rebuild()  # the stored spans, from the history as edited above around the services
     return now
 
 
@@ -59,6 +62,8 @@ def test_counts_at_a_moment_equal_the_per_record_ones(request, moved, persona):
         for recommendations in (None, some.values("pk")):
             expected = selectors.status_counts_as_of(user=user, when=when, recommendations=recommendations)
             assert past.status_counts_at(user=user, when=when, recommendations=recommendations) == expected
+            stored = past.status_counts_from_spans(user=user, when=when, recommendations=recommendations)
+            assert stored == expected
     # the scenario moves the figures: not all zero, and different before and after the changes
     before = past.status_counts_at(user=user, when=(moved - datetime.timedelta(days=75)).date())
     after = past.status_counts_at(user=user, when=moved.date())

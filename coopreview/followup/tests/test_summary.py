@@ -9,6 +9,7 @@ from coopreview.followup import selectors
 from coopreview.followup.enums import Status
 from coopreview.followup.forms import FollowupFilterForm
 from coopreview.followup.models import FollowupPart
+from coopreview.followup.overall import overall_rebuild
 from coopreview.followup.tests.corpus import build
 from coopreview.followup.views import overview
 from coopreview.recommendations import selectors as rec_selectors
@@ -33,6 +34,7 @@ def varied(orgs, editor, court_focal_point):
         status = [None, Status.NOT_PURSUED, Status.IMPLEMENTED, Status.IN_PROGRESS][i % 4]
         if status:
             FollowupPart.objects.filter(pk=part.pk).update(status=status, confidential=i % 5 == 0)
+    overall_rebuild()  # the updates above bypass the services that keep the stored overall status
     return corpus
 
 

@@ -154,12 +154,12 @@ def _charts(rows: list[dict]) -> list:
 
 
 def _over_time(request: HttpRequest, sub, total: int) -> dict:
-    """Status counts at the end of each of the last six months (from the history, in the database: one
-    query a month)."""
+    """Status counts at the end of each of the last six months (from the stored spans of the overall
+    status, past.status_counts_from_spans: one query a month)."""
     months = _month_ends(timezone.localdate(), 6)
     table = []
     for month in months:
-        counts = past.status_counts_at(user=request.user, when=month, recommendations=sub)
+        counts = past.status_counts_from_spans(user=request.user, when=month, recommendations=sub)
         table.append((month, counts))
     advanced = {Status.ASSESSED, Status.ACTION_PLANNED, Status.IN_PROGRESS, Status.IMPLEMENTED}
     chart = bar_chart(
