@@ -74,24 +74,28 @@ def _computed(parts: QuerySet[FollowupPart]) -> QuerySet:
     )
 
 
-def _insert(rows: Iterable[dict]) -> int:
-    batch: list[OverallStatus] = []
-    written = 0
+def _statuses(rows: Iterable[dict]) -> Iterator[OverallStatus]:
     for row in rows:
-        batch.append(
-            OverallStatus(
-                recommendation_id=row["recommendation_id"],
-                confidential=row["confidential"],
-                lead_id=row["key_lead"],
-                rank=row["rank"],
-                sides=row["sides"],
-            )
+        yield OverallStatus(
+            recommendation_id=row["recommendation_id"],
+            confidential=row["confidential"],
+            lead_id=row["key_lead"],
+            rank=row["rank"],
+            sides=row["sides"],
         )
+
+
+def _insert(model: type[OverallStatus] | type[OverallSpan], objects: Iterable) -> int:
+    """Insert `objects` BATCH at a time (never all of a rebuild's rows in memory); the number written."""
+    batch: list = []
+    written = 0
+    for obj in objects:
+        batch.append(obj)
         if len(batch) >= BATCH:
-            OverallStatus.objects.bulk_create(batch)
+            model.objects.bulk_create(batch)
             written += len(batch)
             batch = []
-    OverallStatus.objects.bulk_create(batch)
+    model.objects.bulk_create(batch)
     return written + len(batch)
 
 
@@ -145,19 +149,6 @@ def _spans(recommendation_ids: list[int] | None) -> Iterator[OverallSpan]:
             )
 
 
-def _insert_spans(spans: Iterable[OverallSpan]) -> int:
-    batch: list[OverallSpan] = []
-    written = 0
-    for span in spans:
-        batch.append(span)
-        if len(batch) >= BATCH:
-            OverallSpan.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    OverallSpan.objects.bulk_create(batch)
-    return written + len(batch)
-
-
 def overall_lock(*, recommendation_ids: Iterable[int]) -> None:
     """Lock these recommendations' rows until the transaction ends. Two writes to different parts of one
     recommendation must not each recompute its rows from a snapshot without the other's part
@@ -176,9 +167,9 @@ def overall_refresh(*, recommendation_ids: Iterable[int]) -> None:
     ids = sorted(set(recommendation_ids))
     overall_lock(recommendation_ids=ids)
     OverallStatus.objects.filter(recommendation_id__in=ids).delete()
-    _insert(_computed(FollowupPart.objects.filter(recommendation_id__in=ids)))
+    _insert(OverallStatus, _statuses(_computed(FollowupPart.objects.filter(recommendation_id__in=ids))))
     OverallSpan.objects.filter(recommendation_id__in=ids).delete()
-    _insert_spans(_spans(ids))
+    _insert(OverallSpan, _spans(ids))
 
 
 @transaction.atomic
@@ -187,8 +178,8 @@ def overall_rebuild() -> tuple[int, int]:
     history edits that bypass the services, or to repair). Returns the numbers of rows and spans."""
     OverallStatus.objects.all().delete()
     OverallSpan.objects.all().delete()
-    rows = _insert(_computed(FollowupPart.objects.all()).iterator(chunk_size=BATCH))
-    return rows, _insert_spans(_spans(None))
+    rows = _insert(OverallStatus, _statuses(_computed(FollowupPart.objects.all()).iterator(chunk_size=BATCH)))
+    return rows, _insert(OverallSpan, _spans(None))
 
 
 def with_overall(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
