@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from coopreview.audit.enums import AuditAction
 from coopreview.audit.services import audit_record
+from coopreview.core import derived
 from coopreview.core.exceptions import ServiceError
 from coopreview.importers import bulk, parsers
 from coopreview.importers.enums import RecordStatus
@@ -487,6 +488,7 @@ def plan_apply(
             )
     with gc_paused(), transaction.atomic():
         ids, written = _bulk_write(plan=plan, todo=todo, by=by, progress=progress)
+        derived.recommendations_changed(ids)  # the bulk write sent no signals
         counts = {"new": written[RecordStatus.NEW], "changed": written[RecordStatus.CHANGED]}
         audit_record(
             action=AuditAction.IMPORT,

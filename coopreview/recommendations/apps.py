@@ -26,3 +26,25 @@ class RecommendationsConfig(AppConfig):
             for signal, what in ((post_save, "saved"), (post_delete, "deleted")):
                 uid = f"recommendations_{model._meta.model_name}_rows_{what}"
                 signal.connect(changed, sender=model, dispatch_uid=uid, weak=False)
+        self._connect_derived()
+
+    def _connect_derived(self) -> None:
+        """Derived figures (core.derived) follow every write of a recommendation, its access layer
+        (restricted_to) and its priority flags: the links the dashboard's figures read."""
+        from django.db.models.signals import m2m_changed, post_save, pre_delete
+
+        from coopreview.core import derived
+        from coopreview.recommendations.models import Recommendation
+
+        post_save.connect(
+            derived.on_recommendation_saved, sender=Recommendation, dispatch_uid="derived_saved"
+        )
+        pre_delete.connect(
+            derived.on_recommendation_deleting, sender=Recommendation, dispatch_uid="derived_deleting"
+        )
+        for field in ("restricted_to", "priority_flags"):
+            m2m_changed.connect(
+                derived.on_recommendation_links_changed,
+                sender=getattr(Recommendation, field).through,
+                dispatch_uid=f"derived_{field}",
+            )
