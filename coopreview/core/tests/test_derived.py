@@ -34,7 +34,9 @@ def test_service_writes_call_the_refreshers_once_each(calls, orgs, source, edito
     )  # fmt: skip
     assert calls == [("changed", [rec.pk], True)]
     calls.clear()
-    services.recommendation_update(recommendation=rec, by=editor, visibility=Visibility.PUBLIC, restricted_to=[])
+    services.recommendation_update(
+        recommendation=rec, by=editor, visibility=Visibility.PUBLIC, restricted_to=[]
+    )
     assert calls == [("changed", [rec.pk], True)]
     calls.clear()
     flag = PriorityFlag.objects.create(name="Priority", colour="#F4B183", owner=orgs["RM"])
