@@ -331,9 +331,13 @@ def agenda_item_update(
     # An unchanged action is not re-checked: keeping what an organiser linked is no new disclosure.
     recommendations = _linkable(by, recommendations, action if action != item.action else None)
     unseen = item.recommendations.exclude(pk__in=recommendations_visible_to(user=by).values("pk"))
+    links = {"recommendations": [*recommendations, *unseen]}
+    pending = pending_changes(item, {"title": title, "description": description, "action": action}, links)
+    if not pending:
+        return unchanged(item)  # no history row, no new "last updated"
     item.title, item.description, item.action = title, description, action
     item.full_clean()
-    return save_with_history(item, by=by, reason=reason, m2m={"recommendations": [*recommendations, *unseen]})
+    return save_with_history(item, by=by, reason=reason, m2m=links, links=pending.links)
 
 
 def _agenda_editable(item: AgendaItem, by: User) -> Meeting:
@@ -390,6 +394,8 @@ def agenda_item_set_minutes(*, item: AgendaItem, by: User, minutes: str) -> Agen
     require_minutes_open(item.meeting)
     if item.meeting.status != MeetingStatus.HELD:
         raise ServiceError(_("Minutes are written once the meeting is marked as held."))
+    if AgendaItem.objects.get(pk=item.pk).minutes == minutes:
+        return unchanged(item)  # the form posted back as it was shown: nothing to record
     item.minutes = minutes
     return save_with_history(item, by=by, reason=_("Minutes"))
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coopreview.core.access import get_or_404, require_perm
-from coopreview.core.edits import report_saved
+from coopreview.core.edits import report_saved, saved_message
 from coopreview.core.exceptions import ServiceError
 from coopreview.core.history import history_timeline
 from coopreview.followup.selectors import actions_visible_to
@@ -213,12 +213,12 @@ def _sub_form_view(request, meeting, form, template, save, done: str, **extra) -
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            saved = save(form.cleaned_data)
         except (ValidationError, ServiceError) as exc:
             _apply_errors(form, exc)
             status = _status_for(exc) if isinstance(exc, ServiceError) else 422
         else:
-            messages.success(request, done)
+            messages.success(request, saved_message(saved, done))
             return redirect("meetings:detail", pk=meeting.pk)
     if form.is_bound and status == 200:
         status = 422
