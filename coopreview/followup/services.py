@@ -168,10 +168,16 @@ def categorisation_propose(
     if category not in CATEGORY_SIDES:
         raise FollowupError(_("Unknown categorisation: %(value)s.") % {"value": category})
     current = Categorisation.objects.filter(recommendation=recommendation).first()
-    if current is not None:
-        current = _check_version(Categorisation, current.pk, expected_updated_at)
     if proposed_by is None:
         proposed_by = Organisation.objects.filter(code="RM").first()
+    if current is not None:
+        current = Categorisation.objects.select_for_update().get(pk=current.pk)
+        same = {"category": category, "rationale": rationale, "proposed_by": proposed_by}
+        if not pending_changes(current, same):
+            # the form posted back as shown (stale or not): no history row; the parts it implies
+            # exist already (parts are never removed), so nothing else is written either
+            return unchanged(current)
+        refuse_stale(current, expected_updated_at)
     cat = current or Categorisation(recommendation=recommendation)
     changed = cat.category != category
     cat.category, cat.rationale, cat.proposed_by = category, rationale, proposed_by
@@ -212,10 +218,19 @@ def categorisation_approve(
         raise FollowupError(_("Approved by: say who approved the categorisation (e.g. the Bureau)."))
     if approved_on > timezone.localdate():
         raise FollowupError(_("Approved on: the date cannot be in the future."))
-    cat = _check_version(Categorisation, categorisation.pk, expected_updated_at)
-    cat.approved = True
-    cat.approved_by, cat.approved_on = approved_by.strip(), approved_on
-    cat.approved_in, cat.approval_link = approved_in.strip(), approval_link.strip()
+    cat = Categorisation.objects.select_for_update().get(pk=categorisation.pk)
+    approval = {
+        "approved": True,
+        "approved_by": approved_by.strip(),
+        "approved_on": approved_on,
+        "approved_in": approved_in.strip(),
+        "approval_link": approval_link.strip(),
+    }
+    if not pending_changes(cat, approval):
+        return unchanged(cat)  # this very approval is recorded already: its parts moved then
+    refuse_stale(cat, expected_updated_at)
+    for name, value in approval.items():
+        setattr(cat, name, value)
     cat.approval_recorded_by = by
     _validate(cat, exclude=["recommendation"])
     save_with_history(cat, by=by, reason=_("Categorisation approved"))
@@ -283,6 +298,9 @@ def stakeholder_view_record(
             % {"flag": priority_flag.display_name, "org": organisation.display_name}
         )
     view = StakeholderView.objects.filter(recommendation=recommendation, organisation=organisation).first()
+    wanted = {"position": position.strip(), "category": category, "rationale": rationale}
+    if view is not None and not pending_changes(view, {**wanted, "priority_flag": priority_flag}):
+        return unchanged(view)  # the same view again, whoever re-sends it: nothing to record
     view = view or StakeholderView(recommendation=recommendation, organisation=organisation)
     before = view.priority_flag
     view.position, view.category, view.rationale = position.strip(), category, rationale

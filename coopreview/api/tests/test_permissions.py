@@ -240,3 +240,19 @@ def test_ids_beyond_the_database_are_refused_cleanly(world, api_as, editor):
     new = {"source": world["recs"]["public"].source_id, "reference": "X", "text": "x", "themes": [int(huge)]}
     response = client.post("/api/v1/recommendations/", new, format="json")
     assert response.status_code == 400 and "themes" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_stakeholder_view_posted_twice_is_recorded_once(world, api_as, court_focal_point, orgs):
+    from coopreview.followup.models import StakeholderView
+
+    rec = world["recs"]["public"]
+    view = {"recommendation": rec.pk, "organisation": orgs["OTP"].pk, "position": "Agreed."}
+    first = api_as(court_focal_point, "write").post("/api/v1/stakeholder-views/", view, format="json")
+    assert first.status_code == 201, first.content
+    history = StakeholderView.history.count()
+
+    again = api_as(court_focal_point, "write").post("/api/v1/stakeholder-views/", view, format="json")
+
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert StakeholderView.history.count() == history

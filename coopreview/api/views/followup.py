@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from coopreview.accounts.models import Organisation
 from coopreview.api.serializers import followup as s
 from coopreview.api.views.base import ReadViewSet, date_errors, int_param, one_of, param, require
+from coopreview.core.edits import saved_nothing
 from coopreview.followup import selectors, services
 from coopreview.followup.models import Categorisation, StakeholderView
 from coopreview.lineage import selectors as lineage_selectors
@@ -29,6 +30,11 @@ def _visible_recommendation(user, pk):
 def _for_recommendation(request, qs, field: str = "recommendation_id"):
     pk = int_param(request, "recommendation")
     return qs if pk is None else qs.filter(**{field: pk})
+
+
+def _created_or_unchanged(saved) -> int:
+    """201 when the POST recorded something; 200 when it repeated what is recorded (nothing written)."""
+    return status.HTTP_200_OK if saved_nothing(saved) else status.HTTP_201_CREATED
 
 
 @extend_schema_view(
@@ -60,7 +66,7 @@ class CategorisationViewSet(mixins.CreateModelMixin, ReadViewSet):
             by=request.user,
             expected_updated_at=data.get("version"),
         )
-        return Response(self.get_serializer(cat).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(cat).data, status=_created_or_unchanged(cat))
 
     @extend_schema(request=s.CategorisationApproveSerializer, responses=s.CategorisationSerializer)
     @action(detail=True, methods=["post"])
@@ -108,7 +114,7 @@ class StakeholderViewViewSet(mixins.CreateModelMixin, ReadViewSet):
             rationale=data.get("rationale", ""),
             priority_flag=None if flag is None else one_of(PriorityFlag.objects.all(), flag, "priority_flag"),
         )
-        return Response(self.get_serializer(view).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(view).data, status=_created_or_unchanged(view))
 
 
 @extend_schema_view(

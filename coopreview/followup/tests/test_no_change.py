@@ -137,3 +137,44 @@ def test_action_service_no_op_compares_links_not_their_order(action, recs, court
     )
 
     assert saved_nothing(result) and trace(action) == before
+
+
+def _post_back(client, rec, field: str, url_name: str, **changes):
+    """The panel's form holding `field`, posted back as the page shows it (with `changes`)."""
+    page = client.get(reverse("recommendations:detail", args=[rec.pk])).content
+    data = {**form_values(page, field=field), **changes}
+    return client.post(reverse(url_name, args=[rec.pk]), data, follow=True)
+
+
+def test_categorisation_and_approval_posted_back_unchanged_write_nothing(part, recs, editor):
+    cat = recs["otp"].categorisation
+    parts_history = FollowupPart.history.count()
+    before = trace(cat)
+    client = client_for(editor)
+
+    proposed = _post_back(client, recs["otp"], "rationale", "followup:categorise")
+    approved = _post_back(client, recs["otp"], "approved_by", "followup:approve")
+
+    assert "No changes to save." in proposed.content.decode()
+    assert "No changes to save." in approved.content.decode()
+    assert trace(cat) == before and FollowupPart.history.count() == parts_history
+    changed = _post_back(client, recs["otp"], "rationale", "followup:categorise", rationale="Court only.")
+    assert "Categorisation proposed." in changed.content.decode()
+    assert trace(cat)[0] == before[0] + 1
+
+
+def test_stakeholder_view_sent_again_writes_nothing(part, recs, court_focal_point, orgs):
+    view = services.stakeholder_view_record(
+        recommendation=recs["otp"], organisation=orgs["OTP"], by=court_focal_point, position="Agreed."
+    )
+    before = trace(view)
+
+    again = services.stakeholder_view_record(
+        recommendation=recs["otp"], organisation=orgs["OTP"], by=court_focal_point, position="Agreed. "
+    )
+
+    assert saved_nothing(again) and trace(view) == before
+    services.stakeholder_view_record(
+        recommendation=recs["otp"], organisation=orgs["OTP"], by=court_focal_point, position="Agreed, later."
+    )
+    assert trace(view)[0] == before[0] + 1

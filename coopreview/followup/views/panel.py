@@ -232,14 +232,14 @@ def categorise_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _failed(request, rec, "categorise", form, 422)
 
     def call() -> str:
-        services.categorisation_propose(
+        saved = services.categorisation_propose(
             recommendation=rec,
             category=form.cleaned_data["category"],
             rationale=form.cleaned_data["rationale"],
             by=request.user,
             expected_updated_at=form.cleaned_data["version"],
         )
-        return _("Categorisation proposed.")
+        return saved_message(saved, _("Categorisation proposed."))
 
     return _attempt(request, rec, "categorise", form, call)
 
@@ -256,7 +256,7 @@ def approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
 
     def call() -> str:
-        services.categorisation_approve(
+        saved = services.categorisation_approve(
             categorisation=cat,
             by=request.user,
             approved_by=data["approved_by"],
@@ -265,7 +265,7 @@ def approve_view(request: HttpRequest, pk: int) -> HttpResponse:
             approval_link=data["approval_link"],
             expected_updated_at=data["version"],
         )
-        return _("Approval recorded.")
+        return saved_message(saved, _("Approval recorded."))
 
     return _attempt(request, rec, "approve", form, call)
 
@@ -282,8 +282,8 @@ def stakeholder_view_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _failed(request, rec, "view", form, 422)
 
     def call() -> str:
-        services.stakeholder_view_record(recommendation=rec, by=request.user, **form.cleaned_data)
-        return _("View recorded.")
+        saved = services.stakeholder_view_record(recommendation=rec, by=request.user, **form.cleaned_data)
+        return saved_message(saved, _("View recorded."))
 
     return _attempt(request, rec, "view", form, call)
 
