@@ -221,7 +221,8 @@ class ChangeList(Sequence[Change]):
         arms, params = [], []
         for kind, branch in enumerate(self._branches):
             sql, arm_params = branch.order_by("-history_date", "history_id")[:n].query.sql_with_params()
-            arms.append(f"SELECT * FROM ({sql}) first_{kind}")  # SQLite takes no LIMIT in a bare arm
+            # each arm in a subquery of its own: SQLite takes no ORDER BY … LIMIT in a bare compound arm
+            arms.append(f"SELECT * FROM ({sql}) first_{kind}")  # noqa: S608 — our own query's SQL
             params.extend(arm_params)
         return " UNION ALL ".join(arms), params
 
@@ -325,7 +326,9 @@ def changes_between(
         _period_keys(user=user, begin=begin, finish=finish, recommendations=recommendations, kind=kind)
         for kind in range(len(SPECS))
     ]
-    return ChangeList(branches, lambda page: _build(user=user, page=[(k["kind"], k["history_id"]) for k in page]))
+    return ChangeList(
+        branches, lambda page: _build(user=user, page=[(k["kind"], k["history_id"]) for k in page])
+    )
 
 
 def _build(*, user: AnyUser, page: list[tuple[int, int]]) -> list[Change]:
