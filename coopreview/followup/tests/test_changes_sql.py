@@ -113,9 +113,28 @@ def test_changes_paged_in_the_database_equal_the_per_row_ones(request, story, pe
             assert len(found) == len(expected)
             assert list(found) == expected
             assert found[3:11] == expected[3:11]
-            again = selectors.changes_between(**period)
-            again.fetch(5, 7)
-            assert len(again) == len(expected) and again[5:12] == expected[5:12]
+            # pages beyond a cap lower than the period's changes, and pages counted exactly
+            for cap, numbers in ((2, ("1", "2", "5", "99", "0")), (1000, ("2", "99", "0", "x"))):
+                for number in numbers:
+                    _assert_page(selectors.changes_between(**period), expected, number, cap)
+
+
+def _assert_page(found, expected: list, number: str, cap: int, size: int = 3) -> None:
+    """Page `number` of `size` read with `cap` is the reference's slice as Paginator.get_page picks it
+    (not a number: the first; past the end: the last; below 1: the last if counted, else the first),
+    with the total when it is at most `cap`, and a next page exactly when a change follows."""
+    page = found.page(number, size, counted_up_to=cap)
+    last = max(0, (len(expected) - 1) // size * size)
+    wanted = (int(number) - 1) * size if number.isdigit() else 0
+    if wanted < 0:
+        start = last if len(expected) < max(cap + 1, size) else 0
+    else:
+        start = wanted if wanted < len(expected) else last
+
+    assert page.object_list == expected[start : start + size], (number, cap)
+    assert page.number == start // size + 1
+    assert page.total == (len(expected) if len(expected) <= cap else None)
+    assert page.has_next == (start + size < len(expected))
 
 
 def test_the_story_covers_what_the_rules_drop_and_keep(
