@@ -17,3 +17,13 @@ class FollowupConfig(AppConfig):
         "coopreview.followup.views.overview.list_link",
         "coopreview.followup.views.bulk.bulk_controls",
     ]
+
+    def ready(self) -> None:
+        """The dashboard's tallies follow every write of a recommendation, its access and its flags
+        (core.derived); part writes refresh them through overall.overall_refresh."""
+        from coopreview.core import derived
+        from coopreview.followup import tallies
+
+        derived.register(
+            name="followup_tallies", changed=tallies.refresh_recommendations, deleting=tallies.forget
+        )
