@@ -24,6 +24,4 @@ class FollowupConfig(AppConfig):
         from coopreview.core import derived
         from coopreview.followup import tallies
 
-        derived.register(
-            name="followup_tallies", changed=tallies.refresh_recommendations, deleting=tallies.forget
-        )
+        derived.register(name="followup_tallies", changed=tallies.refresh, deleting=tallies.forget)

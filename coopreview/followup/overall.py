@@ -172,7 +172,7 @@ def overall_refresh(*, recommendation_ids: Iterable[int]) -> None:
     _insert(OverallSpan, _spans(ids))
     from coopreview.followup import tallies  # reads this module's rows: imported late
 
-    tallies.refresh(ids, parts_changed=True)
+    tallies.refresh(ids)
 
 
 @transaction.atomic

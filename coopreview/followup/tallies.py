@@ -26,7 +26,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, CharField, Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from coopreview.accounts.enums import Visibility
@@ -62,6 +76,10 @@ def canonical(ids: str | None) -> str:
 
 def _ids_of(key: str) -> list[int]:
     return [int(x) for x in key.split(",") if x]
+
+
+def _ids_of_parts(keys: str | None) -> list[str]:
+    return [k for k in (keys or "").split(",") if k]
 
 
 # ---------------------------------------------------------------- writes
@@ -104,16 +122,23 @@ def _add(delta: Counter) -> None:
             )
 
 
-def _facts_now(ids: list[int], *, parts_changed: bool) -> tuple[dict[int, dict | None], dict[int, dict]]:
+def _facts_now(ids: list[int]) -> tuple[dict[int, dict | None], dict[int, dict]]:
     """(stored facts, facts now) of these recommendations, their rows locked until the transaction ends
-    (two refreshes of one recommendation must not both subtract the same stored facts). One query, and
-    one for the parts per lead when the parts changed (or the facts are new)."""
+    (two refreshes of one recommendation must not both subtract the same stored facts). One query."""
     links = Recommendation.restricted_to.through
     flag_links = Recommendation.priority_flags.through
 
-    def id_list(through, column: str) -> Subquery:
-        rows = through.objects.filter(recommendation_id=OuterRef("pk")).order_by().values("recommendation_id")
-        return Subquery(rows.annotate(k=IdList(column)).values("k"))
+    def id_list(rows, column) -> Subquery:
+        if not isinstance(rows, QuerySet):
+            rows = rows.objects.all()
+        mine = rows.filter(recommendation_id=OuterRef("pk")).order_by().values("recommendation_id")
+        return Subquery(mine.annotate(k=IdList(column)).values("k"))
+
+    # one "<lead>:<1 if confidential>" per part with a lead (a recommendation has a few), counted below
+    confidential = Case(
+        When(confidential=True, then=Value("1")), default=Value("0"), output_field=CharField()
+    )
+    part_lead_key = Concat(Cast("lead_id", CharField()), Value(":"), confidential, output_field=CharField())
 
     stored_fields = {f"was_{name}": F(f"followup_facts__{name}") for name in FACT_FIELDS}
     locked = Recommendation.objects.filter(pk__in=ids).order_by("pk")
@@ -126,6 +151,7 @@ def _facts_now(ids: list[int], *, parts_changed: bool) -> tuple[dict[int, dict |
         .annotate(
             restricted=id_list(links, "organisation_id"),
             flag_ids=id_list(flag_links, "priorityflag_id"),
+            part_leads=id_list(FollowupPart.objects.filter(lead__isnull=False), part_lead_key),
             shared_rank=F("shared__rank"),
             shared_sides=F("shared__sides"),
             **stored_fields,
@@ -137,6 +163,7 @@ def _facts_now(ids: list[int], *, parts_changed: bool) -> tuple[dict[int, dict |
             "section_id",
             "restricted",
             "flag_ids",
+            "part_leads",
             "shared_rank",
             "shared_sides",
             *stored_fields,
@@ -160,32 +187,20 @@ def _facts_now(ids: list[int], *, parts_changed: bool) -> tuple[dict[int, dict |
             "source": row["source_id"],
             "section": row["section_id"] or 0,
             "flags": canonical(row["flag_ids"]),
-            "leads": dict(old[pk]["leads"]) if old[pk] else {},
+            "leads": dict(Counter(_ids_of_parts(row["part_leads"]))),
         }
-    recount = [pk for pk in new if parts_changed or old[pk] is None]
-    if recount:
-        for pk in recount:
-            new[pk]["leads"] = {}
-        per_lead = (
-            FollowupPart.objects.filter(recommendation_id__in=recount, lead__isnull=False)
-            .order_by()
-            .values("recommendation_id", "lead_id", "confidential")
-            .annotate(n=Count("pk"))
-        )
-        for row in per_lead:
-            new[row["recommendation_id"]]["leads"][f"{row['lead_id']}:{int(row['confidential'])}"] = row["n"]
     for pk in ids:
         old.setdefault(pk, None)  # deleted meanwhile: a deferred refresh after the delete finds nothing
     return old, new
 
 
-def refresh(recommendation_ids: Iterable[int], *, parts_changed: bool = False) -> None:
+def refresh(recommendation_ids: Iterable[int]) -> None:
     """Recount these recommendations: their stored facts replaced, the tallies moved by the difference.
     Runs in the caller's transaction. Two or three queries when something changed, one otherwise."""
     ids = sorted(set(recommendation_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        old, new = _facts_now(chunk, parts_changed=parts_changed)
+        old, new = _facts_now(chunk)
         delta: Counter = Counter()
         changed = []
         for pk in chunk:
@@ -200,11 +215,6 @@ def refresh(recommendation_ids: Iterable[int], *, parts_changed: bool = False) -
             TallyFacts.objects.bulk_create(
                 changed, update_conflicts=True, unique_fields=["recommendation"], update_fields=FACT_FIELDS
             )
-
-
-def refresh_recommendations(ids: list[int]) -> None:
-    """core.derived's refresher: a recommendation, its access or its flags were written (not its parts)."""
-    refresh(ids, parts_changed=False)
 
 
 def forget(recommendation_ids: list[int]) -> None:
@@ -225,7 +235,7 @@ def rebuild() -> int:
     totals: Counter = Counter()
     ids = list(Recommendation.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
-        _old, new = _facts_now(ids[start : start + BATCH], parts_changed=True)
+        _old, new = _facts_now(ids[start : start + BATCH])
         for facts in new.values():
             totals.update(_contribution(facts))
         TallyFacts.objects.bulk_create(TallyFacts(recommendation_id=pk, **f) for pk, f in new.items())
