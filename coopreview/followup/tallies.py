@@ -420,3 +420,17 @@ def _lead_names(by_lead_id: Counter) -> Counter:
     for lead_id in wanted:
         by_lead[names.get(lead_id, "—")] += by_lead_id[lead_id]
     return by_lead
+
+
+# ---------------------------------------------------------------- a flag deleted
+
+
+def flag_deleting(sender, instance, **kwargs) -> None:
+    """A priority flag's links go with it, without a signal per recommendation: the recommendations it
+    was set on are recounted once it is gone (flag_deleted), in the deletion's transaction."""
+    links = Recommendation.priority_flags.through.objects.filter(priorityflag_id=instance.pk)
+    instance._tallied_recommendations = list(links.values_list("recommendation_id", flat=True))
+
+
+def flag_deleted(sender, instance, **kwargs) -> None:
+    refresh(getattr(instance, "_tallied_recommendations", []))

@@ -122,6 +122,15 @@ def test_the_rebuild_gives_the_rows_the_writes_kept(request, more_writes):
     _assert_equal_for_everyone(request)
 
 
+def test_a_deleted_flag_leaves_the_tallies(request, more_writes):
+    PriorityFlag.objects.get(name="Later").delete()
+
+    _assert_equal_for_everyone(request)
+    kept = _stored()
+    tallies.rebuild()
+    assert _stored() == kept
+
+
 def test_the_rebuild_command_rebuilds_the_tallies(written):  # noqa: F811
     kept = _stored()
     Tally.objects.all().delete()
