@@ -315,14 +315,14 @@ def summarise_all(*, user: AnyUser):
     by_lead_id: Counter = Counter()
     scope = lead_scope(user)
     key = [k for k in Tally.KEY if k != "access"]
-    for row in tallies.order_by().values(*key).annotate(total=Sum("n")):
-        n = row["total"]
-        if row["kind"] == Tally.RECOMMENDATIONS:
-            groups[(row["rank"], row["sides"], row["source"], row["section"], row["flagged"])] += n
-        elif row["kind"] == Tally.FLAGS:
-            by_flag_id[row["flag"]] += n
-        elif not row["confidential"] or scope is None or row["lead"] in scope:
-            by_lead_id[row["lead"]] += n
+    rows = tallies.order_by().values(*key).annotate(total=Sum("n")).values_list(*key, "total")
+    for kind, rank, sides, source, section, flagged, flag, lead, confidential, n in rows:
+        if kind == Tally.RECOMMENDATIONS:
+            groups[(rank, sides, source, section, bool(flagged))] += n
+        elif kind == Tally.FLAGS:
+            by_flag_id[flag] += n
+        elif not confidential or scope is None or lead in scope:
+            by_lead_id[lead] += n
     combined, corrected = _combined(user, access)
     for f in corrected:  # their shared contribution replaced by the one this reader reads
         flagged = bool(f["flags"])
