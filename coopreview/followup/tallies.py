@@ -196,7 +196,8 @@ def _facts_now(ids: list[int]) -> tuple[dict[int, dict | None], dict[int, dict]]
 
 def refresh(recommendation_ids: Iterable[int]) -> None:
     """Recount these recommendations: their stored facts replaced, the tallies moved by the difference.
-    Runs in the caller's transaction. Two or three queries when something changed, one otherwise."""
+    Runs in the caller's transaction. Three queries (the facts read, the tallies moved, the facts
+    stored) when something the dashboard counts changed, the read alone otherwise."""
     ids = sorted(set(recommendation_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -279,9 +280,7 @@ def _combined(user: AnyUser, access: Q | None) -> tuple[dict[int, tuple[int, int
         facts = facts.filter(access)
     stored = list(facts.values("recommendation_id", *FACT_FIELDS))
     combined: dict[int, tuple[int, int]] = {}
-    rows = OverallStatus.objects.filter(
-        readable, recommendation_id__in=[f["recommendation_id"] for f in stored]
-    )
+    rows = OverallStatus.objects.filter(readable, recommendation_id__in=with_parts)  # a subquery: no id list
     for rec_id, rank, sides in rows.values_list("recommendation_id", "rank", "sides"):
         was = combined.get(rec_id)
         combined[rec_id] = (rank, sides) if was is None else (min(was[0], rank), was[1] | sides)
