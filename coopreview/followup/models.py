@@ -396,3 +396,76 @@ class OverallSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation_id}: {self.rank} from {self.start:%Y-%m-%d}"
+
+
+class TallyFacts(models.Model):
+    """Derived cache, no history of its own: what one recommendation adds to the dashboard's tallies
+    (followup.tallies), as last counted. Kept in the transaction of every write that changes it (part
+    writes, recommendation saves, access and flag links, imports) and rebuilt by
+    `manage.py followup_overall_rebuild`; a refresh subtracts these facts and adds the new ones.
+
+    `access` is the access class: the layer, or "restricted:" and the organisations' ids (",3,7,");
+    `rank`/`sides` those of the parts everyone may read (OverallStatus' shared row; rank -1: none);
+    `section` 0: none; `flags` the priority flags' ids (",1,4,"); `leads` the parts per lead organ,
+    {"<lead id>:<1 if confidential else 0>": n}."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, primary_key=True, on_delete=models.CASCADE, related_name="followup_facts"
+    )
+    access = models.TextField()
+    rank = models.SmallIntegerField()
+    sides = models.SmallIntegerField()
+    source = models.IntegerField()  # ids, not foreign keys: a derived cache follows the rows it counts
+    section = models.IntegerField()
+    flags = models.TextField(blank=True)
+    leads = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: {self.access} {self.rank}"
+
+
+class Tally(models.Model):
+    """Derived cache, no history of its own: `n`, the number of recommendations (or of parts) sharing
+    one key, summed by the dashboard for the access classes a reader may open (followup.tallies).
+    Updated by difference from TallyFacts in the same transaction as every write; zero rows stay until
+    the rebuild. Kinds: RECOMMENDATIONS keyed by (access, rank, sides, source, section, flagged);
+    FLAGS by (access, flag); PARTS, the parts with a lead, by (access, lead, confidential). Unused key
+    columns hold 0 (never NULL: the upsert's conflict target must match)."""
+
+    RECOMMENDATIONS, FLAGS, PARTS = 1, 2, 3
+
+    kind = models.SmallIntegerField()
+    access = models.TextField()
+    rank = models.SmallIntegerField(default=0)
+    sides = models.SmallIntegerField(default=0)
+    source = models.IntegerField(default=0)
+    section = models.IntegerField(default=0)
+    flagged = models.BooleanField(default=False)
+    flag = models.IntegerField(default=0)
+    lead = models.IntegerField(default=0)
+    confidential = models.BooleanField(default=False)
+    n = models.IntegerField(default=0)
+
+    KEY = ["kind", "access", "rank", "sides", "source", "section", "flagged", "flag", "lead", "confidential"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "access",
+                    "rank",
+                    "sides",
+                    "source",
+                    "section",
+                    "flagged",
+                    "flag",
+                    "lead",
+                    "confidential",
+                ],  # fmt: skip
+                name="followup_tally_one_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.access}: {self.n}"

@@ -170,6 +170,9 @@ def overall_refresh(*, recommendation_ids: Iterable[int]) -> None:
     _insert(OverallStatus, _statuses(_computed(FollowupPart.objects.filter(recommendation_id__in=ids))))
     OverallSpan.objects.filter(recommendation_id__in=ids).delete()
     _insert(OverallSpan, _spans(ids))
+    from coopreview.followup import tallies  # reads this module's rows: imported late
+
+    tallies.refresh(ids)
 
 
 @transaction.atomic
@@ -179,7 +182,11 @@ def overall_rebuild() -> tuple[int, int]:
     OverallStatus.objects.all().delete()
     OverallSpan.objects.all().delete()
     rows = _insert(OverallStatus, _statuses(_computed(FollowupPart.objects.all()).iterator(chunk_size=BATCH)))
-    return rows, _insert(OverallSpan, _spans(None))
+    spans = _insert(OverallSpan, _spans(None))
+    from coopreview.followup import tallies  # the dashboard's counts read the rows written above
+
+    tallies.rebuild()
+    return rows, spans
 
 
 def with_overall(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:

@@ -6,6 +6,9 @@ last, it is the MIN of its readable parts' ranks. The sides of its parts are a b
 per recommendation by every part write (followup.overall) and read by with_overall. Status, side and
 cluster charts and the rollup's counts come from one GROUP BY over (rank, sides, source, section);
 bars and rollup rows are then a few hundred groups in Python whatever the number of recommendations.
+The GROUP BY still passes over every counted recommendation: the unfiltered dashboard reads the same
+figures from stored tallies instead (followup.tallies); this is the filtered dashboard's path and the
+tallies' reference in the tests.
 """
 
 from collections import Counter, defaultdict

@@ -52,17 +52,22 @@ def _figures(user, data: dict):
     rows, _when = overview.dashboard_rows(request, form, (ids, sub))
     kept = Recommendation.objects.filter(pk__in=[r["id"] for r in rows]) if data.get("status") else sub
     rollup = selectors.progress_rollup(user=user, recommendations=kept)
+    # the unfiltered dashboard reads the stored tallies, which order clusters by their place in their
+    # source, not by their first recommendation's reference (followup.tallies): compared as sets there
+    clusters = list if data else sorted
     expected = (
         len(rows),
         [(c.key, [(b.label, b.value, b.colour) for b in c.bars]) for c in overview._charts(rows)],
-        [(r.label, r.count, r.progress) for r in rollup["sources"] + rollup["clusters"]],
+        [(r.label, r.count, r.progress) for r in rollup["sources"]]
+        + clusters((r.label, r.count, r.progress) for r in rollup["clusters"]),
         [r["id"] for r in rows][: overview.PAGE_SIZE],
     )
     ctx = overview._today(request, form)
     got = (
         ctx["count"],
         [(c.key, [(b.label, b.value, b.colour) for b in c.bars]) for c in ctx["charts"]],
-        [(r.label, r.count, r.progress) for r in ctx["rollup"]["sources"] + ctx["rollup"]["clusters"]],
+        [(r.label, r.count, r.progress) for r in ctx["rollup"]["sources"]]
+        + clusters((r.label, r.count, r.progress) for r in ctx["rollup"]["clusters"]),
         [r["id"] for r in ctx["page"].object_list],
     )
     return expected, got, rows

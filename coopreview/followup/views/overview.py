@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from coopreview.accounts.enums import Side
 from coopreview.core.apps_registry import list_actions
-from coopreview.followup import past, selectors, summary
+from coopreview.followup import past, selectors, summary, tallies
 from coopreview.followup.charts import bar_chart
 from coopreview.followup.enums import Status
 from coopreview.followup.forms import ChangesForm, FollowupFilterForm
@@ -186,6 +186,12 @@ def _charts_from(s: summary.Summary) -> list:
     ]
 
 
+def _unfiltered(filters: rec_selectors.RecommendationFilters, data: dict) -> bool:
+    """No filter narrows the recommendations counted (the order may still be chosen)."""
+    narrowed = replace(filters, sort="") != rec_selectors.RecommendationFilters()
+    return not (narrowed or data.get("status") or data.get("disagree"))
+
+
 def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
     """Today's dashboard: counts, charts and rollup computed in the database (followup.summary), and
     only the current page's rows built, so the cost does not grow with one Python row per record."""
@@ -200,7 +206,10 @@ def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
         user=request.user, recommendations=Recommendation.objects.filter(pk__in=unranked.values("pk"))
     )
     kept = scope.filter(overall_rank=summary.rank_of(data["status"])) if data.get("status") else scope
-    figures = summary.summarise(user=request.user, recommendations=kept)
+    if _unfiltered(filters, data):  # every visible recommendation: the stored counts (followup.tallies)
+        figures = tallies.summarise_all(user=request.user)
+    else:
+        figures = summary.summarise(user=request.user, recommendations=kept)
     total = unranked.count() if data.get("status") else figures.total
     ranked = rec_selectors.recommendation_ranked(user=request.user, filters=filters)
     if ranked is None:
