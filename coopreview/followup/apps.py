@@ -17,3 +17,14 @@ class FollowupConfig(AppConfig):
         "coopreview.followup.views.overview.list_link",
         "coopreview.followup.views.bulk.bulk_controls",
     ]
+
+    def ready(self) -> None:
+        from coopreview.core import derived
+        from coopreview.followup import over_time
+
+        # the "over time" deltas follow every write of a recommendation's layer and its deletion
+        derived.register(
+            name="followup.over_time",
+            changed=over_time.recommendations_changed,
+            deleting=over_time.recommendations_deleting,
+        )
