@@ -105,7 +105,10 @@ def status_counts(*, user: AnyUser, whens: Sequence[date | datetime]) -> list[di
         for i in range(len(moments)):
             ranks[i][row["rank"]] += row[f"at{i}"] or 0
     # each moment's own day up to the moment, from the spans of the simple recommendations
-    windows = [(datetime.combine(day, time.min, tzinfo=UTC), moment) for day, moment in zip(days, moments)]
+    windows = [
+        (datetime.combine(day, time.min, tzinfo=UTC), moment)
+        for day, moment in zip(days, moments, strict=True)
+    ]
     within = Q()
     for first, last in windows:
         within |= Q(start__gte=first, start__lte=last) | Q(end__gte=first, end__lte=last)
@@ -226,7 +229,8 @@ def _add(deltas: Counter) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({layer}, {day}, {rank}, {delta}) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT ({layer}, {day}, {rank}) DO UPDATE SET {delta} = {table}.{delta} + excluded.{delta}",
+                f"ON CONFLICT ({layer}, {day}, {rank}) "
+                f"DO UPDATE SET {delta} = {table}.{delta} + excluded.{delta}",
                 params,
             )
 

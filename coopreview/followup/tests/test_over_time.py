@@ -120,8 +120,8 @@ def history(clock, orgs, source, editor, court_focal_point, registry_focal_point
     _move(_part(recs["hidden"]), court_focal_point, Status.ASSESSED, Status.ACTION_PLANNED)
     clock.advance(days=25, hours=7)
     services.part_transition(part=assembly, by=editor, status=Status.IMPLEMENTED)
-    rec_services.recommendation_update(recommendation=recs["moving"], by=editor,
-                                       visibility=Visibility.RESTRICTED, restricted_to=[orgs["OTP"]])  # fmt: skip
+    restricted = {"visibility": Visibility.RESTRICTED, "restricted_to": [orgs["OTP"]]}
+    rec_services.recommendation_update(recommendation=recs["moving"], by=editor, **restricted)
     clock.advance(days=33, hours=3)
     _move(_part(recs["moving"]), court_focal_point, Status.NOT_PURSUED)
     rec_services.recommendation_update(recommendation=recs["renamed"], by=editor,
