@@ -115,13 +115,17 @@ def status_counts(*, user: AnyUser, whens: Sequence[date | datetime]) -> list[di
     entries = OverTimeEntry.objects.filter(recommendation_id=OuterRef("recommendation_id"), simple=True)
     if readable is not None:
         entries = entries.filter(readable)
-    own_day = OverallSpan.objects.filter(within).filter(Exists(entries)).values_list("rank", "start", "end")
-    for rank, start, end in own_day:
-        for i, (first, last) in enumerate(windows):
-            if first <= start <= last:
-                ranks[i][rank] += 1
-            if end is not None and first <= end <= last:
-                ranks[i][rank] -= 1
+    own_day = {}
+    for i, (first, last) in enumerate(windows):
+        begun = When(start__gte=first, start__lte=last, then=Value(1))
+        ended = When(end__gte=first, end__lte=last, then=Value(1))
+        own_day[f"at{i}"] = Sum(Case(begun, default=Value(0), output_field=IntegerField())) - Sum(
+            Case(ended, default=Value(0), output_field=IntegerField())
+        )
+    spans = OverallSpan.objects.filter(within).filter(Exists(entries)).order_by()
+    for row in spans.values("rank").annotate(**own_day):
+        for i in range(len(moments)):
+            ranks[i][row["rank"]] += row[f"at{i}"] or 0
     apart = OverTimeEntry.objects.filter(simple=False).values("recommendation_id")
     counted = []
     for i, moment in enumerate(moments):
