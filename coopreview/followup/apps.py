@@ -19,15 +19,20 @@ class FollowupConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        """The dashboard's tallies follow every write of a recommendation, its access and its flags
-        (core.derived) and the deletion of a priority flag; part writes refresh them through
-        overall.overall_refresh."""
+        """The dashboard's tallies and "over time" deltas follow every write of a recommendation, its
+        access and its flags (core.derived) and the deletion of a priority flag; part writes refresh
+        them through overall.overall_refresh."""
         from django.db.models.signals import post_delete, pre_delete
 
         from coopreview.core import derived
-        from coopreview.followup import tallies
+        from coopreview.followup import over_time, tallies
         from coopreview.recommendations.models import PriorityFlag
 
         pre_delete.connect(tallies.flag_deleting, sender=PriorityFlag, dispatch_uid="followup_tallies_flag")
         post_delete.connect(tallies.flag_deleted, sender=PriorityFlag, dispatch_uid="followup_tallies_flag")
         derived.register(name="followup_tallies", changed=tallies.refresh, deleting=tallies.forget)
+        derived.register(
+            name="followup.over_time",
+            changed=over_time.recommendations_changed,
+            deleting=over_time.recommendations_deleting,
+        )

@@ -392,7 +392,11 @@ class OverallSpan(models.Model):
     end = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["start", "end"], name="followup_overallspan_when")]
+        indexes = [
+            models.Index(fields=["start", "end"], name="followup_overallspan_when"),
+            # followup.over_time reads the spans that ended on one day
+            models.Index(fields=["end"], name="followup_overallspan_end"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recommendation_id}: {self.rank} from {self.start:%Y-%m-%d}"
@@ -469,3 +473,51 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.access}: {self.n}"
+
+
+class OverTimeEntry(models.Model):
+    """Derived cache, no history of its own: how followup.over_time counts a recommendation that has
+    spans (OverallSpan) in the dashboard's "over time" months. `simple`: its spans are counted from the
+    stored deltas (OverTimeDelta) under `layer`; else it is counted by the reference query
+    (past.status_counts_from_spans) restricted to the few such recommendations. Kept by every part write
+    and every write of the recommendation (core.derived), rebuilt by `manage.py followup_overall_rebuild`."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    layer = models.TextField()  # over_time.layer_key of the recommendation now
+    uniform = models.BooleanField()  # every version of its history had `layer` (and none is a deletion)
+    since = models.DateTimeField(null=True, blank=True)  # the date of its first version
+    simple = models.BooleanField()  # uniform, first version at or before its first span, none confidential
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["recommendation"], condition=Q(simple=False), name="followup_overtime_complex"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: {self.layer}{'' if self.simple else ' (counted apart)'}"
+
+
+class OverTimeDelta(models.Model):
+    """Derived cache, no history of its own: for the simple recommendations (OverTimeEntry) of one
+    access layer, the number of spans of `rank` that began on UTC day `day` minus those that ended on
+    it. The spans valid at a moment are the sum over the days before the moment's UTC day plus that
+    day's own spans up to the moment (followup.over_time). Kept by the same writes as OverTimeEntry."""
+
+    layer = models.TextField()
+    day = models.DateField()
+    rank = models.PositiveSmallIntegerField()  # index in summary.RANKED
+    delta = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layer", "day", "rank"], name="followup_overtimedelta_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer} {self.day} rank {self.rank}: {self.delta:+d}"

@@ -13,7 +13,8 @@ reader's lead scope (rules.lead_scope). So one row holds the parts everyone may 
 lead organ holds that organ's confidential parts; a reader's overall status is the MIN over the rows
 they may read. Deleting a recommendation deletes its rows (CASCADE); parts are never deleted alone.
 The spans are replayed from the parts' history with the same keys (by each part's state today).
-Both are derived data: overall_rebuild (manage.py followup_overall_rebuild) recomputes them.
+Both are derived data: overall_rebuild (manage.py followup_overall_rebuild) recomputes them, and the
+"over time" deltas that follow the spans (followup.over_time).
 """
 
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,7 @@ from django.db.models.functions import Coalesce
 
 from coopreview.accounts.enums import Side
 from coopreview.accounts.selectors import AnyUser
+from coopreview.followup import over_time
 from coopreview.followup.enums import STATUS_ORDER, Status
 from coopreview.followup.models import FollowupPart, OverallSpan, OverallStatus
 from coopreview.followup.rules import lead_scope
@@ -108,6 +110,8 @@ def _spans(recommendation_ids: list[int] | None) -> Iterator[OverallSpan]:
     if recommendation_ids is not None:
         parts = parts.filter(recommendation_id__in=recommendation_ids)
         rows = rows.filter(recommendation_id__in=recommendation_ids)
+    else:  # the history of a deleted recommendation's parts outlives it: no span for it
+        rows = rows.filter(recommendation_id__in=Recommendation.objects.values("pk"))
     keys = {
         pk: (True, lead) if confidential else (False, None)
         for pk, confidential, lead in parts.values_list("pk", "confidential", "lead_id").iterator(BATCH)
@@ -168,8 +172,14 @@ def overall_refresh(*, recommendation_ids: Iterable[int]) -> None:
     overall_lock(recommendation_ids=ids)
     OverallStatus.objects.filter(recommendation_id__in=ids).delete()
     _insert(OverallStatus, _statuses(_computed(FollowupPart.objects.filter(recommendation_id__in=ids))))
+    old = over_time.spans_of(ids)
     OverallSpan.objects.filter(recommendation_id__in=ids).delete()
-    _insert(OverallSpan, _spans(ids))
+    spans = list(_spans(ids))
+    _insert(OverallSpan, spans)
+    new: dict[int, list[over_time.Span]] = {}
+    for s in spans:
+        new.setdefault(s.recommendation_id, []).append(over_time.Span(s.confidential, s.rank, s.start, s.end))
+    over_time.spans_rewritten(old=old, new=new)  # the "over time" deltas follow the spans
     from coopreview.followup import tallies  # reads this module's rows: imported late
 
     tallies.refresh(ids)
@@ -177,12 +187,14 @@ def overall_refresh(*, recommendation_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def overall_rebuild() -> tuple[int, int]:
-    """Recompute every stored row and span from the parts and their history (after bulk loads or
-    history edits that bypass the services, or to repair). Returns the numbers of rows and spans."""
+    """Recompute every stored row and span from the parts and their history, and the "over time" deltas
+    from the spans (after bulk loads or history edits that bypass the services, or to repair). Returns
+    the numbers of rows and spans."""
     OverallStatus.objects.all().delete()
     OverallSpan.objects.all().delete()
     rows = _insert(OverallStatus, _statuses(_computed(FollowupPart.objects.all()).iterator(chunk_size=BATCH)))
     spans = _insert(OverallSpan, _spans(None))
+    over_time.over_time_rebuild()  # the "over time" deltas, from the spans just written
     from coopreview.followup import tallies  # the dashboard's counts read the rows written above
 
     tallies.rebuild()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from coopreview.accounts.enums import Side
 from coopreview.core.apps_registry import list_actions
-from coopreview.followup import past, selectors, summary, tallies
+from coopreview.followup import over_time, past, selectors, summary, tallies
 from coopreview.followup.charts import bar_chart
 from coopreview.followup.enums import Status
 from coopreview.followup.forms import ChangesForm, FollowupFilterForm
@@ -157,14 +157,28 @@ def _charts(rows: list[dict]) -> list:
     ]
 
 
-def _over_time(request: HttpRequest, sub, total: int) -> dict:
-    """Status counts at the end of each of the last six months (from the stored spans of the overall
-    status, past.status_counts_from_spans: one query a month)."""
+def _unfiltered(form: FollowupFilterForm) -> bool:
+    """No filter narrows the recommendations (the status filter does not narrow the months)."""
+    if not form.is_bound:
+        return True
+    return (
+        not form.cleaned_data.get("disagree")
+        and replace(form.to_filters(), sort="") == rec_selectors.RecommendationFilters()
+    )
+
+
+def _over_time(request: HttpRequest, sub, total: int, *, unfiltered: bool = False) -> dict:
+    """Status counts at the end of each of the last six months: over every visible recommendation from
+    the stored deltas (followup.over_time, a fixed few queries); filtered, from the stored spans of the
+    overall status (past.status_counts_from_spans: one query a month)."""
     months = _month_ends(timezone.localdate(), 6)
-    table = []
-    for month in months:
-        counts = past.status_counts_from_spans(user=request.user, when=month, recommendations=sub)
-        table.append((month, counts))
+    if unfiltered:
+        table = list(zip(months, over_time.status_counts(user=request.user, whens=months), strict=True))
+    else:
+        table = [
+            (month, past.status_counts_from_spans(user=request.user, when=month, recommendations=sub))
+            for month in months
+        ]
     advanced = {Status.ASSESSED, Status.ACTION_PLANNED, Status.IN_PROGRESS, Status.IMPLEMENTED}
     chart = bar_chart(
         "time",
@@ -231,7 +245,7 @@ def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
         "page": page,
         "when": None,
         "charts": _charts_from(figures),
-        "over_time": _over_time(request, unranked.values("pk"), total),
+        "over_time": _over_time(request, unranked.values("pk"), total, unfiltered=_unfiltered(form)),
         "rollup": figures.rollup,
     }
 

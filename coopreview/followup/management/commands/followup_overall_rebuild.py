@@ -6,9 +6,10 @@ from coopreview.followup.overall import overall_rebuild
 class Command(BaseCommand):
     help = (
         "Recompute every recommendation's stored overall status and its spans over time (followup."
-        "OverallStatus and OverallSpan) and the dashboard's counts (followup.Tally and TallyFacts), derived "
-        "caches that every write keeps, from the recommendations, the follow-up parts and their history: "
-        "after loading records, parts or history in bulk outside the services, or to repair."
+        "OverallStatus and OverallSpan), the dashboard's counts (followup.Tally and TallyFacts) and its "
+        "'over time' deltas (followup.over_time), derived caches that every write keeps, from the "
+        "recommendations, the follow-up parts and their history: after loading records, parts or history "
+        "in bulk outside the services, or to repair."
     )
 
     def handle(self, *args, **options) -> None:
