@@ -157,7 +157,7 @@ def _charts(rows: list[dict]) -> list:
     ]
 
 
-def _unfiltered(form: FollowupFilterForm) -> bool:
+def _months_unfiltered(form: FollowupFilterForm) -> bool:
     """No filter narrows the recommendations (the status filter does not narrow the months)."""
     if not form.is_bound:
         return True
@@ -245,7 +245,7 @@ def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
         "page": page,
         "when": None,
         "charts": _charts_from(figures),
-        "over_time": _over_time(request, unranked.values("pk"), total, unfiltered=_unfiltered(form)),
+        "over_time": _over_time(request, unranked.values("pk"), total, unfiltered=_months_unfiltered(form)),
         "rollup": figures.rollup,
     }
 
