@@ -11,6 +11,19 @@ from coopreview.lineage.services import link_create
 from coopreview.recommendations.enums import Visibility
 from coopreview.recommendations.models import Recommendation, Source
 
+# The readers the equality tests of the stored figures run as (fixture names; None: anonymous): every
+# access layer, both lead scopes of a confidential part, editors and administrators.
+PERSONAS = [
+    None,
+    "outsider",
+    "observer",
+    "state_focal_point",
+    "court_focal_point",
+    "registry_focal_point",
+    "editor",
+    "admin_user",
+]
+
 
 def build(*, n: int, orgs, editor, court) -> dict:
     """`n` recommendations in each of two sources (the older one is the implementation review's)."""

@@ -20,21 +20,12 @@ from coopreview.followup import over_time, past, selectors, services
 from coopreview.followup.enums import Assessment, Category, Status
 from coopreview.followup.models import FollowupPart, OverallSpan, OverTimeDelta, OverTimeEntry
 from coopreview.followup.overall import overall_rebuild
+from coopreview.followup.tests.corpus import PERSONAS
 from coopreview.followup.views.overview import _month_ends
 from coopreview.recommendations import services as rec_services
 from coopreview.recommendations.enums import Visibility
 from coopreview.recommendations.models import Recommendation
 
-PERSONAS = [
-    None,
-    "outsider",
-    "observer",
-    "state_focal_point",
-    "court_focal_point",
-    "registry_focal_point",
-    "editor",
-    "admin_user",
-]
 ZONES = ["UTC", "Pacific/Auckland", "America/Los_Angeles"]
 
 

@@ -17,22 +17,12 @@ from coopreview.followup import services, summary, tallies
 from coopreview.followup.enums import Category, Status
 from coopreview.followup.models import FollowupPart, Tally, TallyFacts
 from coopreview.followup.overall import with_overall
+from coopreview.followup.tests.corpus import PERSONAS
 from coopreview.followup.tests.test_overall import written  # noqa: F401 — the fixture, reused
 from coopreview.recommendations import services as rec_services
 from coopreview.recommendations.enums import Visibility
 from coopreview.recommendations.models import PriorityFlag, Recommendation
 from coopreview.recommendations.selectors import recommendations_visible_to
-
-PERSONAS = [
-    None,
-    "outsider",
-    "observer",
-    "state_focal_point",
-    "court_focal_point",
-    "registry_focal_point",
-    "editor",
-    "admin_user",
-]
 
 
 def _shape(s: summary.Summary) -> tuple:
