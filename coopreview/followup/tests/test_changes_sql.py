@@ -98,7 +98,7 @@ def _user(request, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_changes_paged_in_the_database_equal_the_per_row_ones(request, story, persona, orgs):
     user = _user(request, persona)
-    today = story.date()
+    today = timezone.localdate(story)  # the day as the list reads it (TIME_ZONE), not UTC's
     some = Recommendation.objects.order_by("pk")[:9]
     days = datetime.timedelta(days=1)
     periods = [(today - 120 * days, today), (today - 60 * days, today), (today, today),
@@ -140,7 +140,7 @@ def _assert_page(found, expected: list, number: str, cap: int, size: int = 3) ->
 def test_the_story_covers_what_the_rules_drop_and_keep(
     story, editor, court_focal_point, registry_focal_point
 ):
-    today = story.date()
+    today = timezone.localdate(story)  # the day as the list reads it (TIME_ZONE), not UTC's
     start = today - datetime.timedelta(days=60)
 
     listed = list(selectors.changes_between(user=editor, start=start, end=today))

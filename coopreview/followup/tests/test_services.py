@@ -348,7 +348,8 @@ def test_parts_as_of_and_changes_between(recs, editor, court_focal_point, outsid
 
     before = selectors.parts_as_of(user=outsider, when=past)
     after = selectors.parts_as_of(user=outsider, when=later)
-    changes = selectors.changes_between(user=outsider, start=later.date(), end=later.date())
+    day = timezone.localdate(later)  # the day as the list reads it (TIME_ZONE), not UTC's
+    changes = selectors.changes_between(user=outsider, start=day, end=day)
 
     assert [(s.recommendation_id, s.status) for s in before] == [(recs["otp"].pk, Status.CATEGORISED)]
     assert [(s.recommendation_id, s.status) for s in after] == [(recs["otp"].pk, Status.ASSESSED)]
