@@ -142,14 +142,6 @@ def summarise(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> Su
             r_sum[("source", symbol)] += progress[pk] or 0
             r_sum[("cluster", cluster)] += progress[pk] or 0
 
-    def rollups(kind: str) -> list[selectors.Rollup]:
-        keys = sorted((k for k in r_count if k[0] == kind), key=lambda k: first_seen[k])
-        return [
-            selectors.Rollup(label=k[1], count=r_count[k], progress=round(r_sum[k] / r_count[k]))
-            for k in keys
-        ]
-
-    flags = {f.pk: f for f in PriorityFlag.objects.all()}
     through = Recommendation.priority_flags.through
     flag_rows = list(
         through.objects.filter(recommendation_id__in=recommendations.values("pk"))
@@ -157,20 +149,15 @@ def summarise(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> Su
         .values("priorityflag_id")
         .annotate(n=Count("pk"))
     )
-    by_flag: Counter = Counter()
-    flag_colours: dict[str, str] = {}
     flagged = 0
-    for row in flag_rows:
-        flag = flags[row["priorityflag_id"]]
-        by_flag[flag.display_name] += row["n"]
-        flag_colours[flag.display_name] = flag.colour
     if flag_rows:
         flagged = through.objects.filter(recommendation_id__in=recommendations.values("pk")).aggregate(
             n=Count("recommendation_id", distinct=True)
         )["n"]
     total = sum(g["n"] for g in groups)
-    if total - flagged:
-        by_flag[str(_("No priority flag"))] += total - flagged
+    by_flag, flag_colours = flag_figures(
+        Counter({row["priorityflag_id"]: row["n"] for row in flag_rows}), unflagged=total - flagged
+    )
     return Summary(
         total=total,
         by_status=by_status,
@@ -179,13 +166,51 @@ def summarise(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> Su
         by_flag=by_flag,
         flag_colours=flag_colours,
         by_lead=_by_lead(user=user, recommendations=recommendations),
-        rollup={"clusters": rollups("cluster"), "sources": rollups("source")},
+        rollup=rollups(r_count, r_sum, first_seen),
     )
 
 
-def _by_lead(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> Counter:
+def rollups(r_count: dict[tuple, int], r_sum: dict[tuple, int], first_seen: dict[tuple, tuple]) -> dict:
+    """The progress rollup per cluster and per source from counts and progress sums keyed by
+    (kind, label), each list in the order its labels were first seen."""
+
+    def of(kind: str) -> list[selectors.Rollup]:
+        keys = sorted((k for k in r_count if k[0] == kind), key=lambda k: first_seen[k])
+        return [
+            selectors.Rollup(label=k[1], count=r_count[k], progress=round(r_sum[k] / r_count[k]))
+            for k in keys
+        ]
+
+    return {"clusters": of("cluster"), "sources": of("source")}
+
+
+def flag_figures(by_flag_id: Counter, *, unflagged: int) -> tuple[Counter, dict[str, str]]:
+    """The chart's counts per flag name (and "No priority flag") with each flag's colour."""
+    flags = {f.pk: f for f in PriorityFlag.objects.all()}
+    by_flag: Counter = Counter()
+    flag_colours: dict[str, str] = {}
+    for flag_id, n in by_flag_id.items():
+        if n and flag_id in flags:
+            by_flag[flags[flag_id].display_name] += n
+            flag_colours[flags[flag_id].display_name] = flags[flag_id].colour
+    if unflagged:
+        by_flag[str(_("No priority flag"))] += unflagged
+    return by_flag, flag_colours
+
+
+def lead_names(by_lead_id: Counter) -> Counter:
+    """Counts per lead organisation's name from counts per its id (one query)."""
     from coopreview.accounts.models import Organisation
 
+    wanted = {pk for pk, n in by_lead_id.items() if n}
+    names = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=wanted)}
+    by_lead: Counter = Counter()
+    for lead_id in wanted:
+        by_lead[names.get(lead_id, "—")] += by_lead_id[lead_id]
+    return by_lead
+
+
+def _by_lead(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> Counter:
     rows = (
         selectors.parts_readable(user=user)
         .filter(recommendation_id__in=recommendations.values("pk"), lead__isnull=False)
@@ -193,9 +218,4 @@ def _by_lead(*, user: AnyUser, recommendations: QuerySet[Recommendation]) -> Cou
         .values("lead_id")
         .annotate(n=Count("pk"))
     )
-    counts = {r["lead_id"]: r["n"] for r in rows}
-    names = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=counts)}
-    by_lead: Counter = Counter()
-    for lead_id, n in counts.items():
-        by_lead[names.get(lead_id, "—")] += n
-    return by_lead
+    return lead_names(Counter({r["lead_id"]: r["n"] for r in rows}))

@@ -51,7 +51,7 @@ from coopreview.followup.enums import Status
 from coopreview.followup.models import Action, FollowupPart, OverallStatus, Tally, TallyFacts
 from coopreview.followup.overall import RANKED
 from coopreview.followup.rules import lead_scope
-from coopreview.recommendations.models import PriorityFlag, Recommendation, Section, Source
+from coopreview.recommendations.models import Recommendation, Section, Source
 
 BATCH = 2000
 NO_RANK = -1
@@ -302,7 +302,7 @@ def _clusters(section_ids: set[int]) -> dict[int, tuple[str, tuple]]:
 def summarise_all(*, user: AnyUser):
     """summary.summarise of every recommendation `user` may open, from the tallies: a fixed number of
     queries (seven; nine for a reader of confidential parts) whatever the number of recommendations."""
-    from coopreview.followup.summary import Summary, _side_label
+    from coopreview.followup.summary import Summary, _side_label, flag_figures, lead_names, rollups
 
     reach = reach_of(user)
     access = _access_q(reach)
@@ -382,22 +382,7 @@ def summarise_all(*, user: AnyUser):
         r_sum[("source", symbols[source])] += mean
         r_sum[("cluster", cluster)] += mean
 
-    def rollups(kind: str) -> list[selectors.Rollup]:
-        keys = sorted((k for k in r_count if k[0] == kind), key=lambda k: first_seen[k])
-        return [
-            selectors.Rollup(label=k[1], count=r_count[k], progress=round(r_sum[k] / r_count[k]))
-            for k in keys
-        ]
-
-    flags = {f.pk: f for f in PriorityFlag.objects.all()}
-    by_flag: Counter = Counter()
-    flag_colours: dict[str, str] = {}
-    for flag_id, n in by_flag_id.items():
-        if n and flag_id in flags:
-            by_flag[flags[flag_id].display_name] += n
-            flag_colours[flags[flag_id].display_name] = flags[flag_id].colour
-    if total - flagged:
-        by_flag[str(_("No priority flag"))] += total - flagged
+    by_flag, flag_colours = flag_figures(by_flag_id, unflagged=total - flagged)
     return Summary(
         total=total,
         by_status=by_status,
@@ -405,20 +390,9 @@ def summarise_all(*, user: AnyUser):
         by_cluster=by_cluster,
         by_flag=by_flag,
         flag_colours=flag_colours,
-        by_lead=_lead_names(by_lead_id),
-        rollup={"clusters": rollups("cluster"), "sources": rollups("source")},
+        by_lead=lead_names(by_lead_id),
+        rollup=rollups(r_count, r_sum, first_seen),
     )
-
-
-def _lead_names(by_lead_id: Counter) -> Counter:
-    from coopreview.accounts.models import Organisation
-
-    wanted = {pk for pk, n in by_lead_id.items() if n}
-    names = {o.pk: o.display_name for o in Organisation.objects.filter(pk__in=wanted)}
-    by_lead: Counter = Counter()
-    for lead_id in wanted:
-        by_lead[names.get(lead_id, "—")] += by_lead_id[lead_id]
-    return by_lead
 
 
 # ---------------------------------------------------------------- a flag deleted

@@ -157,13 +157,13 @@ def _charts(rows: list[dict]) -> list:
     ]
 
 
-def _months_unfiltered(form: FollowupFilterForm) -> bool:
-    """No filter narrows the recommendations (the status filter does not narrow the months)."""
+def _narrowed(form: FollowupFilterForm) -> bool:
+    """A filter other than the status narrows the recommendations (the order may still be chosen). The
+    status filter narrows today's figures but not the months, which count every status."""
     if not form.is_bound:
-        return True
-    return (
-        not form.cleaned_data.get("disagree")
-        and replace(form.to_filters(), sort="") == rec_selectors.RecommendationFilters()
+        return False
+    return bool(form.cleaned_data.get("disagree")) or (
+        replace(form.to_filters(), sort="") != rec_selectors.RecommendationFilters()
     )
 
 
@@ -200,12 +200,6 @@ def _charts_from(s: summary.Summary) -> list:
     ]
 
 
-def _unfiltered(filters: rec_selectors.RecommendationFilters, data: dict) -> bool:
-    """No filter narrows the recommendations counted (the order may still be chosen)."""
-    narrowed = replace(filters, sort="") != rec_selectors.RecommendationFilters()
-    return not (narrowed or data.get("status") or data.get("disagree"))
-
-
 def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
     """Today's dashboard: counts, charts and rollup computed in the database (followup.summary), and
     only the current page's rows built, so the cost does not grow with one Python row per record."""
@@ -220,7 +214,8 @@ def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
         user=request.user, recommendations=Recommendation.objects.filter(pk__in=unranked.values("pk"))
     )
     kept = scope.filter(overall_rank=summary.rank_of(data["status"])) if data.get("status") else scope
-    if _unfiltered(filters, data):  # every visible recommendation: the stored counts (followup.tallies)
+    narrowed = _narrowed(form)
+    if not (narrowed or data.get("status")):  # every visible recommendation: the stored counts (tallies)
         figures = tallies.summarise_all(user=request.user)
     else:
         figures = summary.summarise(user=request.user, recommendations=kept)
@@ -236,7 +231,10 @@ def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
     else:  # by relevance: the engine's order (a list bounded by its cap), kept to the rows kept above
         held = set(kept.filter(pk__in=ranked.ids).values_list("pk", flat=True))
         listed = [pk for pk in ranked.ids if pk in held]
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(listed, PAGE_SIZE)
+    if not (narrowed or data.get("status")):
+        paginator.count = figures.total  # the list holds every visible recommendation: no COUNT over them
+    page = paginator.get_page(request.GET.get("page"))
     page_ids = list(page.object_list)
     rows, _when = dashboard_rows(request, form, (page_ids, page_ids))
     page.object_list = rows
@@ -245,7 +243,7 @@ def _today(request: HttpRequest, form: FollowupFilterForm) -> dict:
         "page": page,
         "when": None,
         "charts": _charts_from(figures),
-        "over_time": _over_time(request, unranked.values("pk"), total, unfiltered=_months_unfiltered(form)),
+        "over_time": _over_time(request, unranked.values("pk"), total, unfiltered=not narrowed),
         "rollup": figures.rollup,
     }
 
