@@ -19,7 +19,7 @@ def main(argv: list[str]) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import corpus, harness, load, memory, report, schema, searchbench
+    from bench import corpus, harness, load, memory, pages, report, schema, searchbench
     from bench.harness import log
     from coopreview.accounts.services import organisations_load_reference_data
     from coopreview.search.backends.tantivy_engine import index_dir
@@ -41,6 +41,10 @@ def main(argv: list[str]) -> None:
     results["build_seconds"] = round(time.perf_counter() - start, 1)
     memory_mb["build_job_peak"] = memory.self_peak_mb()
     log(f"built {rows} in {results['build_seconds']} s")
+    log("adding follow-up parts to half the recommendations, their history and the stored figures")
+    start = time.perf_counter()
+    results["followup"] = {**pages.followup_data(), "seconds": round(time.perf_counter() - start, 1)}
+    log(f"follow-up data: {results['followup']}")
     log("building the unified search index (search_index --rebuild)")
     start = time.perf_counter()
     entries = index_rebuild(batch_size=5000)

@@ -42,16 +42,24 @@ def build(n: int) -> None:
     from django.core.management import call_command
 
     from bench import corpus
-    from coopreview.accounts.models import Organisation
     from coopreview.accounts.services import organisations_load_reference_data
-    from coopreview.followup.enums import Status
-    from coopreview.followup.models import FollowupPart
-    from coopreview.recommendations.models import Recommendation
     from coopreview.search.indexing import index_rebuild
 
     call_command("migrate", verbosity=0)
     organisations_load_reference_data()
     print(corpus.build(n_recommendations=n, n_knowledge=0), flush=True)
+    print(followup_data(), flush=True)
+    print({"index rows": index_rebuild()}, flush=True)
+
+
+def followup_data() -> dict:
+    """Half of the recommendations categorised for the Court (one follow-up part each, bulk-inserted),
+    then `extras`: what the follow-up pages read. Also used by the HTTP harness (bench.inner)."""
+    from coopreview.accounts.models import Organisation
+    from coopreview.followup.enums import Status
+    from coopreview.followup.models import FollowupPart
+    from coopreview.recommendations.models import Recommendation
+
     court = Organisation.objects.get(code="ICC")
     ids = list(Recommendation.objects.order_by("id").values_list("id", flat=True)[::2])
     parts = [
@@ -61,11 +69,10 @@ def build(n: int) -> None:
         for i in ids
     ]
     FollowupPart.objects.bulk_create(parts, batch_size=5000)
-    print({"parts": len(ids), "index rows": index_rebuild()}, flush=True)
-    extras()
+    return {"parts": len(ids), **extras()}
 
 
-def extras() -> None:
+def extras() -> dict:
     """What the pages read besides the records: the parts' history (a creation row each, spread over the
     last 200 days, and an "assessed" row 30 days later for one part in four, the part's status now), a
     reviewer, and a finished suggestion job for one source (the review page shows its stored result)."""
@@ -117,15 +124,8 @@ def extras() -> None:
     Job.objects.filter(kind=JobKind.LINEAGE_SUGGEST, owner=reviewer).delete()
     job = Job.objects.create(kind=JobKind.LINEAGE_SUGGEST, owner=reviewer, state=JobState.DONE,
                              params={"source": source_id}, result={"pairs": pairs, "notes": []})  # fmt: skip
-    print(
-        {
-            "history rows": history.objects.count(),
-            "assessed": len(assessed),
-            "job": job.pk,
-            "overall": overall,
-        },
-        flush=True,
-    )
+    rows_now = history.objects.count()
+    return {"history rows": rows_now, "assessed": len(assessed), "job": job.pk, "overall": overall}
 
 
 def _recommendation_history(*, since) -> None:
@@ -233,7 +233,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "build":
         build(int(sys.argv[2]))
     elif sys.argv[1] == "extras":
-        extras()
+        print(extras())
     else:
         rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 20
         print(json.dumps(measure(rounds, sys.argv[3] if len(sys.argv) > 3 else "")))

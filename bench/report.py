@@ -337,6 +337,13 @@ def markdown(r: dict) -> str:
         + f" (built in {r['build_seconds']} s).",
         "",
     ]
+    if r.get("followup"):  # older documents have no follow-up data
+        f = r["followup"]
+        lines += [
+            f"Follow-up: {f['parts']:,} parts (half the recommendations), {f['history rows']:,} part history "
+            f"rows, the stored figures rebuilt ({f['seconds']} s).",
+            "",
+        ]
     lines += _headline(r)
     lines += several_servers(r.get("multiserver"))
     lines += [

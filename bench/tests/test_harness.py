@@ -43,6 +43,8 @@ def _complete_results_document(path):
     assert schema.validate(doc) == []
     assert doc["scale"] == "tiny" and doc["db"] == "sqlite"
     assert doc["rows"]["recommendations"] == 1500
+    # half of them followed up (a part each, with history): the follow-up pages have something to count
+    assert doc["followup"]["parts"] == 750 and doc["followup"]["history rows"] >= 750
     assert doc["search"]["queries"] >= 200
     # Every engine answered every query, and they agree on how many recommendations match.
     assert doc["search"]["count_mismatch_total"] == 0
