@@ -25,7 +25,7 @@ history of their own: `over_time_rebuild` (in followup_overall_rebuild) recomput
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from django.apps import apps
@@ -82,6 +82,11 @@ def readable_q(reach: Reach) -> Q | None:
 # ---------------------------------------------------------------- reading
 
 
+def _on(field: str, bounds: dict[str, datetime]) -> Q:
+    """`bounds` ({"gte": …, "lte": …}: lookups without their field) applied to `field`."""
+    return Q(**{f"{field}__{lookup}": value for lookup, value in bounds.items()})
+
+
 def status_counts(*, user: AnyUser, whens: Sequence[date | datetime]) -> list[dict[str, int]]:
     """past.status_counts_from_spans(user=user, when=w) for each of `whens` over every recommendation
     (no filter), in a fixed number of queries: two for the simple recommendations, one per moment for
@@ -93,39 +98,45 @@ def status_counts(*, user: AnyUser, whens: Sequence[date | datetime]) -> list[di
     reach = reach_of(user)
     readable = readable_q(reach)
     ranks: list[Counter] = [Counter() for _m in moments]
-    # the days before each moment's own UTC day: one row per rank, a column per moment
-    before = OverTimeDelta.objects.filter(day__lt=max(days))
+    # Each moment falls in a UTC day. Its count is the deltas of the days before it plus its own day's
+    # spans up to the moment, or, when the moment is in the second half of its day, the deltas up to
+    # and including its day minus the spans after it: the shorter window (an hour, not 23, for the end
+    # of a day in The Hague) is read from the spans, 0.2 s at 1,000,000 recommendations otherwise.
+    windows: list[tuple[date, dict, int]] = []  # (first day not in the deltas, bounds, sign)
+    for day, moment in zip(days, moments, strict=True):
+        midnight = datetime.combine(day, time.min, tzinfo=UTC)
+        if moment - midnight <= midnight + timedelta(days=1) - moment:
+            windows.append((day, {"gte": midnight, "lte": moment}, 1))
+        else:
+            windows.append((day + timedelta(days=1), {"gt": moment, "lt": midnight + timedelta(days=1)}, -1))
+    before = OverTimeDelta.objects.filter(day__lt=max(w[0] for w in windows))
     if readable is not None:
         before = before.filter(readable)
     sums = {
-        f"at{i}": Sum(Case(When(day__lt=day, then="delta"), default=Value(0), output_field=IntegerField()))
-        for i, day in enumerate(days)
+        f"at{i}": Sum(Case(When(day__lt=w[0], then="delta"), default=Value(0), output_field=IntegerField()))
+        for i, w in enumerate(windows)
     }
     for row in before.order_by().values("rank").annotate(**sums):
         for i in range(len(moments)):
             ranks[i][row["rank"]] += row[f"at{i}"] or 0
-    # each moment's own day up to the moment, from the spans of the simple recommendations
-    windows = [
-        (datetime.combine(day, time.min, tzinfo=UTC), moment)
-        for day, moment in zip(days, moments, strict=True)
-    ]
+    # each window's spans of the simple recommendations: begun +1, ended -1, times the window's sign
     within = Q()
-    for first, last in windows:
-        within |= Q(start__gte=first, start__lte=last) | Q(end__gte=first, end__lte=last)
+    for _day, bounds, _sign in windows:
+        within |= _on("start", bounds) | _on("end", bounds)
     entries = OverTimeEntry.objects.filter(recommendation_id=OuterRef("recommendation_id"), simple=True)
     if readable is not None:
         entries = entries.filter(readable)
     own_day = {}
-    for i, (first, last) in enumerate(windows):
-        begun = When(start__gte=first, start__lte=last, then=Value(1))
-        ended = When(end__gte=first, end__lte=last, then=Value(1))
+    for i, (_day, bounds, _sign) in enumerate(windows):
+        begun = When(_on("start", bounds), then=Value(1))
+        ended = When(_on("end", bounds), then=Value(1))
         own_day[f"at{i}"] = Sum(Case(begun, default=Value(0), output_field=IntegerField())) - Sum(
             Case(ended, default=Value(0), output_field=IntegerField())
         )
     spans = OverallSpan.objects.filter(within).filter(Exists(entries)).order_by()
     for row in spans.values("rank").annotate(**own_day):
-        for i in range(len(moments)):
-            ranks[i][row["rank"]] += row[f"at{i}"] or 0
+        for i, (_day, _bounds, sign) in enumerate(windows):
+            ranks[i][row["rank"]] += sign * (row[f"at{i}"] or 0)
     apart = OverTimeEntry.objects.filter(simple=False).values("recommendation_id")
     counted = []
     for i, moment in enumerate(moments):

@@ -342,9 +342,12 @@ def summarise_all(*, user: AnyUser):
     clusters = _clusters(
         {k[3] for k, n in groups.items() if n and k[3]} | {a[2] for a in actioned.values()} - {0}
     )
-    sources = list(Source.objects.filter(pk__in={k[2] for k, n in groups.items() if n}))
-    source_order = {s.pk: i for i, s in enumerate(sources)}
-    symbols = {s.pk: s.symbol for s in sources}
+    # (pk, symbol) in the sources' order: model instances of every source cost 0.1 s at 2,632 sources
+    sources = list(
+        Source.objects.filter(pk__in={k[2] for k, n in groups.items() if n}).values_list("pk", "symbol")
+    )
+    source_order = {pk: i for i, (pk, _symbol) in enumerate(sources)}
+    symbols = dict(sources)
 
     labels = {i: str(s.label) for i, s in enumerate(RANKED)}
     uncategorised = str(_("Not categorised"))

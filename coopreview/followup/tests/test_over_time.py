@@ -26,7 +26,8 @@ from coopreview.recommendations import services as rec_services
 from coopreview.recommendations.enums import Visibility
 from coopreview.recommendations.models import Recommendation
 
-ZONES = ["UTC", "Pacific/Auckland", "America/Los_Angeles"]
+# Amsterdam (the default): a day ends at 22:59 UTC, so its moments subtract the spans of the hour after them
+ZONES = ["UTC", "Pacific/Auckland", "America/Los_Angeles", "Europe/Amsterdam"]
 
 
 class Clock:

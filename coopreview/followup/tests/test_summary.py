@@ -84,3 +84,21 @@ def test_database_figures_equal_the_per_record_ones(request, varied, persona, da
     assert rows or data, "the corpus leaves something to count"
     assert got == expected
     assert len(got[3]) == min(5, len(rows))  # only one page of rows is built
+
+
+def test_rollup_rows_escape_labels_as_the_template_did():
+    from coopreview.followup.selectors import Rollup
+    from coopreview.followup.templatetags.followup import rollup_rows
+
+    rows = [
+        Rollup(label='A/19 <b>"x"</b> & co', count=3, progress=40),
+        Rollup(label="B", count=1, progress=0),
+    ]
+
+    html = rollup_rows(rows, "total")
+
+    assert html == (
+        '<tr class="total"><th scope="row">A/19 &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; co</th><td>3</td>'
+        '<td>40 %</td></tr><tr class="total"><th scope="row">B</th><td>1</td><td>0 %</td></tr>'
+    )
+    assert rollup_rows(rows[1:]) == '<tr><th scope="row">B</th><td>1</td><td>0 %</td></tr>'
