@@ -16,6 +16,8 @@ Anything that writes around these (a bulk load, a raw UPDATE) runs the app's reb
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from coopreview.core.coalesce import defer
 
 
@@ -40,15 +42,20 @@ def recommendations_changed(ids: Iterable[int]) -> None:
     """These recommendations were created or changed: every refresher recomputes their rows now."""
     wanted = sorted(set(ids))
     if wanted:
-        for refresher in _refreshers.values():
-            refresher.changed(wanted)
+        # in the caller's transaction (no savepoint: no query more per write); a save made outside one
+        # (Recommendation.objects.create in a shell) gets its own, which the refreshers' row locks
+        # (select_for_update, on PostgreSQL) need, and the figures move all together or not at all
+        with transaction.atomic(savepoint=False):
+            for refresher in _refreshers.values():
+                refresher.changed(wanted)
 
 
 def recommendations_deleting(ids: Iterable[int]) -> None:
     wanted = sorted(set(ids))
     if wanted:
-        for refresher in _refreshers.values():
-            refresher.deleting(wanted)
+        with transaction.atomic(savepoint=False):  # as recommendations_changed
+            for refresher in _refreshers.values():
+                refresher.deleting(wanted)
 
 
 # --- signal receivers (connected in recommendations.apps) -----------------------------------------

@@ -63,3 +63,24 @@ def test_an_import_reaches_the_refreshers_in_its_transaction(calls, orgs, editor
     ids = sorted(Recommendation.objects.values_list("pk", flat=True))
     assert len(ids) == 17
     assert calls == [("changed", ids, True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_outside_any_transaction_refreshes_in_one(source):
+    """Recommendation.objects.create in a shell runs in autocommit: the refreshers still get a
+    transaction (on PostgreSQL the tallies' row locks failed without one)."""
+    from django.db import connection
+
+    seen: list[bool] = []
+
+    def probe(ids):
+        seen.append(connection.in_atomic_block)
+
+    derived.register(name="probe", changed=probe, deleting=probe)
+    try:
+        rec = Recommendation.objects.create(source=source, reference="9", text="Saved outside.")
+        rec.delete()
+    finally:
+        derived._refreshers.pop("probe")
+
+    assert seen == [True, True]
